@@ -1,0 +1,14 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// n-dimensional Float tensors on OpenBLAS, integer index tensors, a seeded RNG and safetensors I/O.
+let package = Package(
+    name: "Tensor",
+    products: [.library(name: "Tensor", targets: ["Tensor"])],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,24 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Configuration, the training loop, early stopping, checkpoints and run logging.
+let package = Package(
+    name: "Trainer",
+    products: [.library(name: "Trainer", targets: ["Trainer"])],
+    dependencies: [
+        .package(path: "../AdaLayers"),
+        .package(path: "../DataPipeline"),
+        .package(path: "../Metrics"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "Trainer", dependencies: [
+            "AdaLayers", "DataPipeline", "Metrics",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -26,6 +26,8 @@ open class Module {
     open var namedLocalParameters: [(String, Parameter)] { [] }
 
     /// Direct sub-modules, under their local names (indices as strings for sequences: `"0"`, `"1"`).
+    /// A child under the empty name `""` is flattened: its parameters appear directly under this
+    /// module's prefix (the reference keeps encoder layers beside the embedding tables).
     open var namedChildren: [(String, Module)] { [] }
 
     /// Re-draws this module's own parameters (not its children's). Default: nothing to draw.
@@ -35,7 +37,7 @@ open class Module {
     public func namedParameters(prefix: String = "") -> [(String, Parameter)] {
         var result = namedLocalParameters.map { (prefix + $0.0, $0.1) }
         for (name, child) in namedChildren {
-            result += child.namedParameters(prefix: prefix + name + ".")
+            result += child.namedParameters(prefix: name.isEmpty ? prefix : prefix + name + ".")
         }
         return result
     }

@@ -1,0 +1,53 @@
+# Ada-Ranker in Swift — build, test, benchmark and run.
+#
+#   make demo        the main job: synthetic data → GRU4Rec Base vs Ada-Ranker → Markdown table
+#   make test        every package's tests, the cross-package tests and the parity check
+#   make bench       kernel and model benchmarks (release build)
+#   make parity FIXTURES=<dir>   check models against reference fixtures (default ../shared/fixtures/parity)
+
+SHELL := /bin/bash
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+SHARED ?= $(abspath $(ROOT)/../shared)
+FIXTURES ?= $(SHARED)/fixtures/parity
+PACKAGES := Tensor Autograd Metrics DataPipeline SeqModels AdaLayers Trainer
+# Packages whose tests train or benchmark real data run optimised.
+RELEASE_TEST_PACKAGES := DataPipeline AdaLayers
+SWIFT_TEST_FLAGS ?=
+
+export ADARANKER_FIXTURES ?= $(SHARED)/fixtures
+export OPENBLAS_NUM_THREADS ?= 2
+
+.PHONY: deps test test-packages test-cross parity bench demo reproduce-ml10m reproduce-ml100k clean
+
+## Install the system libraries (OpenBLAS, zlib) when they are missing.
+deps:
+	@missing=""; \
+	[ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ] || [ -f /usr/include/openblas/cblas.h ] || missing="$$missing libopenblas-dev"; \
+	[ -f /usr/include/zlib.h ] || missing="$$missing zlib1g-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+test: deps test-packages test-cross parity
+
+test-packages:
+	@set -e; for p in $(PACKAGES); do \
+	  mode=debug; for r in $(RELEASE_TEST_PACKAGES); do [ "$$p" = "$$r" ] && mode=release; done; \
+	  echo "==> swift test ($$mode) Packages/$$p"; \
+	  (cd Packages/$$p && swift test -c $$mode $(SWIFT_TEST_FLAGS)); \
+	done
+
+test-cross:
+	@echo "==> swift test (release) Tests"
+	cd Tests && swift test -c release $(SWIFT_TEST_FLAGS)
+
+parity: deps
+	swift run -c release --package-path Tools parity "$(FIXTURES)"
+
+bench: deps
+	swift run -c release --package-path Tools bench $(ARGS)
+
+clean:
+	rm -rf Packages/*/.build Tools/.build Tests/.build

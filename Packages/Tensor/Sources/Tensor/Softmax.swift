@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Softmax along one axis, computed stably by subtracting each slice's maximum first:
+/// `softmax(x)ᵢ = e^(xᵢ − m) / Σⱼ e^(xⱼ − m)` and `logSoftmax(x)ᵢ = xᵢ − m − log Σⱼ e^(xⱼ − m)`,
+/// with `m = maxⱼ xⱼ`. A slice that is entirely `-inf` yields NaN, as in PyTorch.
+extension Tensor {
+    /// Softmax along `axis`; same shape, each slice sums to 1.
+    public func softmax(axis: Int) -> Tensor { softmaxKernel(axis: axis, logarithm: false) }
+
+    /// Log-softmax along `axis`; same shape.
+    public func logSoftmax(axis: Int) -> Tensor { softmaxKernel(axis: axis, logarithm: true) }
+
+    private func softmaxKernel(axis: Int, logarithm: Bool) -> Tensor {
+        let (outer, n, inner) = axisView(axis)
+        guard n > 0 else { return self }
+        return Tensor(shape: shape, unsafeUninitializedScalars: { out in
+            scalars.withUnsafeBufferPointer { source in
+                let s = source.baseAddress!, o = out.baseAddress!
+                if inner == 1 {
+                    for i in 0..<outer { softmaxRow(s + i * n, o + i * n, n, logarithm) }
+                    return
+                }
+                // Strided slices: work on `inner` slices at once, row by row, so every loop is contiguous.
+                var maxima = [Float](repeating: 0, count: inner)
+                var sums = [Float](repeating: 0, count: inner)
+                for i in 0..<outer {
+                    let block = s + i * n * inner, outBlock = o + i * n * inner
+                    for j in 0..<inner { maxima[j] = block[j] }
+                    for k in 1..<n {
+                        for j in 0..<inner where block[k * inner + j] > maxima[j] { maxima[j] = block[k * inner + j] }
+                    }
+                    for j in 0..<inner { sums[j] = 0 }
+                    for k in 0..<n {
+                        for j in 0..<inner {
+                            let e = expf(block[k * inner + j] - maxima[j])
+                            outBlock[k * inner + j] = e
+                            sums[j] += e
+                        }
+                    }
+                    for k in 0..<n {
+                        for j in 0..<inner {
+                            let index = k * inner + j
+                            outBlock[index] = logarithm
+                                ? block[index] - maxima[j] - logf(sums[j])
+                                : outBlock[index] / sums[j]
+                        }
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// Softmax (or log-softmax) of one contiguous row of `n` values.
+private func softmaxRow(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int, _ logarithm: Bool) {
+    var m = x[0]
+    for j in 1..<n where x[j] > m { m = x[j] }
+    var sum: Float = 0
+    for j in 0..<n {
+        let e = expf(x[j] - m)
+        out[j] = e
+        sum += e
+    }
+    if logarithm {
+        let shift = m + logf(sum)
+        for j in 0..<n { out[j] = x[j] - shift }
+    } else {
+        let scale = 1 / sum
+        for j in 0..<n { out[j] *= scale }
+    }
+}

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Elementwise functions; every result has the input's shape.
+extension Tensor {
+    /// `eˣ`.
+    public func exp() -> Tensor { unary { expf($0) } }
+    /// Natural logarithm (`-inf` at 0, NaN below).
+    public func log() -> Tensor { unary { logf($0) } }
+    /// Hyperbolic tangent.
+    public func tanh() -> Tensor { unary { tanhf($0) } }
+    /// Logistic sigmoid `1 / (1 + e⁻ˣ)`; saturates cleanly to 0 and 1.
+    public func sigmoid() -> Tensor { unary { 1 / (1 + expf(-$0)) } }
+    /// `max(x, 0)`.
+    public func relu() -> Tensor { unary { $0 > 0 ? $0 : 0 } }
+    /// Square root.
+    public func sqrt() -> Tensor { unary { $0.squareRoot() } }
+    /// `x²`.
+    public func squared() -> Tensor { unary { $0 * $0 } }
+    /// The error function `erf(x) = 2/√π ∫₀ˣ e^(−t²) dt`.
+    public func erf() -> Tensor { unary { erff($0) } }
+    /// `|x|`.
+    public func abs() -> Tensor { unary { Swift.abs($0) } }
+    /// `1 / x`.
+    public func reciprocal() -> Tensor { unary { 1 / $0 } }
+    /// `xᵖ`.
+    public func pow(_ exponent: Float) -> Tensor {
+        if exponent == 2 { return squared() }
+        return unary { powf($0, exponent) }
+    }
+    /// `x` limited to `[lower, upper]`.
+    public func clamped(min lower: Float, max upper: Float) -> Tensor {
+        precondition(lower <= upper, "clamped needs min ≤ max, got \(lower) > \(upper)")
+        return unary { Swift.min(Swift.max($0, lower), upper) }
+    }
+
+    /// The in-module kernel behind the functions above (the closure is inlined into each).
+    @inline(__always)
+    private func unary(_ f: (Float) -> Float) -> Tensor {
+        Tensor(shape: shape, unsafeUninitializedScalars: { out in
+            scalars.withUnsafeBufferPointer { x in
+                for i in 0..<out.count { out[i] = f(x[i]) }
+            }
+        })
+    }
+}

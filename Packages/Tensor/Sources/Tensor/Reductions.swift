@@ -100,32 +100,43 @@ extension Tensor {
         return result
     }
 
-    /// Σ of all elements as a `Float` (blockwise: vector partial sums, blocks combined in `Double`).
+    /// Σ of all elements as a `Float`.
     public func sumAll() -> Float {
-        scalars.withUnsafeBufferPointer { x in
-            guard let base = x.baseAddress else { return 0 }
-            let block = 4096
-            var total: Double = 0
-            var start = 0
-            while start < x.count {
-                total += Double(contiguousSum(base + start, Swift.min(block, x.count - start)))
-                start += block
-            }
-            return Float(total)
-        }
+        scalars.withUnsafeBufferPointer { x in x.isEmpty ? 0 : contiguousSum(x.baseAddress!, x.count) }
     }
 }
 
-/// Σ of `count` contiguous floats with eight independent partial sums (so the loop vectorises).
+/// Σ of `count` contiguous floats: blocks of 1024 are summed with 32 independent partial sums
+/// (so the loop vectorises and each partial sum stays short), and block sums are combined in `Double`.
 @usableFromInline
 func contiguousSum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
-    var lanes = SIMD8<Float>(repeating: 0)
+    if count <= 1024 { return blockSum(x, count) }
+    var total: Double = 0
+    var start = 0
+    while start < count {
+        total += Double(blockSum(x + start, Swift.min(1024, count - start)))
+        start += 1024
+    }
+    return Float(total)
+}
+
+@inline(__always)
+private func blockSum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
+    let raw = UnsafeRawPointer(x)
+    var s0 = SIMD8<Float>(repeating: 0), s1 = s0, s2 = s0, s3 = s0
     var i = 0
+    while i + 32 <= count {
+        s0 += raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+        s1 += raw.loadUnaligned(fromByteOffset: 4 * (i + 8), as: SIMD8<Float>.self)
+        s2 += raw.loadUnaligned(fromByteOffset: 4 * (i + 16), as: SIMD8<Float>.self)
+        s3 += raw.loadUnaligned(fromByteOffset: 4 * (i + 24), as: SIMD8<Float>.self)
+        i += 32
+    }
     while i + 8 <= count {
-        lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+        s0 += raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
         i += 8
     }
-    var total = lanes.sum()
+    var total = ((s0 + s1) + (s2 + s3)).sum()
     while i < count { total += x[i]; i += 1 }
     return total
 }

@@ -198,7 +198,7 @@ public struct SafeTensorsFile: Sendable {
 private func integers(_ values: [Any]) -> [Int]? {
     var result: [Int] = []
     for value in values {
-        guard !(value is Bool), let integer = value as? Int else { return nil }
+        guard let integer = value as? Int else { return nil }
         result.append(integer)
     }
     return result

@@ -41,12 +41,14 @@ extension Tensor {
                             sums[j] += e
                         }
                     }
-                    for k in 0..<n {
-                        for j in 0..<inner {
-                            let index = k * inner + j
-                            outBlock[index] = logarithm
-                                ? block[index] - maxima[j] - logf(sums[j])
-                                : outBlock[index] / sums[j]
+                    if logarithm {
+                        for j in 0..<inner { sums[j] = logf(sums[j]) }
+                        for k in 0..<n {
+                            for j in 0..<inner { outBlock[k * inner + j] = (block[k * inner + j] - maxima[j]) - sums[j] }
+                        }
+                    } else {
+                        for k in 0..<n {
+                            for j in 0..<inner { outBlock[k * inner + j] /= sums[j] }
                         }
                     }
                 }
@@ -66,8 +68,8 @@ private func softmaxRow(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<F
         sum += e
     }
     if logarithm {
-        let shift = m + logf(sum)
-        for j in 0..<n { out[j] = x[j] - shift }
+        let logSum = logf(sum)
+        for j in 0..<n { out[j] = (x[j] - m) - logSum }
     } else {
         let scale = 1 / sum
         for j in 0..<n { out[j] *= scale }

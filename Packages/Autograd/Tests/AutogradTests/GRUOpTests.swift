@@ -1,0 +1,188 @@
+import XCTest
+import Tensor
+@testable import Autograd
+
+/// The fused GRU op against a naive step-by-step reference in `Double`, and its gradients against
+/// central finite differences.
+final class GRUOpTests: XCTestCase {
+    /// A tiny GRU problem: inputs, weights and an upstream gradient `R`.
+    struct Problem {
+        var batch, length, inputSize, hiddenSize: Int
+        var x, weightIH, weightHH: Tensor
+        var biasIH, biasHH, h0: Tensor?
+        var upstream: Tensor
+
+        init(batch: Int, length: Int, inputSize: Int, hiddenSize: Int, biases: Bool, initialState: Bool, seed: UInt64) {
+            var rng = SeededGenerator(seed: seed)
+            (self.batch, self.length, self.inputSize, self.hiddenSize) = (batch, length, inputSize, hiddenSize)
+            x = .uniform([batch, length, inputSize], low: -1, high: 1, using: &rng)
+            weightIH = .uniform([3 * hiddenSize, inputSize], low: -0.6, high: 0.6, using: &rng)
+            weightHH = .uniform([3 * hiddenSize, hiddenSize], low: -0.6, high: 0.6, using: &rng)
+            if biases {
+                biasIH = .uniform([3 * hiddenSize], low: -0.5, high: 0.5, using: &rng)
+                biasHH = .uniform([3 * hiddenSize], low: -0.5, high: 0.5, using: &rng)
+            }
+            if initialState { h0 = .uniform([batch, hiddenSize], low: -0.8, high: 0.8, using: &rng) }
+            upstream = .uniform([batch, length, hiddenSize], low: -1, high: 1, using: &rng)
+        }
+
+        /// PyTorch's GRU, one step and one unit at a time, in `Double`: `[B, L, H]`.
+        func reference() -> [Double] {
+            let (b, l, n, h) = (batch, length, inputSize, hiddenSize)
+            func w(_ t: Tensor, _ row: Int, _ col: Int, _ cols: Int) -> Double { Double(t.scalars[row * cols + col]) }
+            func bias(_ t: Tensor?, _ i: Int) -> Double { t.map { Double($0.scalars[i]) } ?? 0 }
+            func sigmoid(_ v: Double) -> Double { 1 / (1 + Foundation.exp(-v)) }
+            var out = [Double](repeating: 0, count: b * l * h)
+            for s in 0..<b {
+                var state = (0..<h).map { j in h0.map { Double($0.scalars[s * h + j]) } ?? 0 }
+                for t in 0..<l {
+                    let xt = (0..<n).map { Double(x.scalars[(s * l + t) * n + $0]) }
+                    var next = state
+                    for j in 0..<h {
+                        func gi(_ gate: Int) -> Double {
+                            (0..<n).reduce(bias(biasIH, gate * h + j)) { $0 + w(weightIH, gate * h + j, $1, n) * xt[$1] }
+                        }
+                        func gh(_ gate: Int) -> Double {
+                            (0..<h).reduce(bias(biasHH, gate * h + j)) { $0 + w(weightHH, gate * h + j, $1, h) * state[$1] }
+                        }
+                        let r = sigmoid(gi(0) + gh(0)), z = sigmoid(gi(1) + gh(1))
+                        let nGate = Foundation.tanh(gi(2) + r * gh(2))
+                        next[j] = (1 - z) * nGate + z * state[j]
+                        out[(s * l + t) * h + j] = next[j]
+                    }
+                    state = next
+                }
+            }
+            return out
+        }
+
+        /// Leaves for the op, all requiring gradients.
+        func variables() -> [Variable] {
+            [x, weightIH, weightHH, biasIH, biasHH, h0].compactMap { $0 }.map { Variable($0, requiresGrad: true) }
+        }
+
+        func run(_ v: [Variable]) -> Variable {
+            var rest = v.dropFirst(3).makeIterator()
+            let bIH = biasIH != nil ? rest.next() : nil
+            let bHH = biasHH != nil ? rest.next() : nil
+            let state = h0 != nil ? rest.next() : nil
+            return Variable.gru(input: v[0], h0: state, weightIH: v[1], weightHH: v[2], biasIH: bIH, biasHH: bHH)
+        }
+
+        /// Σ out ⊙ R in `Double`.
+        func loss(_ v: [Variable]) -> Double {
+            let out = withoutGradients { run(v) }.value.scalars
+            return zip(out, upstream.scalars).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+        }
+    }
+
+    private func assertMatchesReference(_ p: Problem, file: StaticString = #filePath, line: UInt = #line) {
+        let out = p.run(p.variables())
+        XCTAssertEqual(out.shape, [p.batch, p.length, p.hiddenSize], file: file, line: line)
+        let expected = p.reference()
+        var worst = 0.0
+        for (a, e) in zip(out.value.scalars, expected) { worst = max(worst, abs(Double(a) - e)) }
+        XCTAssertLessThan(worst, 2e-6, "largest deviation from the reference", file: file, line: line)
+    }
+
+    func testForwardMatchesReferenceWithBiases() {
+        assertMatchesReference(Problem(batch: 3, length: 5, inputSize: 4, hiddenSize: 10, biases: true, initialState: false, seed: 1))
+    }
+
+    func testForwardMatchesReferenceWithoutBiases() {
+        assertMatchesReference(Problem(batch: 2, length: 4, inputSize: 3, hiddenSize: 8, biases: false, initialState: false, seed: 2))
+    }
+
+    func testForwardMatchesReferenceWithInitialState() {
+        assertMatchesReference(Problem(batch: 2, length: 3, inputSize: 5, hiddenSize: 6, biases: true, initialState: true, seed: 3))
+    }
+
+    /// Enough rows to split the batch over two threads: the parts must agree with the reference.
+    func testForwardAndBackwardSplitOverThreadsMatchSingleThread() {
+        let p = Problem(batch: 70, length: 4, inputSize: 3, hiddenSize: 9, biases: true, initialState: false, seed: 4)
+        setBLASThreads(2)
+        let split = GRUSequence(batch: 70, length: 4, inputSize: 3, hiddenSize: 9)
+        XCTAssertEqual(split.chunks.count, 2)
+        assertMatchesReference(p)
+        let v2 = p.variables()
+        p.run(v2).backward(seed: p.upstream)
+        setBLASThreads(1)
+        let v1 = p.variables()
+        p.run(v1).backward(seed: p.upstream)
+        for (a, b) in zip(v1, v2) {
+            for (x, y) in zip(a.grad!.scalars, b.grad!.scalars) { XCTAssertEqual(x, y, accuracy: 1e-4 * max(1, abs(x))) }
+        }
+    }
+
+    /// ∂(Σ out ⊙ R)/∂(x, W_ih, W_hh, b_ih, b_hh, h0) against central differences.
+    private func assertGradientsMatchFiniteDifferences(_ p: Problem, file: StaticString = #filePath, line: UInt = #line) {
+        let leaves = p.variables()
+        p.run(leaves).backward(seed: p.upstream)
+        let names = ["input", "weightIH", "weightHH"] + (p.biasIH != nil ? ["biasIH", "biasHH"] : []) + (p.h0 != nil ? ["h0"] : [])
+        let eps: Float = 1e-2
+        for (k, leaf) in leaves.enumerated() {
+            guard let grad = leaf.grad else { XCTFail("no gradient for \(names[k])", file: file, line: line); continue }
+            XCTAssertEqual(grad.shape, leaf.shape, file: file, line: line)
+            for i in 0..<leaf.value.count {
+                let original = leaf.value.scalars[i]
+                leaf.value.scalars[i] = original + eps
+                let up = p.loss(leaves)
+                leaf.value.scalars[i] = original - eps
+                let down = p.loss(leaves)
+                leaf.value.scalars[i] = original
+                let numeric = (up - down) / Double(2 * eps)
+                let analytic = Double(grad.scalars[i])
+                XCTAssertEqual(analytic, numeric, accuracy: 2e-3 + 1e-2 * abs(numeric),
+                               "\(names[k])[\(i)]", file: file, line: line)
+            }
+        }
+    }
+
+    func testGradientsWithBiases() {
+        assertGradientsMatchFiniteDifferences(Problem(batch: 2, length: 3, inputSize: 3, hiddenSize: 5, biases: true, initialState: false, seed: 5))
+    }
+
+    func testGradientsWithoutBiases() {
+        assertGradientsMatchFiniteDifferences(Problem(batch: 2, length: 3, inputSize: 2, hiddenSize: 9, biases: false, initialState: false, seed: 6))
+    }
+
+    func testGradientsWithInitialState() {
+        assertGradientsMatchFiniteDifferences(Problem(batch: 2, length: 2, inputSize: 3, hiddenSize: 4, biases: true, initialState: true, seed: 7))
+    }
+
+    /// Frozen weights get no gradient while the input still does.
+    func testFrozenWeightsGetNoGradient() {
+        let p = Problem(batch: 2, length: 3, inputSize: 3, hiddenSize: 4, biases: true, initialState: false, seed: 8)
+        let v = p.variables()
+        v[1].requiresGrad = false
+        v[2].requiresGrad = false
+        p.run(v).backward(seed: p.upstream)
+        XCTAssertNil(v[1].grad)
+        XCTAssertNil(v[2].grad)
+        XCTAssertNotNil(v[0].grad)
+        XCTAssertNotNil(v[3].grad)
+    }
+
+    /// The fast exponential and the gate non-linearities against libm.
+    func testFastNonlinearitiesAreAccurate() {
+        var worstExp: Float = 0, worstSigmoid: Float = 0, worstTanh: Float = 0
+        var x: Float = -30
+        while x < 30 {
+            var lanes = GRULanes()
+            for i in 0..<8 { lanes[i] = x + Float(i) * 0.001 }
+            let e = fastExp(lanes), s = fastSigmoid(lanes), t = fastTanh(lanes)
+            for i in 0..<8 {
+                let v = Double(lanes[i])
+                worstExp = max(worstExp, Float(abs(Double(e[i]) - Foundation.exp(v)) / Foundation.exp(v)))
+                worstSigmoid = max(worstSigmoid, Float(abs(Double(s[i]) - 1 / (1 + Foundation.exp(-v)))))
+                worstTanh = max(worstTanh, Float(abs(Double(t[i]) - Foundation.tanh(v))))
+            }
+            x += 0.0137
+        }
+        XCTAssertLessThan(worstExp, 3e-7)
+        XCTAssertLessThan(worstSigmoid, 2e-7)
+        XCTAssertLessThan(worstTanh, 3e-7)
+        XCTAssertEqual(fastExp(GRULanes(repeating: -200))[0] / Float(Foundation.exp(-87.0)), 1, accuracy: 1e-6)
+        XCTAssertTrue(fastExp(GRULanes(repeating: 200))[0].isFinite)
+    }
+}

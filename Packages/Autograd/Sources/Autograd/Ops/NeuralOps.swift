@@ -1,0 +1,176 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Tensor
+
+// Normalisation and probability ops with fused forward and backward kernels.
+
+extension Variable {
+    /// Softmax along `axis` (negative counts from the end).
+    /// Backward: ∂x = y ⊙ (g − Σ_axis g ⊙ y), with y the saved output.
+    public func softmax(axis: Int) -> Variable {
+        let a = value.normalizedAxis(axis)
+        let y = value.softmax(axis: a)
+        return Variable.record(y, inputs: [self]) { g in [softmaxBackward(g, y, axis: a, logarithm: false)] }
+    }
+
+    /// Log-softmax along `axis` (negative counts from the end).
+    /// Backward: ∂x = g − e^y ⊙ Σ_axis g, with y the saved output.
+    public func logSoftmax(axis: Int) -> Variable {
+        let a = value.normalizedAxis(axis)
+        let y = value.logSoftmax(axis: a)
+        return Variable.record(y, inputs: [self]) { g in [softmaxBackward(g, y, axis: a, logarithm: true)] }
+    }
+
+    /// Layer normalisation over the last axis: for each row x of length D,
+    /// `y = (x − μ) / √(σ² + eps) ⊙ weight + bias` with μ and the biased variance σ² of the row;
+    /// `weight` and `bias` are `[D]`.
+    ///
+    /// Backward (x̂ the normalised row, r = 1/√(σ² + eps), d = g ⊙ weight):
+    /// ∂x = r·(d − mean(d) − x̂·mean(d ⊙ x̂)), ∂weight = Σ_rows g ⊙ x̂, ∂bias = Σ_rows g.
+    /// Only the row means and r are saved; x̂ is recomputed from x.
+    public func layerNorm(weight: Variable, bias: Variable, eps: Float) -> Variable {
+        let x = value, w = weight.value, b = bias.value
+        let d = x.shape.last ?? 1
+        precondition(x.rank >= 1 && w.shape == [d] && b.shape == [d],
+                     "layerNorm over the last axis of \(x.shape) needs weight and bias [\(d)], got \(w.shape) and \(b.shape)")
+        let rows = x.count / Swift.max(d, 1)
+        // Per row: mean and 1/√(σ² + eps), saved for backward.
+        var statistics = [Float](repeating: 0, count: 2 * rows)
+
+        let y = Tensor(shape: x.shape, unsafeUninitializedScalars: { out in
+            x.scalars.withUnsafeBufferPointer { px in
+                w.scalars.withUnsafeBufferPointer { pw in
+                    b.scalars.withUnsafeBufferPointer { pb in
+                        statistics.withUnsafeMutableBufferPointer { stats in
+                            for r in 0..<rows {
+                                let row = px.baseAddress! + r * d, o = out.baseAddress! + r * d
+                                var sum: Float = 0
+                                for j in 0..<d { sum += row[j] }
+                                let mean = sum / Float(d)
+                                var squares: Float = 0
+                                for j in 0..<d { let c = row[j] - mean; squares += c * c }
+                                let inverse = 1 / (squares / Float(d) + eps).squareRoot()
+                                stats[2 * r] = mean
+                                stats[2 * r + 1] = inverse
+                                for j in 0..<d { o[j] = (row[j] - mean) * inverse * pw[j] + pb[j] }
+                            }
+                        }
+                    }
+                }
+            }
+        })
+
+        return Variable.record(y, inputs: [self, weight, bias]) {
+            [needX = requiresGrad, needW = weight.requiresGrad, needB = bias.requiresGrad] g in
+            var dx = [Float](repeating: 0, count: needX ? x.count : 0)
+            var parameterGrads = [Float](repeating: 0, count: 2 * d)  // ∂weight then ∂bias
+            x.scalars.withUnsafeBufferPointer { px in
+                g.scalars.withUnsafeBufferPointer { pg in
+                    w.scalars.withUnsafeBufferPointer { pw in
+                        statistics.withUnsafeBufferPointer { stats in
+                            dx.withUnsafeMutableBufferPointer { pdx in
+                                parameterGrads.withUnsafeMutableBufferPointer { pp in
+                                    layerNormBackward(rows: rows, d: d, x: px.baseAddress!, g: pg.baseAddress!,
+                                                      weight: pw.baseAddress!, statistics: stats.baseAddress!,
+                                                      dx: needX ? pdx.baseAddress! : nil,
+                                                      dWeight: needW ? pp.baseAddress! : nil,
+                                                      dBias: needB ? pp.baseAddress! + d : nil)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return [needX ? Tensor(shape: x.shape, scalars: dx) : nil,
+                    needW ? Tensor(shape: [d], scalars: Array(parameterGrads[..<d])) : nil,
+                    needB ? Tensor(shape: [d], scalars: Array(parameterGrads[d...])) : nil]
+        }
+    }
+
+    /// Inverted dropout: each element is zeroed with probability `p` (one draw per element from
+    /// `rng`, in row-major order) and the survivors are scaled by 1/(1 − p), so the expectation is
+    /// unchanged. Returns `self` unchanged when `!training` or `p == 0`. ∂x = g ⊙ mask ⊙ 1/(1 − p).
+    public func dropout(probability p: Float, training: Bool, rng: inout SeededGenerator) -> Variable {
+        precondition(p >= 0 && p <= 1, "dropout probability must be in [0, 1], got \(p)")
+        guard training, p > 0 else { return self }
+        let keptScale: Float = p < 1 ? 1 / (1 - p) : 0
+        let mask = Tensor(shape: shape, unsafeUninitializedScalars: { m in
+            for i in 0..<m.count { m[i] = rng.nextFloat() < p ? 0 : keptScale }
+        })
+        return Variable.record(Tensor.zipMap(value, mask) { $0 * $1 }, inputs: [self]) { g in
+            [Tensor.zipMap(g, mask) { $0 * $1 }]
+        }
+    }
+}
+
+/// The gradient of softmax (or log-softmax) along `axis` from the upstream gradient `g` and the
+/// saved output `y`, working on the `[outer, n, inner]` view around the axis.
+private func softmaxBackward(_ g: Tensor, _ y: Tensor, axis: Int, logarithm: Bool) -> Tensor {
+    let shape = y.shape
+    let outer = shape[..<axis].reduce(1, *), n = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
+    var sums = [Float](repeating: 0, count: inner)
+    return Tensor(shape: shape, unsafeUninitializedScalars: { out in
+        g.scalars.withUnsafeBufferPointer { pg in
+            y.scalars.withUnsafeBufferPointer { py in
+                sums.withUnsafeMutableBufferPointer { s in
+                    for i in 0..<outer {
+                        let base = i * n * inner
+                        let gb = pg.baseAddress! + base, yb = py.baseAddress! + base, ob = out.baseAddress! + base
+                        // s = Σ_k g ⊙ y (softmax) or Σ_k g (log-softmax), per inner position.
+                        for j in 0..<inner { s[j] = 0 }
+                        for k in 0..<n {
+                            let row = k * inner
+                            if logarithm {
+                                for j in 0..<inner { s[j] += gb[row + j] }
+                            } else {
+                                for j in 0..<inner { s[j] += gb[row + j] * yb[row + j] }
+                            }
+                        }
+                        for k in 0..<n {
+                            let row = k * inner
+                            if logarithm {
+                                for j in 0..<inner { ob[row + j] = gb[row + j] - expf(yb[row + j]) * s[j] }
+                            } else {
+                                for j in 0..<inner { ob[row + j] = yb[row + j] * (gb[row + j] - s[j]) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Layer-norm backward over `rows` rows of length `d` (see `Variable.layerNorm`); `statistics`
+/// holds each row's mean and 1/√(σ² + eps). Writes ∂x (when `dx` is given) and adds Σ_rows g ⊙ x̂
+/// into `dWeight` and Σ_rows g into `dBias` (when given).
+private func layerNormBackward(rows: Int, d: Int, x: UnsafePointer<Float>, g: UnsafePointer<Float>,
+                               weight: UnsafePointer<Float>, statistics: UnsafePointer<Float>,
+                               dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
+                               dBias: UnsafeMutablePointer<Float>?) {
+    // Scratch rows: x̂ and g ⊙ weight of the current row.
+    let normalized = UnsafeMutablePointer<Float>.allocate(capacity: 2 * d)
+    defer { normalized.deallocate() }
+    let scaled = normalized + d
+    for r in 0..<rows {
+        let row = x + r * d, gRow = g + r * d
+        let mean = statistics[2 * r], inverse = statistics[2 * r + 1]
+        for j in 0..<d { normalized[j] = (row[j] - mean) * inverse }
+        if let dWeight { for j in 0..<d { dWeight[j] += gRow[j] * normalized[j] } }
+        if let dBias { for j in 0..<d { dBias[j] += gRow[j] } }
+        guard let dx else { continue }
+        var meanScaled: Float = 0, meanScaledNormalized: Float = 0
+        for j in 0..<d {
+            scaled[j] = gRow[j] * weight[j]
+            meanScaled += scaled[j]
+            meanScaledNormalized += scaled[j] * normalized[j]
+        }
+        meanScaled /= Float(d)
+        meanScaledNormalized /= Float(d)
+        let out = dx + r * d
+        for j in 0..<d { out[j] = inverse * (scaled[j] - meanScaled - normalized[j] * meanScaledNormalized) }
+    }
+}

@@ -1,0 +1,85 @@
+import Autograd
+import Tensor
+import XCTest
+
+final class ConvolutionTests: XCTestCase {
+    /// The definition, loop by loop: y[b, t, o] = bias[o] + Σ_j Σ_c W[o, c, 0, j]·x[b, t − (k−1−j)·d, c].
+    private func naiveCausalConv(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, dilation: Int) -> Tensor {
+        let (batch, length, inChannels) = (x.shape[0], x.shape[1], x.shape[2])
+        let (outChannels, kernel) = (w.shape[0], w.shape[3])
+        var y = Tensor.zeros([batch, length, outChannels])
+        for b in 0..<batch {
+            for t in 0..<length {
+                for o in 0..<outChannels {
+                    var total = Double(bias?[o] ?? 0)
+                    for j in 0..<kernel {
+                        let s = t - (kernel - 1 - j) * dilation
+                        guard s >= 0 else { continue }
+                        for c in 0..<inChannels { total += Double(w[o, c, 0, j]) * Double(x[b, s, c]) }
+                    }
+                    y[b, t, o] = Float(total)
+                }
+            }
+        }
+        return y
+    }
+
+    func testMatchesNaiveLoop() {
+        var rng = SeededGenerator(seed: 100)
+        let x = Variable(Tensor.normal([2, 9, 3], using: &rng))
+        let w = Variable(Tensor.normal([4, 3, 1, 3], using: &rng)), bias = Variable(Tensor.normal([4], using: &rng))
+        for dilation in [1, 2, 4, 8] {
+            let expected = naiveCausalConv(x.value, w.value, bias.value, dilation: dilation)
+            let y = x.causalConv1d(weight: w, bias: bias, dilation: dilation)
+            XCTAssertEqual(y.shape, [2, 9, 4])
+            XCTAssertLessThan(y.value.maxAbsDifference(expected), 1e-5, "dilation \(dilation)")
+        }
+        let expected = naiveCausalConv(x.value, w.value, nil, dilation: 2)
+        XCTAssertLessThan(x.causalConv1d(weight: w, bias: nil, dilation: 2).value.maxAbsDifference(expected), 1e-5)
+    }
+
+    func testHandComputedValue() {
+        // One channel in and out, k = 2, dilation 1: y[t] = w0·x[t−1] + w1·x[t] + b.
+        let x = Variable(Tensor(shape: [1, 3, 1], scalars: [1, 2, 3]))
+        let w = Variable(Tensor(shape: [1, 1, 1, 2], scalars: [10, 1]))
+        let b = Variable(Tensor(shape: [1], scalars: [0.5]))
+        XCTAssertEqual(x.causalConv1d(weight: w, bias: b, dilation: 1).value.scalars, [1.5, 12.5, 23.5])
+    }
+
+    func testGradients() {
+        var rng = SeededGenerator(seed: 101)
+        let x = Sample.parameter([2, 6, 3], &rng)
+        let w = Sample.parameter([2, 3, 1, 3], &rng), bias = Sample.parameter([2], &rng)
+        assertGradientsMatch([x, w, bias]) { $0[0].causalConv1d(weight: $0[1], bias: $0[2], dilation: 2) }
+        assertGradientsMatch([x, w]) { $0[0].causalConv1d(weight: $0[1], bias: nil, dilation: 1) }
+        // A dilation whose receptive field is longer than the sequence.
+        assertGradientsMatch([x, w, bias]) { $0[0].causalConv1d(weight: $0[1], bias: $0[2], dilation: 4) }
+        // Frozen weights: only the input gets a gradient.
+        let frozen = Variable(w.value)
+        assertGradientsMatch([x, frozen]) { $0[0].causalConv1d(weight: $0[1], bias: nil, dilation: 1) }
+    }
+
+    func testCausality() {
+        var rng = SeededGenerator(seed: 102)
+        let base = Tensor.normal([2, 8, 3], using: &rng)
+        let w = Variable(Tensor.normal([4, 3, 1, 3], using: &rng)), bias = Variable(Tensor.normal([4], using: &rng))
+        for dilation in [1, 2] {
+            let reference = Variable(base).causalConv1d(weight: w, bias: bias, dilation: dilation).value
+            for t in 0..<8 {
+                var changed = base
+                for c in 0..<3 { changed[1, t, c] += 5 }
+                let y = Variable(changed).causalConv1d(weight: w, bias: bias, dilation: dilation).value
+                for s in 0..<8 {
+                    let difference = (0..<4).map { abs(y[1, s, $0] - reference[1, s, $0]) }.max()!
+                    if s < t {
+                        XCTAssertEqual(difference, 0, "output \(s) changed when input \(t) did (dilation \(dilation))")
+                    } else if s == t {
+                        XCTAssertGreaterThan(difference, 0, "output \(t) ignores its own input")
+                    }
+                }
+                // The other sequence in the batch is untouched.
+                XCTAssertEqual(y.slice(axis: 0, range: 0..<1), reference.slice(axis: 0, range: 0..<1))
+            }
+        }
+    }
+}

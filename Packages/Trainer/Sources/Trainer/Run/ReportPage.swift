@@ -1,0 +1,101 @@
+import Foundation
+
+/// Renders `report.html`: a self-contained page (inline SVG, no scripts, no external files) with the
+/// training-loss and valid-metric curves of a run and its test results.
+public enum ReportPage {
+    /// The page for `records` (as in `metrics.jsonl`).
+    /// - Parameters:
+    ///   - title: the heading, e.g. `GRU4Rec Ada-Ranker on demo`.
+    ///   - validMetric: the metric that selects the best checkpoint (plotted on valid).
+    ///   - settings: `key = value` lines shown under the curves.
+    public static func html(title: String, records: [EvaluationRecord], validMetric: String,
+                            settings: [(String, String)]) -> String {
+        let losses = records.filter { $0.split == "valid" }.compactMap { r in r.trainLoss.map { (Double(r.epoch), $0) } }
+        let valid = records.filter { $0.split == "valid" }.compactMap { r in r[metric: validMetric].map { (Double(r.epoch), $0) } }
+        let tests = records.filter { $0.split == "test" }
+        var body = "<h1>\(escape(title))</h1>\n"
+        body += "<div class=\"charts\">\n"
+        body += lineChart(points: losses, title: "training loss (mean BCE per epoch)", color: "#c0392b") + "\n"
+        body += lineChart(points: valid, title: "valid \(validMetric) (epoch 0 = before training)", color: "#2471a3") + "\n"
+        body += "</div>\n"
+        if let best = valid.max(by: { $0.1 < $1.1 }) {
+            body += "<p>Best valid \(escape(validMetric)): <b>\(format(best.1))</b> after epoch \(Int(best.0)).</p>\n"
+        }
+        if let test = tests.last {
+            body += "<h2>Test (best checkpoint)</h2>\n<table>\n<tr><th>metric</th><th>value</th></tr>\n"
+            for (name, value) in test.metrics { body += "<tr><td>\(escape(name))</td><td>\(format(value))</td></tr>\n" }
+            body += "</table>\n"
+        }
+        if !settings.isEmpty {
+            body += "<h2>Settings</h2>\n<table>\n"
+            for (key, value) in settings { body += "<tr><td>\(escape(key))</td><td>\(escape(value))</td></tr>\n" }
+            body += "</table>\n"
+        }
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+        <style>
+        body { font-family: sans-serif; margin: 2em; color: #222; }
+        .charts { display: flex; flex-wrap: wrap; gap: 2em; }
+        table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 2px 8px; text-align: left; }
+        </style></head><body>
+        \(body)</body></html>
+
+        """
+    }
+
+    /// An SVG line chart of `points` (x ascending) with axes, five ticks per axis and a hover
+    /// title on every point. An empty series gives a framed "no data yet" chart.
+    static func lineChart(points: [(Double, Double)], title: String, color: String) -> String {
+        let width = 480.0, height = 300.0
+        let left = 64.0, right = 16.0, top = 32.0, bottom = 40.0
+        let plotW = width - left - right, plotH = height - top - bottom
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-size=\"11\">\n"
+        svg += "<text x=\"\(left)\" y=\"18\" font-size=\"13\">\(escape(title))</text>\n"
+        svg += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotW)\" height=\"\(plotH)\" fill=\"none\" stroke=\"#999\"/>\n"
+        let finite = points.filter { $0.1.isFinite }
+        guard !finite.isEmpty else {
+            svg += "<text x=\"\(left + plotW / 2)\" y=\"\(top + plotH / 2)\" text-anchor=\"middle\" fill=\"#999\">no data yet</text>\n</svg>"
+            return svg
+        }
+        var (xMin, xMax) = (finite.map(\.0).min()!, finite.map(\.0).max()!)
+        var (yMin, yMax) = (finite.map(\.1).min()!, finite.map(\.1).max()!)
+        if xMax == xMin { xMin -= 1; xMax += 1 }
+        let pad = yMax == yMin ? max(abs(yMax) * 0.05, 0.01) : (yMax - yMin) * 0.08
+        yMin -= pad; yMax += pad
+        func px(_ x: Double) -> Double { left + (x - xMin) / (xMax - xMin) * plotW }
+        func py(_ y: Double) -> Double { top + (1 - (y - yMin) / (yMax - yMin)) * plotH }
+        for i in 0...4 {
+            let fraction = Double(i) / 4
+            let yValue = yMin + fraction * (yMax - yMin)
+            let y = py(yValue)
+            svg += "<line x1=\"\(left)\" y1=\(q(y)) x2=\"\(left + plotW)\" y2=\(q(y)) stroke=\"#eee\"/>"
+            svg += "<text x=\"\(left - 6)\" y=\(q(y + 4)) text-anchor=\"end\">\(format(yValue))</text>\n"
+            let xValue = xMin + fraction * (xMax - xMin)
+            svg += "<text x=\(q(px(xValue))) y=\"\(top + plotH + 16)\" text-anchor=\"middle\">\(formatEpoch(xValue))</text>\n"
+        }
+        svg += "<text x=\"\(left + plotW / 2)\" y=\"\(height - 6)\" text-anchor=\"middle\">epoch</text>\n"
+        let path = finite.map { "\(q(px($0.0), quoted: false)),\(q(py($0.1), quoted: false))" }.joined(separator: " ")
+        svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(path)\"/>\n"
+        for (x, y) in finite {
+            svg += "<circle cx=\(q(px(x))) cy=\(q(py(y))) r=\"3\" fill=\"\(color)\"><title>epoch \(formatEpoch(x)): \(format(y))</title></circle>\n"
+        }
+        return svg + "</svg>"
+    }
+
+    private static func q(_ value: Double, quoted: Bool = true) -> String {
+        let text = String(format: "%.1f", value)
+        return quoted ? "\"\(text)\"" : text
+    }
+
+    private static func format(_ value: Double) -> String { String(format: "%.4f", value) }
+
+    private static func formatEpoch(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+
+/// The destinations of a run's log: the run folder's log file (with timestamps) and, optionally,
+/// the console (standard error, so that standard output stays free for results).
+public final class RunLogSink: @unchecked Sendable {
+    private let lock = NSLock()
+    private let file: FileHandle?
+    private let console: Bool
+    private let formatter: DateFormatter
+
+    /// - Parameters:
+    ///   - fileURL: the log file (created or appended to), or nil for console only.
+    ///   - console: whether lines also go to standard error.
+    public init(fileURL: URL?, console: Bool) throws {
+        self.console = console
+        formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        if let fileURL {
+            let fm = FileManager.default
+            try fm.createDirectory(at: fileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if !fm.fileExists(atPath: fileURL.path) { _ = fm.createFile(atPath: fileURL.path, contents: nil) }
+            guard let handle = FileHandle(forWritingAtPath: fileURL.path) else {
+                throw AtomicFile.WriteError(path: fileURL.path, reason: "cannot open the log file for writing")
+            }
+            handle.seekToEndOfFile()
+            file = handle
+        } else {
+            file = nil
+        }
+    }
+
+    deinit { try? file?.close() }
+
+    func write(level: Logger.Level, message: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        let tag = level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
+        if let file {
+            file.write(Data("\(formatter.string(from: Date())) \(tag) \(message)\n".utf8))
+        }
+        if console {
+            ConsoleOutput.writeLine(level >= .warning ? "\(tag) \(message)" : message)
+        }
+    }
+
+    /// A swift-log `Logger` writing to this sink at `level` and above.
+    public func logger(label: String = "adaranker.trainer", level: Logger.Level = .info) -> Logger {
+        var logger = Logger(label: label) { _ in RunLogHandler(sink: self) }
+        logger.logLevel = level
+        return logger
+    }
+}
+
+/// The swift-log handler behind `RunLogSink.logger`.
+public struct RunLogHandler: LogHandler {
+    let sink: RunLogSink
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        sink.write(level: event.level, message: event.message.description)
+    }
+}
+
+/// Serialises console lines with any progress bar on the same terminal: a line printed while a bar
+/// is drawn first clears the bar's line.
+public enum ConsoleOutput {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var barVisible = false
+
+    /// Writes one line to standard error.
+    public static func writeLine(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        let prefix = barVisible ? "\r\u{1B}[2K" : ""
+        barVisible = false
+        FileHandle.standardError.write(Data((prefix + text + "\n").utf8))
+    }
+
+    /// Redraws the progress line (no newline) on standard error.
+    public static func drawBar(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        barVisible = true
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
+    }
+
+    /// Ends the progress line with a newline so that the final bar stays visible.
+    public static func finishBar() {
+        lock.lock()
+        defer { lock.unlock() }
+        if barVisible { FileHandle.standardError.write(Data("\n".utf8)) }
+        barVisible = false
+    }
+}

@@ -1,0 +1,37 @@
+/// Errors of a training, evaluation or inference run; each description is one line saying what
+/// went wrong and where.
+public enum TrainerError: Error, CustomStringConvertible, Equatable {
+    /// The training loss became NaN or infinite.
+    case nonFiniteLoss(epoch: Int, batch: Int, value: Float)
+    /// A checkpoint file is missing or cannot be read.
+    case checkpointUnreadable(path: String, reason: String)
+    /// A checkpoint does not fit the model built for it.
+    case checkpointMismatch(path: String, reason: String)
+    /// A checkpoint was written for other data than the data given.
+    case dataMismatch(path: String, reason: String)
+    /// A run folder's files are not what this program writes.
+    case corruptRunFile(path: String, line: Int, reason: String)
+    /// `--resume` was asked but there is nothing to resume.
+    case nothingToResume(folder: String)
+    /// The requested combination of settings cannot work.
+    case invalidSetting(String)
+
+    public var description: String {
+        switch self {
+        case .nonFiniteLoss(let epoch, let batch, let value):
+            return "training loss is \(value) at epoch \(epoch), batch \(batch); lower the learning rate or check the data"
+        case .checkpointUnreadable(let path, let reason):
+            return "cannot read checkpoint \(path): \(reason)"
+        case .checkpointMismatch(let path, let reason):
+            return "checkpoint \(path) does not fit the model: \(reason)"
+        case .dataMismatch(let path, let reason):
+            return "checkpoint \(path) was trained on other data: \(reason)"
+        case .corruptRunFile(let path, let line, let reason):
+            return "\(path):\(line): \(reason)"
+        case .nothingToResume(let folder):
+            return "--resume: \(folder) holds no resumable state (last.json); start without --resume"
+        case .invalidSetting(let message):
+            return message
+        }
+    }
+}

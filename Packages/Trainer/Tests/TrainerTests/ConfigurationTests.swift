@@ -1,0 +1,147 @@
+import Foundation
+import XCTest
+@testable import Trainer
+
+final class ConfigurationTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("model"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("dataset"), withIntermediateDirectories: true)
+        try write("overall.yaml", """
+            seed: 2020
+            learning_rate: 0.01
+            batch_size: 1024
+            epochs: 500
+            stopping_step: 10
+            learner: adam
+            dropout_prob: 0.4
+            MAX_SEQ_LEN: 200
+            use_pre_item_emb: 0
+            Ada-Ranker:
+              batch_size: 2048
+            """)
+        try write("model/GRU4Rec.yaml", "hidden_size: 128\nlearning_rate: 0.005\n")
+        try write("dataset/tiny.yaml", "learning_rate: 0.002\nMAX_SEQ_LEN: 50\n")
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    private func write(_ name: String, _ text: String) throws {
+        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    private func load(dataset: String? = "tiny", trainType: String = "Base", _ overrides: [String] = []) throws -> Configuration {
+        try ConfigLoader(directory: folder).load(model: "GRU4Rec", dataset: dataset,
+                                                 modeValues: ["train_type": .string(trainType)], overrides: overrides)
+    }
+
+    func testLaterLayersWin() throws {
+        XCTAssertEqual(try load(dataset: nil).double("learning_rate"), 0.005, "model file over overall")
+        XCTAssertEqual(try load().double("learning_rate"), 0.002, "dataset file over model file")
+        XCTAssertEqual(try load(["--learning_rate=0.001"]).double("learning_rate"), 0.001, "command line over files")
+        XCTAssertEqual(try load().int("MAX_SEQ_LEN"), 50)
+        XCTAssertEqual(try load().int("hidden_size"), 128)
+        XCTAssertEqual(try load().int("seed"), 2020)
+        XCTAssertEqual(try load().lookup("learning_rate")?.origin, folder.appendingPathComponent("dataset/tiny.yaml").path + ":1")
+    }
+
+    func testTrainTypeSectionAppliesOnlyToItsTrainType() throws {
+        XCTAssertEqual(try load().int("batch_size"), 1024)
+        XCTAssertEqual(try load(trainType: "Ada-Ranker").int("batch_size"), 2048)
+        XCTAssertEqual(try load(trainType: "Ada-Ranker", ["--batch_size=64"]).int("batch_size"), 64)
+        XCTAssertEqual(try load(["--train_type=Ada-Ranker"]).int("batch_size"), 2048, "the override decides the train type")
+    }
+
+    func testReferenceStyleValues() throws {
+        let config = try load(["--use_pre_item_emb=1", "--freeze=True", "--dilations=[1,4]", "--optimizer=SGD",
+                               "--clip_grad_norm=None", "--layer_norm_eps=1e-12"])
+        XCTAssertTrue(try config.bool("use_pre_item_emb"))
+        XCTAssertTrue(try config.bool("freeze"))
+        XCTAssertEqual(try config.intList("dilations"), [1, 4])
+        XCTAssertEqual(try config.choice("learner"), "sgd", "optimizer is an alias of learner; case-insensitive")
+        XCTAssertNil(try config.optionalDouble("clip_grad_norm"))
+        XCTAssertEqual(try config.double("layer_norm_eps"), 1e-12)
+        XCTAssertFalse(try load().bool("use_pre_item_emb"))
+    }
+
+    func testWrongTypeNamesTheKeyAndTheOrigin() throws {
+        XCTAssertThrowsError(try load(["--learning_rate=fast"])) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("'learning_rate'") && text.contains("command line") && text.contains("'fast'"), text)
+        }
+        XCTAssertThrowsError(try load(["--batch_size=0.5"])) { XCTAssertTrue("\($0)".contains("'batch_size'"), "\($0)") }
+        XCTAssertThrowsError(try load(["--batch_size=0"])) { XCTAssertTrue("\($0)".contains("≥ 1"), "\($0)") }
+        XCTAssertThrowsError(try load(["--freeze=2"])) { XCTAssertTrue("\($0)".contains("'freeze'"), "\($0)") }
+        XCTAssertThrowsError(try load(["--learner=adamw"])) { XCTAssertTrue("\($0)".contains("adam, sgd"), "\($0)") }
+        try write("dataset/bad.yaml", "epochs: many\n")
+        XCTAssertThrowsError(try load(dataset: "bad")) { error in
+            XCTAssertTrue("\(error)".contains("dataset/bad.yaml:1"), "\(error)")
+        }
+    }
+
+    func testMalformedInputs() throws {
+        XCTAssertThrowsError(try load(["--epochs"])) { XCTAssertTrue("\($0)".contains("--key=value"), "\($0)") }
+        XCTAssertThrowsError(try load(["epochs=3"]))
+        XCTAssertThrowsError(try load(["--epochs=3", "--epochs=4"])) { XCTAssertTrue("\($0)".contains("twice"), "\($0)") }
+        XCTAssertNoThrow(try load(["--epochs=3", "--epochs=3"]))
+        try write("dataset/broken.yaml", "a: [1, 2\n")
+        XCTAssertThrowsError(try load(dataset: "broken")) { XCTAssertTrue("\($0)".contains("not valid YAML"), "\($0)") }
+        try write("dataset/list.yaml", "- 1\n- 2\n")
+        XCTAssertThrowsError(try load(dataset: "list")) { XCTAssertTrue("\($0)".contains("mapping"), "\($0)") }
+        XCTAssertThrowsError(try ConfigLoader(directory: folder).load(model: "GRU5Rec", dataset: nil)) {
+            XCTAssertTrue("\($0)".contains("GRU4Rec, SASRec"), "\($0)")
+        }
+        XCTAssertThrowsError(try ConfigLoader(directory: folder).load(model: "SASRec", dataset: nil)) {
+            XCTAssertTrue("\($0)".contains("model/SASRec.yaml"), "\($0)")
+        }
+    }
+
+    func testUnknownKeysAreReportedWithASuggestion() throws {
+        let config = try load(["--learning_rat=0.1", "--MY_DIR=/tmp"])
+        let warnings = config.unknownKeyWarnings
+        XCTAssertEqual(warnings.count, 2)
+        XCTAssertTrue(warnings.contains { $0.contains("'learning_rat'") && $0.contains("did you mean 'learning_rate'") }, "\(warnings)")
+        XCTAssertTrue(warnings.contains { $0.contains("'MY_DIR'") }, "\(warnings)")
+        XCTAssertEqual(try config.double("learning_rate"), 0.002, "unknown keys change nothing")
+    }
+
+    func testDataDerivedValues() throws {
+        var config = try load()
+        try config.bindDataValues(["user_num": 944, "item_num": 1683, "cate_num": 6], source: "stats.json")
+        XCTAssertEqual(try config.int("item_num"), 1683)
+
+        var agreeing = try load(["--item_num=1683"])
+        XCTAssertNoThrow(try agreeing.bindDataValues(["item_num": 1683], source: "stats.json"))
+
+        var conflicting = try load(["--item_num=500"])
+        XCTAssertThrowsError(try conflicting.bindDataValues(["item_num": 1683], source: "data/stats.json")) { error in
+            XCTAssertEqual(error as? ConfigError,
+                           .conflictsWithData(key: "item_num", configured: 500, origin: "command line",
+                                              data: 1683, dataSource: "data/stats.json"))
+        }
+    }
+
+    func testJSONRoundTrip() throws {
+        let config = try load(["--dilations=[1,4]", "--clip_grad_norm=5"])
+        let restored = try Configuration.fromJSON(try config.jsonData(), source: "sidecar")
+        XCTAssertEqual(restored.values, config.values)
+    }
+
+    func testTheRepositoryConfigsLoadForEveryModel() throws {
+        let repoConfigs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../../Configs").standardizedFileURL
+        let loader = ConfigLoader(directory: repoConfigs)
+        XCTAssertEqual(loader.availableModels, ConfigSchema.modelNames.sorted())
+        for model in ConfigSchema.modelNames {
+            for trainType in ConfigSchema.trainTypes {
+                for dataset in ["ML10M", "ML100K", "demo"] {
+                    let config = try loader.load(model: model, dataset: dataset, modeValues: ["train_type": .string(trainType)])
+                    XCTAssertEqual(config.unknownKeys.map(\.key), [], "\(model) \(trainType) \(dataset)")
+                    XCTAssertNoThrow(try TrainingSettings(config), "\(model) \(trainType) \(dataset)")
+                }
+            }
+        }
+    }
+}

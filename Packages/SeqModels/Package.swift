@@ -5,10 +5,17 @@ import PackageDescription
 let package = Package(
     name: "SeqModels",
     products: [.library(name: "SeqModels", targets: ["SeqModels"])],
-    dependencies: [.package(path: "../Autograd")],
+    dependencies: [.package(path: "../Tensor"), .package(path: "../Autograd")],
     targets: [
-        .target(name: "SeqModels", dependencies: ["Autograd"]),
-        .testTarget(name: "SeqModelsTests", dependencies: ["SeqModels"]),
+        .target(name: "SeqModels", dependencies: [
+            .product(name: "Tensor", package: "Tensor"),
+            .product(name: "Autograd", package: "Autograd"),
+        ]),
+        .testTarget(name: "SeqModelsTests", dependencies: [
+            "SeqModels",
+            .product(name: "Tensor", package: "Tensor"),
+            .product(name: "Autograd", package: "Autograd"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

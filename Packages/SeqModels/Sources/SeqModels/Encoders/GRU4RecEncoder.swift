@@ -1,0 +1,41 @@
+import Autograd
+import Tensor
+
+/// GRU4Rec (SPEC §4): item embeddings `[B, L, D]` → dropout(`dropout_prob`) → one GRU layer with
+/// biases (`gru_layers`, hidden H = `hidden_size`, default 2D) → `dense: Linear(H → D)` at the last
+/// step → `seq_emb [B, D]`.
+///
+/// The reference applies `dense` to every step and then takes the last one; applying it to the last
+/// step only gives the same values and gradients.
+///
+/// Initialisation (reference = PyTorch defaults): GRU weights and biases U(±1/√H), `dense` the
+/// Linear default.
+public final class GRU4RecEncoder: Module, SequenceEncoder {
+    /// `gru_layers`: `weight_ih_l0 [3H, D]`, `weight_hh_l0 [3H, H]`, `bias_ih_l0 [3H]`, `bias_hh_l0 [3H]`.
+    public let gruLayers: StackedGRU
+    /// `dense`: Linear(H → D).
+    public let dense: Linear
+    /// Dropout probability on the input embeddings.
+    public let embeddingDropout: Float
+    private let random: RandomSource
+
+    public init(config: ModelConfig, random: RandomSource) {
+        let hidden = config.recurrentHiddenSize
+        gruLayers = StackedGRU(inputSize: config.embeddingSize, hiddenSize: hidden, layers: 1, bias: true)
+        dense = Linear(inFeatures: hidden, outFeatures: config.embeddingSize, bias: true)
+        embeddingDropout = config.dropoutProb
+        self.random = random
+        super.init()
+    }
+
+    override public var namedChildren: [(String, Module)] { [("gru_layers", gruLayers), ("dense", dense)] }
+
+    public func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+        let (rows, length) = batch.sequenceShape
+        let items = embedItems(batch.itemSeq)
+            .dropout(probability: embeddingDropout, training: isTraining, rng: &random.generator)  // [B, L, D]
+        let states = gruLayers(items)                                                             // [B, L, H]
+        let last = states.slice(axis: 1, range: (length - 1)..<length).reshaped([rows, gruLayers.hiddenSize])
+        return dense(last)                                                                        // [B, D]
+    }
+}

@@ -1,0 +1,60 @@
+import Autograd
+import Tensor
+
+/// NARM (SPEC §4): item embeddings → dropout → GRU without biases (`gru`, H = `hidden_size`,
+/// `num_layers` layers) → `gru_out [B, L, H]`, `c_global = h_L`;
+/// `h = softmax(a_1(gru_out) + a_2(h_L))` over the hidden axis (the reference's choice, kept);
+/// `alpha = v_t(mask ⊙ h)` `[B, L, 1]` with mask = item ≠ 0; `c_local = Σ_t alpha_t · gru_out_t`;
+/// `seq_emb = b(dropout([c_local, c_global]))` `[B, D]`.
+///
+/// Initialisation (reference = PyTorch defaults): GRU U(±1/√H), the Linear layers their default.
+public final class NARMEncoder: Module, SequenceEncoder {
+    /// `gru`: `weight_ih_l<k>`, `weight_hh_l<k>` for each layer k (no biases).
+    public let gru: StackedGRU
+    /// `a_1`: Linear(H → H, no bias) on every step.
+    public let a1: Linear
+    /// `a_2`: Linear(H → H, no bias) on the last state.
+    public let a2: Linear
+    /// `v_t`: Linear(H → 1, no bias), the attention score.
+    public let vT: Linear
+    /// `b`: Linear(2H → D, no bias), the output projection.
+    public let b: Linear
+    /// Dropout probability on the input embeddings and on `[c_local, c_global]`.
+    public let dropoutProbability: Float
+    private let random: RandomSource
+
+    public init(config: ModelConfig, random: RandomSource) {
+        let hidden = config.recurrentHiddenSize
+        gru = StackedGRU(inputSize: config.embeddingSize, hiddenSize: hidden, layers: config.numLayers, bias: false)
+        a1 = Linear(inFeatures: hidden, outFeatures: hidden, bias: false)
+        a2 = Linear(inFeatures: hidden, outFeatures: hidden, bias: false)
+        vT = Linear(inFeatures: hidden, outFeatures: 1, bias: false)
+        b = Linear(inFeatures: 2 * hidden, outFeatures: config.embeddingSize, bias: false)
+        dropoutProbability = config.dropoutProb
+        self.random = random
+        super.init()
+    }
+
+    override public var namedChildren: [(String, Module)] {
+        [("gru", gru), ("a_1", a1), ("a_2", a2), ("v_t", vT), ("b", b)]
+    }
+
+    public func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+        let (rows, length) = batch.sequenceShape
+        let hidden = gru.hiddenSize
+        let items = embedItems(batch.itemSeq)
+            .dropout(probability: dropoutProbability, training: isTraining, rng: &random.generator)  // [B, L, D]
+        let states = gru(items)                                                                    // [B, L, H]
+        let last = states.slice(axis: 1, range: (length - 1)..<length)                             // [B, 1, H]
+        let q1 = a1(states)                                                                        // [B, L, H]
+        let q2 = a2(last)                                                                          // [B, 1, H]
+        let attention = (q1 + q2).softmax(axis: -1)                                                // [B, L, H]
+        let mask = Variable(batch.itemSeq.nonPaddingMask(shape: [rows, length, 1]))
+        let alpha = vT(attention * mask)                                                           // [B, L, 1]
+        let local = (alpha * states).sum(axis: 1)                                                  // [B, H]
+        let global = last.reshaped([rows, hidden])                                                 // [B, H]
+        let context = Variable.concat([local, global], axis: 1)
+            .dropout(probability: dropoutProbability, training: isTraining, rng: &random.generator)  // [B, 2H]
+        return b(context)                                                                          // [B, D]
+    }
+}

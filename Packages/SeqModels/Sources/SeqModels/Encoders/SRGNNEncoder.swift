@@ -1,0 +1,131 @@
+import Autograd
+import Tensor
+
+/// SR-GNN (SPEC §4): `h = item_embedding(uni_item_seq)` `[B, L, D]` → `step` gated GNN steps over
+/// the session graph (`gnn`) → gathered back to sequence order by `alias_item_seq` →
+/// `seq_hidden [B, L, D]`, `ht = seq_hidden[:, −1]`;
+/// `alpha = linear_three(σ(linear_one(ht) + linear_two(seq_hidden)))` `[B, L, 1]`;
+/// `a = Σ_t alpha_t · seq_hidden_t · [item_seq_t > 0]`; `seq_emb = linear_transform([a, ht])` `[B, D]`.
+///
+/// Needs `batch.graph`. Initialisation (reference): the GNN's raw weights and biases N(0, 1)
+/// (`torch.randn`), every Linear its PyTorch default.
+public final class SRGNNEncoder: Module, SequenceEncoder {
+    /// `gnn`: the gated graph cell.
+    public let gnn: GatedGraphCell
+    /// `linear_one`: Linear(D → D) on `ht`.
+    public let linearOne: Linear
+    /// `linear_two`: Linear(D → D) on every position.
+    public let linearTwo: Linear
+    /// `linear_three`: Linear(D → 1, no bias), the attention score.
+    public let linearThree: Linear
+    /// `linear_transform`: Linear(2D → D) on `[a, ht]`.
+    public let linearTransform: Linear
+
+    public init(config: ModelConfig) {
+        let d = config.embeddingSize
+        gnn = GatedGraphCell(dimension: d, steps: config.step)
+        linearOne = Linear(inFeatures: d, outFeatures: d, bias: true)
+        linearTwo = Linear(inFeatures: d, outFeatures: d, bias: true)
+        linearThree = Linear(inFeatures: d, outFeatures: 1, bias: false)
+        linearTransform = Linear(inFeatures: 2 * d, outFeatures: d, bias: true)
+        super.init()
+    }
+
+    override public var namedChildren: [(String, Module)] {
+        [("gnn", gnn), ("linear_one", linearOne), ("linear_two", linearTwo),
+         ("linear_three", linearThree), ("linear_transform", linearTransform)]
+    }
+
+    public func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+        guard let graph = batch.graph else {
+            preconditionFailure("SRGNN needs the batch's session graph (uni_item_seq, alias_item_seq, A)")
+        }
+        let (rows, length) = batch.sequenceShape
+        let nodes = gnn(embedItems(graph.uniqueItems), adjacency: graph.adjacency)  // [B, L, D]
+        let sequence = nodes.batchedGatherRows(graph.alias)                         // [B, L, D]
+        let width = sequence.shape[2]
+        let lastState = sequence.slice(axis: 1, range: (length - 1)..<length)       // [B, 1, D]
+        let gate = (linearOne(lastState) + linearTwo(sequence)).sigmoid()           // [B, L, D]
+        let alpha = linearThree(gate)                                               // [B, L, 1]
+        let mask = Variable(batch.itemSeq.nonPaddingMask(shape: [rows, length, 1]))
+        let attended = (alpha * mask * sequence).sum(axis: 1)                       // [B, D]
+        let combined = Variable.concat([attended, lastState.reshaped([rows, width])], axis: 1)  // [B, 2D]
+        return linearTransform(combined)                                            // [B, D]
+    }
+}
+
+/// SR-GNN's gated graph cell (`gnn`), repeated `steps` times on node states `h [B, L, D]` with the
+/// adjacency `A [B, L, 2L]`:
+/// `in = A[:, :, :L] · linear_edge_in(h) + b_iah`, `out = A[:, :, L:] · linear_edge_out(h) + b_ioh`;
+/// `gi = [in, out] · w_ihᵀ + b_ih`, `gh = h · w_hhᵀ + b_hh`, split into (r, i, n) thirds;
+/// `r = σ(gi_r + gh_r)`, `i = σ(gi_i + gh_i)`, `n = tanh(gi_n + r ⊙ gh_n)`, `h ← (1 − i) ⊙ h + i ⊙ n`.
+public final class GatedGraphCell: Module {
+    /// `w_ih [3D, 2D]`.
+    public let wIH: Parameter
+    /// `w_hh [3D, D]`.
+    public let wHH: Parameter
+    /// `b_ih [3D]`.
+    public let bIH: Parameter
+    /// `b_hh [3D]`.
+    public let bHH: Parameter
+    /// `b_iah [D]`, bias of the incoming-edge messages.
+    public let bIAH: Parameter
+    /// `b_ioh [D]`, bias of the outgoing-edge messages.
+    public let bIOH: Parameter
+    /// `linear_edge_in`: Linear(D → D).
+    public let linearEdgeIn: Linear
+    /// `linear_edge_out`: Linear(D → D).
+    public let linearEdgeOut: Linear
+    public let steps: Int
+
+    public init(dimension d: Int, steps: Int) {
+        wIH = .parameter(.zeros([3 * d, 2 * d]))
+        wHH = .parameter(.zeros([3 * d, d]))
+        bIH = .parameter(.zeros([3 * d]))
+        bHH = .parameter(.zeros([3 * d]))
+        bIAH = .parameter(.zeros([d]))
+        bIOH = .parameter(.zeros([d]))
+        linearEdgeIn = Linear(inFeatures: d, outFeatures: d, bias: true)
+        linearEdgeOut = Linear(inFeatures: d, outFeatures: d, bias: true)
+        self.steps = steps
+        super.init()
+    }
+
+    override public var namedLocalParameters: [(String, Parameter)] {
+        [("w_ih", wIH), ("w_hh", wHH), ("b_ih", bIH), ("b_hh", bHH), ("b_iah", bIAH), ("b_ioh", bIOH)]
+    }
+
+    override public var namedChildren: [(String, Module)] {
+        [("linear_edge_in", linearEdgeIn), ("linear_edge_out", linearEdgeOut)]
+    }
+
+    /// The reference draws these six tensors with `torch.randn`: N(0, 1).
+    override public func resetParameters(using rng: inout SeededGenerator) {
+        for (_, parameter) in namedLocalParameters {
+            parameter.value = .normal(parameter.shape, using: &rng)
+        }
+    }
+
+    /// Node states after `steps` propagation steps: `hidden [B, L, D]`, `adjacency [B, L, 2L]` → `[B, L, D]`.
+    public func callAsFunction(_ hidden: Variable, adjacency: Tensor) -> Variable {
+        let length = hidden.shape[1]
+        precondition(adjacency.shape == [hidden.shape[0], length, 2 * length],
+                     "SRGNN adjacency must be [B, L, 2L] = \([hidden.shape[0], length, 2 * length]), got \(adjacency.shape)")
+        let a = Variable(adjacency)
+        let incoming = a.slice(axis: 2, range: 0..<length)                   // [B, L, L]
+        let outgoing = a.slice(axis: 2, range: length..<(2 * length))        // [B, L, L]
+        var h = hidden
+        for _ in 0..<steps {
+            let messagesIn = incoming.matmul(linearEdgeIn(h)) + bIAH         // [B, L, D]
+            let messagesOut = outgoing.matmul(linearEdgeOut(h)) + bIOH       // [B, L, D]
+            let inputs = Variable.concat([messagesIn, messagesOut], axis: 2) // [B, L, 2D]
+            let gi = inputs.linear(weight: wIH, bias: bIH).chunked(3, axis: 2)
+            let gh = h.linear(weight: wHH, bias: bHH).chunked(3, axis: 2)
+            let reset = (gi[0] + gh[0]).sigmoid()
+            let input = (gi[1] + gh[1]).sigmoid()
+            let candidate = (gi[2] + reset * gh[2]).tanh()
+            h = h + input * (candidate - h)
+        }
+        return h
+    }
+}

@@ -1,0 +1,109 @@
+import Autograd
+import Foundation
+import Tensor
+
+/// A model that scores candidate lists: the Base `Ranker` and the Ada-Ranker (package AdaLayers).
+///
+/// Conformers implement `scoreCandidates`; training (`loss`), inference (`scores`) and state-dict
+/// files (`save(to:)`, `load(from:)`) come from the extension.
+public protocol RankingModel: Module {
+    /// Click probabilities `[B, C]` (after the sigmoid) for the batch's candidates `[B, C]`,
+    /// recorded for back-propagation when gradients are enabled. Dropout follows the module mode.
+    func scoreCandidates(_ batch: RankingBatch) -> Variable
+}
+
+extension RankingModel {
+    /// Binary cross-entropy over the B × C scores with label 1 for column 0 (the positive) and 0
+    /// for the other columns, averaged over all entries (SPEC §4). A one-element `Variable`.
+    public func loss(_ batch: RankingBatch) -> Variable {
+        let probabilities = scoreCandidates(batch)
+        return Variable.binaryCrossEntropy(probabilities, targets: rankingLabels(shape: probabilities.shape))
+    }
+
+    /// Click probabilities `[B, C]` for inference: evaluation mode (no dropout), no graph recorded.
+    /// Works for any C ≥ 1 and any B ≥ 1 (one request: B = 1). The module's previous mode is restored.
+    ///
+    /// Switches the shared module tree's mode while it runs: do not call it concurrently with
+    /// training on the same model.
+    public func scores(_ batch: RankingBatch) -> Tensor {
+        let wasTraining = isTraining
+        if wasTraining { eval() }
+        defer { if wasTraining { train() } }
+        return withoutGradients { scoreCandidates(batch).value }
+    }
+
+    /// Writes every parameter, under its reference name, to a safetensors file (atomically).
+    public func save(to path: String, metadata: [String: String] = [:]) throws {
+        try SafeTensors.write(stateDict().mapValues { .float($0) }, metadata: metadata, to: path)
+    }
+
+    /// Loads parameters from a safetensors file written by `save(to:)` or exported from the reference.
+    ///
+    /// Every name and shape is checked before any value is copied, so a failed load leaves the model
+    /// unchanged.
+    /// - Parameter strict: when `true`, the file must hold exactly this model's parameters.
+    /// - Throws: `StateDictError` naming the first missing, unexpected or mis-shaped parameter (with
+    ///   both shapes), prefixed by the file path via `StateDictFileError`; `SafeTensorsError` for an
+    ///   unreadable file.
+    public func load(from path: String, strict: Bool = true) throws {
+        let file = try SafeTensorsFile(contentsOf: path)
+        var values: [String: Tensor] = [:]
+        for name in file.names {
+            guard case .float(let tensor)? = file.entries[name] else {
+                throw StateDictFileError(path: path, reason: "tensor '\(name)' holds integers, expected float parameters")
+            }
+            values[name] = tensor
+        }
+        try loadCheckedStateDict(values, strict: strict, source: path)
+    }
+
+    /// `loadStateDict` that validates every entry first (no partial loads).
+    /// - Parameter source: names the origin (a file path) in errors.
+    public func loadCheckedStateDict(_ values: [String: Tensor], strict: Bool = true, source: String = "state dict") throws {
+        let named = namedParameters()
+        do {
+            for (name, parameter) in named {
+                guard let value = values[name] else {
+                    if strict { throw StateDictError.missing(name) }
+                    continue
+                }
+                guard value.shape == parameter.shape else {
+                    throw StateDictError.shapeMismatch(name: name, expected: parameter.shape, found: value.shape)
+                }
+            }
+            if strict {
+                let known = Set(named.map(\.0))
+                if let extra = values.keys.sorted().first(where: { !known.contains($0) }) {
+                    throw StateDictError.unexpected(extra)
+                }
+            }
+        } catch let error as StateDictError {
+            throw StateDictFileError(path: source, reason: error.description)
+        }
+        try loadStateDict(values, strict: strict)
+    }
+}
+
+/// A state dict that does not fit the model; `path` is the file (or other source) it came from.
+public struct StateDictFileError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Ranking labels of shape `[B, C]` (rank 2): 1 in column 0, 0 elsewhere.
+public func rankingLabels(shape: [Int]) -> Tensor {
+    precondition(shape.count == 2, "ranking labels need a [B, C] shape, got \(shape)")
+    let (rows, columns) = (shape[0], shape[1])
+    var labels = Tensor.zeros(shape)
+    labels.scalars.withUnsafeMutableBufferPointer { out in
+        for row in 0..<rows { out[row * columns] = 1 }
+    }
+    return labels
+}

@@ -88,7 +88,7 @@ public enum ConfigSchema {
         ConfigKey("neg_items_num", .integer(minimum: 1), "negatives per row (must match the data)"),
         ConfigKey("user_num", .integer(minimum: 1), "user table size incl. padding row 0 (from stats.json)"),
         ConfigKey("item_num", .integer(minimum: 1), "item table size incl. padding row 0 (from stats.json)"),
-        ConfigKey("cate_num", .integer(minimum: 1), "number of categories (from stats.json)"),
+        ConfigKey("cate_num", .integer(minimum: 1), "category id count incl. padding 0 (from stats.json)"),
         // Model hyper-parameters (SPEC §4).
         ConfigKey("embedding_size", .integer(minimum: 1), "embedding dimension D"),
         ConfigKey("hidden_size", .integer(minimum: 1), "GRU / NARM hidden size H (SASRec: must equal D)"),

@@ -69,34 +69,14 @@ public struct RunLogHandler: LogHandler {
     }
 }
 
-/// Serialises console lines with any progress bar on the same terminal: a line printed while a bar
-/// is drawn first clears the bar's line.
+/// Console output of the log: one line at a time on standard error, serialised across threads.
 public enum ConsoleOutput {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var barVisible = false
 
     /// Writes one line to standard error.
     public static func writeLine(_ text: String) {
         lock.lock()
         defer { lock.unlock() }
-        let prefix = barVisible ? "\r\u{1B}[2K" : ""
-        barVisible = false
-        FileHandle.standardError.write(Data((prefix + text + "\n").utf8))
-    }
-
-    /// Redraws the progress line (no newline) on standard error.
-    public static func drawBar(_ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        barVisible = true
-        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
-    }
-
-    /// Ends the progress line with a newline so that the final bar stays visible.
-    public static func finishBar() {
-        lock.lock()
-        defer { lock.unlock() }
-        if barVisible { FileHandle.standardError.write(Data("\n".utf8)) }
-        barVisible = false
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -1,7 +1,7 @@
 /// Interactions as read from any input format, before the reference preprocessing (SPEC §2.2).
 ///
 /// Ingest (`Ingest/`) produces this; `Processing/` consumes it. Ids are kept as the input's own
-/// tokens so that the id remapping of step 5 is the only place where ids change.
+/// numbers so that the id remapping of step 5 is the only place where ids change.
 public struct RawDataset: Sendable {
     /// One user–item event in input order.
     public struct Interaction: Sendable, Equatable {
@@ -18,15 +18,21 @@ public struct RawDataset: Sendable {
     /// Every interaction, in the order of the input rows.
     public var interactions: [Interaction]
     /// The category ids of each item, in the input's order (`[5, 15]`). For MovieLens and RecBole
-    /// inputs, genre names are sorted alphabetically and numbered from 1 (SPEC §2.1). Items without
-    /// an entry have no category and are dropped with their interactions (an inner join).
+    /// inputs, genre names are sorted alphabetically (byte order) and numbered from 1 (SPEC §2.1).
+    /// Items without an entry (or with an empty list) have no category and are dropped with their
+    /// interactions (an inner join).
     public var itemCategories: [Int: [Int]]
+    /// Readable names of the category ids when the input has them (MovieLens genres); empty for
+    /// inputs that only carry numbers. Used for `merged_cate2idx.tsv`.
+    public var categoryNames: [Int: String]
     /// Where the data came from (a file or zip path), for messages and `stats.json`.
     public var source: String
 
-    public init(interactions: [Interaction], itemCategories: [Int: [Int]], source: String) {
+    public init(interactions: [Interaction], itemCategories: [Int: [Int]],
+                categoryNames: [Int: String] = [:], source: String) {
         self.interactions = interactions
         self.itemCategories = itemCategories
+        self.categoryNames = categoryNames
         self.source = source
     }
 }

@@ -1,0 +1,154 @@
+import Foundation
+
+/// The `prepare` step as a library call: read an input, run SPEC §2.2 and write the prepared folder.
+///
+///     var options = PrepareOptions(input: "Datasets/ml-10m.zip", outputFolder: "Datasets/ML10M")
+///     options.seed = 2020
+///     let summary = try PreparePipeline.run(options)
+///     print(summary.stats.itemNum)
+///
+/// Output folder contents: `train.split`, `valid.split`, `test.split` (binary, see
+/// `BinarySplitFormat`), `train.tsv`, `valid.tsv`, `test.tsv` (reference format),
+/// `user_item_cate_time.tsv`, `user2idx.tsv`, `item2idx.tsv`, `merged_cate2idx.tsv`,
+/// `item2cate.tsv` and `stats.json`. All are written to temporary names and renamed into place
+/// only after everything succeeded (`stats.json` last); a failed run leaves no partial file.
+/// Word2vec pre-training (`item_emb_64.txt`) is a separate stage run on `summary.userSequences`.
+public enum PreparePipeline {
+    /// Reads `options.input` and prepares it.
+    public static func run(_ options: PrepareOptions) throws -> PrepareSummary {
+        try validate(options)
+        var timer = StageTimer(log: options.log)
+        let (raw, format) = try InputReader.read(path: options.input, format: options.format)
+        timer.finish("read \(raw.interactions.count) interactions (\(format.rawValue))")
+        return try run(raw, inputFormat: format.rawValue, options: options, timer: timer)
+    }
+
+    /// Prepares an in-memory dataset (e.g. `SyntheticDataset.generate`) into `options.outputFolder`;
+    /// `options.input` and `options.format` are ignored.
+    public static func run(_ raw: RawDataset, inputFormat: String = "memory", options: PrepareOptions) throws -> PrepareSummary {
+        try validate(options)
+        return try run(raw, inputFormat: inputFormat, options: options, timer: StageTimer(log: options.log))
+    }
+
+    /// Runs steps 1–8 without writing anything.
+    public static func process(_ raw: RawDataset, inputFormat: String = "memory", options: PrepareOptions) throws -> (PreparedDataset, ProcessedInteractions) {
+        try validate(options)
+        var timer = StageTimer(log: nil)
+        return try process(raw, inputFormat: inputFormat, options: options, timer: &timer)
+    }
+
+    // MARK: - Stages
+
+    private static func run(_ raw: RawDataset, inputFormat: String, options: PrepareOptions, timer: StageTimer) throws -> PrepareSummary {
+        var timer = timer
+        let (dataset, processed) = try process(raw, inputFormat: inputFormat, options: options, timer: &timer)
+        let files = try write(dataset, processed: processed, options: options)
+        timer.finish("wrote \(files.count) files to \(options.outputFolder)")
+        var written = dataset
+        written.folder = options.outputFolder
+        return PrepareSummary(dataset: written, processed: processed, outputFolder: options.outputFolder,
+                              files: files, stageSeconds: timer.stages)
+    }
+
+    private static func process(_ raw: RawDataset, inputFormat: String, options: PrepareOptions,
+                                timer: inout StageTimer) throws -> (PreparedDataset, ProcessedInteractions) {
+        let processed = try Preprocessing.run(raw, options: .init(minItemsPerCategory: options.minItemsPerCategory,
+                                                                   minUserInteractions: options.minUserInteractions))
+        timer.finish("processed: \(processed.userCount) users, \(processed.itemCount) items, \(processed.categoryCount) categories, \(processed.interactionCount) interactions")
+
+        let bar = options.showProgress ? ProgressBar(title: "sampling negatives", total: processed.userCount, unit: "users") : nil
+        let built = try SplitBuilder.build(processed, options: .init(targetItemsUsed: options.targetItemsUsed,
+                                                                     negativesPerRow: options.negativesPerRow,
+                                                                     maxTries: options.maxTriesPerDraw, mode: options.sampling,
+                                                                     seed: options.seed, threads: options.threads),
+                                           progress: bar)
+        bar?.finish()
+        let stats = DatasetStats(
+            source: raw.source, inputFormat: inputFormat, seed: options.seed, sampling: options.sampling.rawValue,
+            users: processed.userCount, items: processed.itemCount, categories: processed.categoryCount,
+            interactions: processed.interactionCount, processing: processed.counts,
+            minItemsPerCategory: options.minItemsPerCategory, minUserInteractions: options.minUserInteractions,
+            targetItemsUsed: options.targetItemsUsed, negItemsNum: options.negativesPerRow,
+            train: .init(built.train), valid: .init(built.valid), test: .init(built.test),
+            samplingFallbacks: built.fallbacks)
+        timer.finish("sampled: train \(built.train.rowCount), valid \(built.valid.rowCount), test \(built.test.rowCount) rows, \(built.fallbacks) fallbacks")
+        return (PreparedDataset(train: built.train, valid: built.valid, test: built.test, stats: stats), processed)
+    }
+
+    private static func write(_ dataset: PreparedDataset, processed: ProcessedInteractions, options: PrepareOptions) throws -> [String] {
+        let folder = try OutputFolder(path: options.outputFolder)
+        var names: [String] = []
+        func stage(_ name: String, _ body: (FileWriter) throws -> Void) throws {
+            let writer = try folder.makeWriter(name)
+            try body(writer)
+            try writer.close()
+            names.append(name)
+        }
+        try stage("user2idx.tsv") { try ReferenceTSVWriter.writeIdMap(header: "user_id\tuser_idx", originals: processed.originalUserIds, to: $0) }
+        try stage("item2idx.tsv") { try ReferenceTSVWriter.writeIdMap(header: "item_id\titem_idx", originals: processed.originalItemIds, to: $0) }
+        try stage("merged_cate2idx.tsv") { try ReferenceTSVWriter.writeCategoryMap(processed, to: $0) }
+        try stage("item2cate.tsv") { try ReferenceTSVWriter.writeItemCategories(processed, to: $0) }
+        try stage("user_item_cate_time.tsv") { try ReferenceTSVWriter.writeInteractions(processed, to: $0) }
+        if options.writeSplitTSV {
+            let totalRows = Split.Name.allCases.reduce(0) { $0 + dataset.split($1).rowCount }
+            let bar = options.showProgress ? ProgressBar(title: "writing TSV", total: totalRows) : nil
+            for name in Split.Name.allCases {
+                try stage("\(name.rawValue).tsv") { try ReferenceTSVWriter.writeSplit(dataset.split(name), to: $0, progress: bar) }
+            }
+            bar?.finish()
+        }
+        for name in Split.Name.allCases {
+            try stage(BinarySplitFormat.fileName(name)) { try BinarySplitFormat.write(dataset.split(name), to: $0) }
+        }
+        try stage("stats.json") { writer in
+            try dataset.stats.encoded().withUnsafeBufferPointer { try writer.write($0) }
+        }
+        try folder.commit()
+        return names
+    }
+
+    private static func validate(_ options: PrepareOptions) throws {
+        func check(_ condition: Bool, _ message: String) throws {
+            if !condition { throw DataPipelineError(.unsupportedFormat, file: "prepare options", message) }
+        }
+        try check(options.minItemsPerCategory >= 0, "minItemsPerCategory must be ≥ 0, got \(options.minItemsPerCategory)")
+        try check(options.minUserInteractions >= 0, "minUserInteractions must be ≥ 0, got \(options.minUserInteractions)")
+        try check(options.targetItemsUsed >= 1, "targetItemsUsed must be ≥ 1, got \(options.targetItemsUsed)")
+        try check(options.negativesPerRow >= 1, "negativesPerRow must be ≥ 1, got \(options.negativesPerRow)")
+        try check(options.maxTriesPerDraw >= 1, "maxTriesPerDraw must be ≥ 1, got \(options.maxTriesPerDraw)")
+        try check(options.threads >= 1, "threads must be ≥ 1, got \(options.threads)")
+    }
+}
+
+/// What `PreparePipeline.run` produced.
+public struct PrepareSummary: Sendable {
+    /// The splits and stats, already in memory (no need to reload the folder).
+    public let dataset: PreparedDataset
+    /// The processed interactions (remapped sequences, id maps, categories).
+    public let processed: ProcessedInteractions
+    public let outputFolder: String
+    /// Names of the files written into `outputFolder`.
+    public let files: [String]
+    /// Wall-clock seconds of each stage, in order.
+    public let stageSeconds: [(stage: String, seconds: Double)]
+
+    public var stats: DatasetStats { dataset.stats }
+    /// The word2vec corpus: each user's full remapped item sequence.
+    public var userSequences: UserSequences { processed.userSequences }
+}
+
+/// Times consecutive stages and reports each to an optional log.
+struct StageTimer {
+    let log: (@Sendable (String) -> Void)?
+    private(set) var stages: [(stage: String, seconds: Double)] = []
+    private var last = ProgressBar.now()
+
+    init(log: (@Sendable (String) -> Void)?) { self.log = log }
+
+    mutating func finish(_ stage: String) {
+        let now = ProgressBar.now()
+        stages.append((stage, now - last))
+        log?("\(stage) in " + String(format: "%.2f s", now - last))
+        last = now
+    }
+}

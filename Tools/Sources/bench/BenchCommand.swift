@@ -29,6 +29,7 @@ struct BenchCommand: ParsableCommand {
     /// Every registered case, in the order they run.
     static let cases: [any BenchCase] = [
         SgemmBench(),
+        TensorOpsBench(),
     ]
 
     static let configuration = CommandConfiguration(

@@ -28,7 +28,8 @@ struct BenchContext {
         var line = pad(caseName, 10) + pad(label, 34) + pad("threads \(threads)", 11)
             + leftPad(Self.formatDuration(seconds), 12)
         if let throughput {
-            line += leftPad(String(format: "%.1f", throughput.value), 10) + " " + throughput.unit
+            let v = throughput.value
+            line += leftPad(String(format: v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.2f", v), 10) + " " + throughput.unit
         }
         print(line)
     }

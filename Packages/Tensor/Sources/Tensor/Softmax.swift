@@ -35,11 +35,9 @@ extension Tensor {
                     }
                     for j in 0..<inner { sums[j] = 0 }
                     for k in 0..<n {
-                        for j in 0..<inner {
-                            let e = expf(block[k * inner + j] - maxima[j])
-                            outBlock[k * inner + j] = e
-                            sums[j] += e
-                        }
+                        for j in 0..<inner { outBlock[k * inner + j] = block[k * inner + j] - maxima[j] }
+                        applyVectorized(outBlock + k * inner, outBlock + k * inner, inner, vectorExp)
+                        for j in 0..<inner { sums[j] += outBlock[k * inner + j] }
                     }
                     if logarithm {
                         for j in 0..<inner { sums[j] = logf(sums[j]) }
@@ -61,12 +59,8 @@ extension Tensor {
 private func softmaxRow(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int, _ logarithm: Bool) {
     var m = x[0]
     for j in 1..<n where x[j] > m { m = x[j] }
-    var sum: Float = 0
-    for j in 0..<n {
-        let e = expf(x[j] - m)
-        out[j] = e
-        sum += e
-    }
+    applyVectorized(x, out, n) { vectorExp($0 - m) }
+    let sum = contiguousSum(out, n)
     if logarithm {
         let logSum = logf(sum)
         for j in 0..<n { out[j] = (x[j] - m) - logSum }

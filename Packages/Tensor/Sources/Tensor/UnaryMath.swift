@@ -6,14 +6,14 @@ import Darwin
 
 /// Elementwise functions; every result has the input's shape.
 extension Tensor {
-    /// `eˣ`.
-    public func exp() -> Tensor { unary { expf($0) } }
+    /// `eˣ` (vectorised, see `VectorMath.swift`).
+    public func exp() -> Tensor { vectorUnary(vectorExp) }
     /// Natural logarithm (`-inf` at 0, NaN below).
     public func log() -> Tensor { unary { logf($0) } }
-    /// Hyperbolic tangent.
-    public func tanh() -> Tensor { unary { tanhf($0) } }
-    /// Logistic sigmoid `1 / (1 + e⁻ˣ)`; saturates cleanly to 0 and 1.
-    public func sigmoid() -> Tensor { unary { 1 / (1 + expf(-$0)) } }
+    /// Hyperbolic tangent (vectorised).
+    public func tanh() -> Tensor { vectorUnary(vectorTanh) }
+    /// Logistic sigmoid `1 / (1 + e⁻ˣ)` (vectorised); saturates cleanly to 0 and 1.
+    public func sigmoid() -> Tensor { vectorUnary(vectorSigmoid) }
     /// `max(x, 0)`.
     public func relu() -> Tensor { unary { $0 > 0 ? $0 : 0 } }
     /// Square root.
@@ -35,6 +35,16 @@ extension Tensor {
     public func clamped(min lower: Float, max upper: Float) -> Tensor {
         precondition(lower <= upper, "clamped needs min ≤ max, got \(lower) > \(upper)")
         return unary { Swift.min(Swift.max($0, lower), upper) }
+    }
+
+    @inline(__always)
+    private func vectorUnary(_ f: (FloatVector) -> FloatVector) -> Tensor {
+        Tensor(shape: shape, unsafeUninitializedScalars: { out in
+            scalars.withUnsafeBufferPointer { x in
+                guard let base = x.baseAddress else { return }
+                applyVectorized(base, out.baseAddress!, x.count, f)
+            }
+        })
     }
 
     /// The in-module kernel behind the functions above (the closure is inlined into each).

@@ -46,15 +46,20 @@ public final class NARMEncoder: Module, SequenceEncoder {
             .dropout(probability: dropoutProbability, training: isTraining, rng: &random.generator)  // [B, L, D]
         let states = gru(items)                                                                    // [B, L, H]
         let last = states.slice(axis: 1, range: (length - 1)..<length)                             // [B, 1, H]
-        let q1 = a1(states)                                                                        // [B, L, H]
-        let q2 = a2(last)                                                                          // [B, 1, H]
-        let attention = (q1 + q2).softmax(axis: -1)                                                // [B, L, H]
-        let mask = Variable(batch.itemSeq.nonPaddingMask(shape: [rows, length, 1]))
-        let alpha = vT(attention * mask)                                                           // [B, L, 1]
+        let alpha = attentionWeights(states, itemSeq: batch.itemSeq)                               // [B, L, 1]
         let local = (alpha * states).sum(axis: 1)                                                  // [B, H]
         let global = last.reshaped([rows, hidden])                                                 // [B, H]
         let context = Variable.concat([local, global], axis: 1)
             .dropout(probability: dropoutProbability, training: isTraining, rng: &random.generator)  // [B, 2H]
         return b(context)                                                                          // [B, D]
+    }
+
+    /// The weights of `c_local`: `alpha = v_t(mask ⊙ softmax_H(a_1(states) + a_2(states_L)))`,
+    /// `states [B, L, H]` → `[B, L, 1]`; exactly 0 at padding positions (item id 0).
+    public func attentionWeights(_ states: Variable, itemSeq: IndexTensor) -> Variable {
+        let (rows, length) = (states.shape[0], states.shape[1])
+        let last = states.slice(axis: 1, range: (length - 1)..<length)                             // [B, 1, H]
+        let attention = (a1(states) + a2(last)).softmax(axis: -1)                                  // [B, L, H]
+        return vT(attention.maskedFill(itemSeq.paddingMask(shape: [rows, length, 1]), value: 0))   // [B, L, 1]
     }
 }

@@ -31,11 +31,17 @@ public final class NextItNetEncoder: Module, SequenceEncoder {
 
     public func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
         let (rows, length) = batch.sequenceShape
-        var hidden = embedItems(batch.itemSeq)                                 // [B, L, D]
-        for block in residualBlocks { hidden = block(hidden) }
+        let hidden = allPositionStates(batch, embedItems: embedItems)         // [B, L, D]
         let width = hidden.shape[2]
         let last = hidden.slice(axis: 1, range: (length - 1)..<length).reshaped([rows, width])
         return finalLayer(last)                                                // [B, D]
+    }
+
+    /// The residual stack's output at every position, `[B, L, D]` (before `final_layer`).
+    public func allPositionStates(_ batch: RankingBatch, embedItems: ItemEmbedder) -> Variable {
+        var hidden = embedItems(batch.itemSeq)                                 // [B, L, D]
+        for block in residualBlocks { hidden = block(hidden) }
+        return hidden
     }
 }
 

@@ -44,19 +44,31 @@ public final class SASRecEncoder: Module, SequenceEncoder {
     }
 
     public func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
-        let (rows, length) = batch.sequenceShape
+        let rows = batch.sequenceShape.rows
+        let hidden = transform(batch.itemSeq, embedItems: embedItems, lastPositionOnly: true)   // [B, 1, D]
+        return hidden.reshaped([rows, hidden.shape[2]])                                          // [B, D]
+    }
+
+    /// The last layer's output at every position, `[B, L, D]` (`encode` returns position L − 1).
+    public func allPositionStates(_ batch: RankingBatch, embedItems: ItemEmbedder) -> Variable {
+        transform(batch.itemSeq, embedItems: embedItems, lastPositionOnly: false)
+    }
+
+    /// Input embedding and the transformer stack; `[B, 1, D]` when `lastPositionOnly`, else `[B, L, D]`.
+    private func transform(_ itemSeq: IndexTensor, embedItems: ItemEmbedder, lastPositionOnly: Bool) -> Variable {
+        let length = itemSeq.shape[1]
         precondition(length <= positionEmbedding.weight.shape[0],
                      "SASRec: sequence length \(length) exceeds MAX_SEQ_LEN = \(positionEmbedding.weight.shape[0])")
         let positions = positionEmbedding.weight.slice(axis: 0, range: 0..<length)        // [L, D]
-        var hidden = layerNorm(embedItems(batch.itemSeq) + positions)
+        var hidden = layerNorm(embedItems(itemSeq) + positions)
             .dropout(probability: hiddenDropout, training: isTraining, rng: &random.generator)  // [B, L, D]
-        let fullMask = Self.attentionMask(batch.itemSeq, lastQueryOnly: false)           // [B, 1, L, L]
-        let lastMask = Self.attentionMask(batch.itemSeq, lastQueryOnly: true)            // [B, 1, 1, L]
+        let fullMask = Self.attentionMask(itemSeq, lastQueryOnly: false)                 // [B, 1, L, L]
+        let lastMask = lastPositionOnly ? Self.attentionMask(itemSeq, lastQueryOnly: true) : fullMask  // [B, 1, 1, L]
         for (index, layer) in layers.enumerated() {
-            let isLast = index == layers.count - 1
-            hidden = layer(hidden, additiveMask: isLast ? lastMask : fullMask, lastQueryOnly: isLast)
+            let queryLast = lastPositionOnly && index == layers.count - 1
+            hidden = layer(hidden, additiveMask: queryLast ? lastMask : fullMask, lastQueryOnly: queryLast)
         }
-        return hidden.reshaped([rows, hidden.shape[2]])                                   // [B, 1, D] → [B, D]
+        return hidden
     }
 
     /// The additive attention mask: 0 where query q may attend key k (k ≤ q and item k ≠ 0),

@@ -1,0 +1,119 @@
+import Foundation
+import SeqModels
+import XCTest
+
+final class ConfigTests: XCTestCase {
+    func testDefaultsFollowTheReference() {
+        let config = ModelConfig()
+        XCTAssertEqual(config.embeddingSize, 64)
+        XCTAssertEqual(config.dropoutProb, 0.4)
+        XCTAssertEqual(config.nHeads, 2)
+        XCTAssertEqual(config.innerSize, 256)
+        XCTAssertEqual(config.layerNormEps, 1e-12)
+        XCTAssertEqual(config.dilations, [1, 4])
+        XCTAssertEqual(config.blockNum, 5)
+        XCTAssertEqual(config.shortItemLength, 2)
+        XCTAssertEqual(config.recurrentHiddenSize, 128)
+        XCTAssertEqual(config.seed, 2020)
+    }
+
+    func testEveryFixtureConfigLoads() throws {
+        let parity = FixtureLocation.fixturesDirectory.appendingPathComponent("parity")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parity.path)) ?? []
+        guard !names.isEmpty else { _ = try FixtureLocation.parityFixture("MF-Base"); return }
+        for name in names.sorted() {
+            let config = try ModelConfig(contentsOf: parity.appendingPathComponent(name).appendingPathComponent("config.json"))
+            XCTAssertEqual(config.embeddingSize, 16, name)
+            XCTAssertEqual(config.itemNum, 60, name)
+            XCTAssertEqual(config.userNum, 12, name)
+            XCTAssertEqual(config.maxSeqLen, 12, name)
+            XCTAssertEqual(config.seed, 7, name)
+            XCTAssertFalse(config.usePreItemEmb, name)
+            XCTAssertEqual(config.trainType, name.hasSuffix("Ada-Ranker") ? .adaRanker : .base, name)
+            XCTAssertEqual(config.model.rawValue, String(name.split(separator: "-")[0]), name)
+            if config.model == .nextItNet { XCTAssertEqual(config.blockDilations, [1, 4, 1, 4]) }
+            if config.model == .sasRec { XCTAssertEqual(config.innerSize, 64); XCTAssertEqual(config.layerNormEps, 1e-12) }
+        }
+    }
+
+    func testJSONValuesOfEveryKind() throws {
+        let json = #"{"model": "NextItNet", "embedding_size": 32, "dropout_prob": 0.25, "dilations": [1, 2, 4],"#
+            + #" "use_pre_item_emb": true, "layer_norm_eps": 1e-8, "MAX_SEQ_LEN": 20.0, "batch_size": 7}"#
+        let values = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        let config = try ModelConfig(values)
+        XCTAssertEqual(config.model, .nextItNet)
+        XCTAssertEqual(config.embeddingSize, 32)
+        XCTAssertEqual(config.dropoutProb, 0.25)
+        XCTAssertEqual(config.dilations, [1, 2, 4])
+        XCTAssertTrue(config.usePreItemEmb)
+        XCTAssertTrue(config.itemTableHasPaddingRow, "NextItNet always keeps its padding row")
+        XCTAssertEqual(config.layerNormEps, 1e-8)
+        XCTAssertEqual(config.maxSeqLen, 20)
+    }
+
+    func testNativeAndStringValues() throws {
+        let config = try ModelConfig(["model": "SASRec", "n_heads": "4", "hidden_dropout_prob": "0.1",
+                                      "use_pre_item_emb": 0, "dilations": "[1, 4]", "item_embedding_size": 16,
+                                      "cate_embedding_size": 16])
+        XCTAssertEqual(config.nHeads, 4)
+        XCTAssertEqual(config.hiddenDropoutProb, 0.1)
+        XCTAssertFalse(config.usePreItemEmb)
+        XCTAssertEqual(config.embeddingSize, 32, "embedding_size = item_embedding_size + cate_embedding_size")
+    }
+
+    func testWrongTypeNamesTheKey() {
+        XCTAssertThrowsError(try ModelConfig(["embedding_size": "sixty-four"])) { error in
+            XCTAssertEqual(error as? ModelConfigError,
+                           .wrongType(key: "embedding_size", expected: "an integer", found: "\"sixty-four\" (a string)"))
+            XCTAssertTrue("\(error)".contains("embedding_size"))
+        }
+        XCTAssertThrowsError(try ModelConfig(["embedding_size": 12.5])) { error in
+            XCTAssertTrue("\(error)".contains("'embedding_size' must be an integer, found 12.5"), "\(error)")
+        }
+        XCTAssertThrowsError(try ModelConfig(["dilations": [1, "x"]])) { error in
+            XCTAssertTrue("\(error)".contains("'dilations' must be a list of integers"), "\(error)")
+        }
+        XCTAssertThrowsError(try ModelConfig(["use_pre_item_emb": 3])) { error in
+            XCTAssertTrue("\(error)".contains("use_pre_item_emb"), "\(error)")
+        }
+        XCTAssertThrowsError(try ModelConfig(["model": 3])) { error in
+            XCTAssertTrue("\(error)".contains("'model' must be a string"), "\(error)")
+        }
+    }
+
+    func testInvalidValues() {
+        XCTAssertThrowsError(try ModelConfig(["dropout_prob": 1.5])) { error in
+            XCTAssertTrue("\(error)".contains("dropout_prob"), "\(error)")
+        }
+        XCTAssertThrowsError(try ModelConfig(["model": "SASRec", "embedding_size": 10, "n_heads": 3])) { error in
+            XCTAssertTrue("\(error)".contains("n_heads"), "\(error)")
+        }
+        XCTAssertThrowsError(try ModelConfig(["model": "SASRec", "embedding_size": 16, "hidden_size": 32])) { error in
+            XCTAssertTrue("\(error)".contains("hidden_size"), "\(error)")
+        }
+        XCTAssertThrowsError(try ModelConfig(["train_type": "Finetune"])) { error in
+            XCTAssertTrue("\(error)".contains("Ada-Ranker"), "\(error)")
+        }
+        XCTAssertThrowsError(try Ranker(config: ModelConfig(model: .mf, itemNum: 0, userNum: 3))) { error in
+            XCTAssertTrue("\(error)".contains("item_num"), "\(error)")
+        }
+    }
+
+    func testUnknownModelListsTheSeven() {
+        XCTAssertThrowsError(try ModelConfig(["model": "BERT4Rec"])) { error in
+            XCTAssertEqual("\(error)", "unknown model 'BERT4Rec'; expected one of MF, GRU4Rec, SASRec, NARM, NextItNet, SRGNN, SHAN")
+        }
+        XCTAssertThrowsError(try makeEncoder(name: "gru4rec", config: ModelConfig())) { error in
+            XCTAssertEqual(error as? ModelConfigError, .unknownModel("gru4rec"))
+        }
+    }
+
+    func testDictionaryRoundTrip() throws {
+        var config = TestSupport.config(.narm)
+        config.usePreItemEmb = true
+        config.trainType = .adaRanker
+        let data = try JSONSerialization.data(withJSONObject: config.dictionary)
+        let decoded = try ModelConfig(JSONSerialization.jsonObject(with: data) as! [String: Any])
+        XCTAssertEqual(decoded, config)
+    }
+}

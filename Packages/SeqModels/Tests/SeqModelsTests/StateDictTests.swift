@@ -1,0 +1,65 @@
+import Autograd
+import Foundation
+import SeqModels
+import Tensor
+import XCTest
+
+final class StateDictTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("seqmodels-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func testRoundTripThroughSafetensors() throws {
+        for model in ModelName.allCases {
+            let config = TestSupport.config(model)
+            let trained = try Ranker(config: config)
+            let path = folder.appendingPathComponent("\(model.rawValue).safetensors").path
+            try trained.save(to: path)
+
+            var otherConfig = config
+            otherConfig.seed = 99
+            let restored = try Ranker(config: otherConfig)
+            XCTAssertNotEqual(restored.stateDict(), trained.stateDict())
+            try restored.load(from: path)
+            XCTAssertEqual(restored.stateDict(), trained.stateDict(), "\(model)")
+            let batch = TestSupport.batch()
+            XCTAssertEqual(restored.scores(batch), trained.scores(batch), "\(model)")
+        }
+    }
+
+    func testMismatchNamesTheParameterAndBothShapesAndLeavesTheModelUnchanged() throws {
+        let small = try Ranker(config: TestSupport.config(.gru4Rec, embeddingSize: 8))
+        let wide = try Ranker(config: TestSupport.config(.gru4Rec, embeddingSize: 12))
+        let path = folder.appendingPathComponent("wide.safetensors").path
+        try wide.save(to: path)
+        let before = small.stateDict()
+        XCTAssertThrowsError(try small.load(from: path)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains(path), text)
+            XCTAssertTrue(text.contains("'user_embedding.weight' has shape [6, 12] in the state dict but the model expects [6, 8]"), text)
+        }
+        XCTAssertEqual(small.stateDict(), before)
+    }
+
+    func testStrictLoadReportsMissingAndUnexpectedNames() throws {
+        let ranker = try Ranker(config: TestSupport.config(.mf))
+        var values = ranker.stateDict()
+        values["extra.weight"] = Tensor.zeros([1])
+        XCTAssertThrowsError(try ranker.loadCheckedStateDict(values)) { error in
+            XCTAssertTrue("\(error)".contains("'extra.weight'"), "\(error)")
+        }
+        XCTAssertNoThrow(try ranker.loadCheckedStateDict(values, strict: false))
+        values["extra.weight"] = nil
+        values["mlp_layers.3.bias"] = nil
+        XCTAssertThrowsError(try ranker.loadCheckedStateDict(values)) { error in
+            XCTAssertTrue("\(error)".contains("'mlp_layers.3.bias' is missing"), "\(error)")
+        }
+    }
+}

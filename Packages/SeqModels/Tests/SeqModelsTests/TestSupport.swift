@@ -1,0 +1,52 @@
+import Autograd
+import SeqModels
+import Tensor
+
+/// Tiny models and random batches for the unit tests.
+enum TestSupport {
+    static let itemCount = 15
+    static let userCount = 6
+
+    /// A small configuration of `model`: D = 8, L = 6, 2 heads, 2 NextItNet blocks, …
+    static func config(_ model: ModelName, embeddingSize: Int = 8, maxSeqLen: Int = 6) -> ModelConfig {
+        var config = ModelConfig(model: model, embeddingSize: embeddingSize, innerSize: 16, blockNum: 1,
+                                 maxSeqLen: maxSeqLen, itemNum: itemCount, userNum: userCount, seed: 11)
+        if model == .gru4Rec || model == .narm { config.hiddenSize = 2 * embeddingSize }
+        return config
+    }
+
+    /// A batch of `rows` left-padded histories of length `length` (row r has r % length + 1 real
+    /// items, the last row a repeated item) and `columns` candidates; SRGNN graphs included.
+    static func batch(rows: Int = 3, length: Int = 6, columns: Int = 5, seed: UInt64 = 3) -> RankingBatch {
+        var rng = SeededGenerator(seed: seed)
+        var sequence = [Int](repeating: 0, count: rows * length)
+        var lengths: [Int] = []
+        for row in 0..<rows {
+            let real = row == rows - 1 ? length : row % length + 1
+            lengths.append(real)
+            for t in (length - real)..<length { sequence[row * length + t] = 1 + rng.nextInt(below: itemCount - 1) }
+            if row == rows - 1 && length >= 3 { sequence[row * length + length - 1] = sequence[row * length + length - 3] }
+        }
+        let itemSeq = IndexTensor(shape: [rows, length], indices: sequence)
+        return RankingBatch(
+            userIds: IndexTensor((0..<rows).map { _ in rng.nextInt(below: userCount) }),
+            itemSeq: itemSeq,
+            itemSeqLen: IndexTensor(lengths),
+            candidates: IndexTensor(shape: [rows, columns], indices: (0..<(rows * columns)).map { _ in 1 + rng.nextInt(below: itemCount - 1) }),
+            graph: SessionGraph(itemSeq: itemSeq))
+    }
+
+    /// The batch with `itemSeq` replaced (graph rebuilt).
+    static func replacingSequence(_ batch: RankingBatch, with itemSeq: IndexTensor) -> RankingBatch {
+        var copy = batch
+        copy.itemSeq = itemSeq
+        copy.graph = SessionGraph(itemSeq: itemSeq)
+        return copy
+    }
+
+    /// Largest absolute difference of two equally shaped tensors.
+    static func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
+        precondition(a.shape == b.shape, "shapes \(a.shape) and \(b.shape) differ")
+        return zip(a.scalars, b.scalars).reduce(0) { max($0, abs($1.0 - $1.1)) }
+    }
+}

@@ -29,7 +29,8 @@ func storeLanes(_ v: GRULanes, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
 /// (the result stays a normal float).
 @inline(__always)
 func fastExp(_ x: GRULanes) -> GRULanes {
-    let clamped = x.clamped(lowerBound: GRULanes(repeating: -87), upperBound: GRULanes(repeating: 88))
+    let low = GRULanes(repeating: -87), high = GRULanes(repeating: 88)
+    let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
     // Adding 1.5·2²³ rounds x·log₂e to an integer k and leaves k in the low mantissa bits.
     let magic = GRULanes(repeating: 12_582_912)
     let shifted = clamped * 1.442_695_04 + magic
@@ -60,16 +61,27 @@ func fastTanh(_ x: GRULanes) -> GRULanes { 1 - 2 / (1 + fastExp(x + x)) }
 /// bias), `inputBias` = `[b_ir + b_hr | b_iz + b_hz | b_in]`, `recurrentBiasN` = `b_hn`, `previous` = `h_{t−1}`.
 /// Out: `gates` ← `[r | z | n]`, `savedHN` ← `W_hn h_{t−1} + b_hn`, `next` and `output` ← `h_t`, where
 /// `r = σ(…)`, `z = σ(…)`, `n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))`, `h_t = n + z ⊙ (h_{t−1} − n)`.
-@inline(__always)
-func gruForwardRow(
-    hiddenSize h: Int, gates: UnsafeMutablePointer<Float>, recurrent: UnsafePointer<Float>,
-    inputBias: UnsafePointer<Float>, recurrentBiasN: UnsafePointer<Float>,
-    previous: UnsafePointer<Float>, next: UnsafeMutablePointer<Float>,
-    output: UnsafeMutablePointer<Float>, savedHN: UnsafeMutablePointer<Float>
-) {
-    var j = 0
-    while j < h {
-        let c = min(8, h - j)
+struct GRUForwardRow {
+    var hiddenSize: Int
+    var gates: UnsafeMutablePointer<Float>, recurrent: UnsafePointer<Float>
+    var inputBias: UnsafePointer<Float>, recurrentBiasN: UnsafePointer<Float>
+    var previous: UnsafePointer<Float>, next: UnsafeMutablePointer<Float>
+    var output: UnsafeMutablePointer<Float>, savedHN: UnsafeMutablePointer<Float>
+
+    @inline(__always)
+    func run() {
+        var j = 0
+        while j + 8 <= hiddenSize { lanes(at: j, count: 8); j += 8 }
+        if j < hiddenSize { tail(at: j, count: hiddenSize - j) }
+    }
+
+    /// The last `count` < 8 units, kept out of line so that the main loop has no partial lanes.
+    @inline(never)
+    func tail(at j: Int, count: Int) { lanes(at: j, count: count) }
+
+    @inline(__always)
+    func lanes(at j: Int, count c: Int) {
+        let h = hiddenSize
         let r = fastSigmoid(loadLanes(gates + j, c) + loadLanes(inputBias + j, c) + loadLanes(recurrent + j, c))
         let z = fastSigmoid(loadLanes(gates + h + j, c) + loadLanes(inputBias + h + j, c)
                             + loadLanes(recurrent + h + j, c))
@@ -82,7 +94,6 @@ func gruForwardRow(
         storeLanes(hn, savedHN + j, c)
         storeLanes(hNew, next + j, c)
         storeLanes(hNew, output + j, c)
-        j += 8
     }
 }
 
@@ -95,15 +106,26 @@ func gruForwardRow(
 /// Out: `gates` ← `[dr | dz | dn ⊙ r]` (the gradient of the recurrent pre-activations `W_h· h + b_h·`),
 /// `savedHN` ← `dn` (the input-side n gradient), `carry` ← `dh ⊙ z` (the direct path to h_{t−1}; the
 /// caller adds the recurrent part with one GEMM), `biasSums` (`[4H]`) += `[dr | dz | dn | dn ⊙ r]`.
-@inline(__always)
-func gruBackwardRow(
-    hiddenSize h: Int, upstream: UnsafePointer<Float>, carry: UnsafeMutablePointer<Float>,
-    gates: UnsafeMutablePointer<Float>, savedHN: UnsafeMutablePointer<Float>,
-    previous: UnsafePointer<Float>, biasSums: UnsafeMutablePointer<Float>
-) {
-    var j = 0
-    while j < h {
-        let c = min(8, h - j)
+struct GRUBackwardRow {
+    var hiddenSize: Int
+    var upstream: UnsafePointer<Float>, carry: UnsafeMutablePointer<Float>
+    var gates: UnsafeMutablePointer<Float>, savedHN: UnsafeMutablePointer<Float>
+    var previous: UnsafePointer<Float>, biasSums: UnsafeMutablePointer<Float>
+
+    @inline(__always)
+    func run() {
+        var j = 0
+        while j + 8 <= hiddenSize { lanes(at: j, count: 8); j += 8 }
+        if j < hiddenSize { tail(at: j, count: hiddenSize - j) }
+    }
+
+    /// The last `count` < 8 units, kept out of line so that the main loop has no partial lanes.
+    @inline(never)
+    func tail(at j: Int, count: Int) { lanes(at: j, count: count) }
+
+    @inline(__always)
+    func lanes(at j: Int, count c: Int) {
+        let h = hiddenSize
         let dh = loadLanes(upstream + j, c) + loadLanes(carry + j, c)
         let r = loadLanes(gates + j, c)
         let z = loadLanes(gates + h + j, c)
@@ -122,6 +144,5 @@ func gruBackwardRow(
         storeLanes(loadLanes(biasSums + h + j, c) + dz, biasSums + h + j, c)
         storeLanes(loadLanes(biasSums + 2 * h + j, c) + dn, biasSums + 2 * h + j, c)
         storeLanes(loadLanes(biasSums + 3 * h + j, c) + dnr, biasSums + 3 * h + j, c)
-        j += 8
     }
 }

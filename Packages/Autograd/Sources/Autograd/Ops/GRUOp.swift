@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import Foundation
 import Tensor
 
 extension Variable {
@@ -95,17 +96,17 @@ final class GRUSequence {
         let threads = max(1, min(Int(openblas_get_num_threads()), batch / GRUSequence.minimumRowsPerChunk))
         chunks = (0..<threads).map { c in (batch * c / threads)..<(batch * (c + 1) / threads) }
         let rows = batch * length
-        inputs = .allocate(capacity: max(1, rows * inputSize))
-        gates = .allocate(capacity: max(1, rows * 3 * hiddenSize))
-        hiddenN = .allocate(capacity: max(1, rows * hiddenSize))
-        hidden = .allocate(capacity: max(1, (rows + batch) * hiddenSize))
+        inputs = GRUBufferPool.take(rows * inputSize)
+        gates = GRUBufferPool.take(rows * 3 * hiddenSize)
+        hiddenN = GRUBufferPool.take(rows * hiddenSize)
+        hidden = GRUBufferPool.take((rows + batch) * hiddenSize)
     }
 
     deinit {
-        inputs.deallocate()
-        gates.deallocate()
-        hiddenN.deallocate()
-        hidden.deallocate()
+        GRUBufferPool.give(inputs)
+        GRUBufferPool.give(gates)
+        GRUBufferPool.give(hiddenN)
+        GRUBufferPool.give(hidden)
     }
 
     /// Runs `body(chunkIndex)` for every chunk, in parallel when there are several (BLAS is then
@@ -171,10 +172,10 @@ final class GRUSequence {
                   a: previous, lda: h, b: weightHH, ldb: h, c: recurrent, ldc: 3 * h)
             for i in 0..<nb {
                 let row = t * nb + i
-                gruForwardRow(hiddenSize: h, gates: gs + row * 3 * h, recurrent: recurrent + i * 3 * h,
+                GRUForwardRow(hiddenSize: h, gates: gs + row * 3 * h, recurrent: recurrent + i * 3 * h,
                               inputBias: inputBias, recurrentBiasN: recurrentBiasN,
                               previous: previous + i * h, next: hs + (row + nb) * h,
-                              output: output + ((b0 + i) * l + t) * h, savedHN: hns + row * h)
+                              output: output + ((b0 + i) * l + t) * h, savedHN: hns + row * h).run()
             }
         }
     }
@@ -249,9 +250,9 @@ final class GRUSequence {
         for t in stride(from: l - 1, through: 0, by: -1) {
             for i in 0..<nb {
                 let row = t * nb + i
-                gruBackwardRow(hiddenSize: h, upstream: upstream + ((b0 + i) * l + t) * h, carry: carry + i * h,
+                GRUBackwardRow(hiddenSize: h, upstream: upstream + ((b0 + i) * l + t) * h, carry: carry + i * h,
                                gates: gs + row * 3 * h, savedHN: hns + row * h,
-                               previous: hs + row * h, biasSums: biasSums)
+                               previous: hs + row * h, biasSums: biasSums).run()
             }
             if t > 0 || needs.h0 {
                 // carry += [dr | dz | dn⊙r] · W_hh   ([nb, 3H] · [3H, H])
@@ -286,6 +287,51 @@ final class GRUSequence {
             for t in 0..<l {
                 for i in 0..<nb { (inputGrad + ((b0 + i) * l + t) * n).update(from: xs + (t * nb + i) * n, count: n) }
             }
+        }
+    }
+}
+
+/// Recycles the large saved-state buffers of `GRUSequence` between calls: a fresh allocation of
+/// tens of megabytes costs one page fault per 4 KiB page on first touch, every training step.
+/// Keeps at most `maximumBytes` of idle buffers; thread-safe.
+enum GRUBufferPool {
+    private static let lock = NSLock()
+    /// Idle buffers and their capacities (in floats).
+    private static var idle: [(buffer: UnsafeMutablePointer<Float>, capacity: Int)] = []
+    /// Capacities of buffers handed out, by address.
+    private static var capacities: [UnsafeMutablePointer<Float>: Int] = [:]
+    static let maximumBytes = 1 << 30
+
+    /// An uninitialised buffer of at least `count` floats: the smallest idle one that fits, or a new one.
+    static func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let count = max(1, count)
+        lock.lock()
+        defer { lock.unlock() }
+        let fitting = idle.indices.filter { idle[$0].capacity >= count }
+        if let best = fitting.min(by: { idle[$0].capacity < idle[$1].capacity }) {
+            let entry = idle.remove(at: best)
+            capacities[entry.buffer] = entry.capacity
+            return entry.buffer
+        }
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        capacities[buffer] = count
+        return buffer
+    }
+
+    /// Returns a buffer from `take`; frees the smallest idle buffers beyond the size limit.
+    static func give(_ buffer: UnsafeMutablePointer<Float>) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let capacity = capacities.removeValue(forKey: buffer) else {
+            preconditionFailure("GRUBufferPool.give: buffer was not taken from the pool")
+        }
+        idle.append((buffer, capacity))
+        idle.sort { $0.capacity > $1.capacity }
+        var bytes = 0
+        idle.removeAll { entry in
+            bytes += entry.capacity * MemoryLayout<Float>.stride
+            if bytes > maximumBytes { entry.buffer.deallocate(); return true }
+            return false
         }
     }
 }

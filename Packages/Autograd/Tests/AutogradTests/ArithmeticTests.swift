@@ -1,4 +1,5 @@
 import Autograd
+import Foundation
 import Tensor
 import XCTest
 
@@ -104,6 +105,21 @@ final class ArithmeticTests: XCTestCase {
         let expected: [Float] = [0.8413447, -0.1586553, 0, 1.9544997, 0.3457312]
         for (value, reference) in zip(x.gelu().value.scalars, expected) {
             XCTAssertEqual(value, reference, accuracy: 2e-6)
+        }
+    }
+
+    func testGeluMatchesDoublePrecisionOnAGrid() {
+        // Every 1/64 in [−8, 8], plus a length that is not a multiple of the vector width.
+        let grid = (-512...512).map { Float($0) / 64 }
+        let x = Variable(Tensor(shape: [grid.count], scalars: grid), requiresGrad: true)
+        let y = x.gelu()
+        y.sum().backward()
+        for (i, v) in grid.enumerated() {
+            let d = Double(v)
+            let cdf = 0.5 * (1 + erf(d / 2.0.squareRoot()))
+            let pdf = Foundation.exp(-0.5 * d * d) / (2 * Double.pi).squareRoot()
+            XCTAssertEqual(Double(y.value.scalars[i]), d * cdf, accuracy: 3e-7 * max(1, abs(d)), "gelu(\(v))")
+            XCTAssertEqual(Double(x.grad!.scalars[i]), cdf + d * pdf, accuracy: 5e-7 * max(1, abs(d)), "gelu′(\(v))")
         }
     }
 

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Tensor
 
 // Elementwise ops. Binary ops broadcast like NumPy; the gradient of a broadcast operand is the
@@ -128,17 +123,10 @@ extension Variable {
     }
 
     /// GELU in its exact (erf) form: `0.5 · x · (1 + erf(x / √2))` = x·Φ(x).
-    /// ∂/∂x = g ⊙ (Φ(x) + x·φ(x)) with φ(x) = e^(−x²/2) / √(2π).
+    /// ∂/∂x = g ⊙ (Φ(x) + x·φ(x)) with φ(x) = e^(−x²/2) / √(2π). Vectorised (`GELUKernel`).
     public func gelu() -> Variable {
         let x = value
-        let y = x.map { 0.5 * $0 * (1 + erff($0 * geluInverseSqrt2)) }
-        return Variable.record(y, inputs: [self]) { g in
-            [Tensor.zipMap(g, x) { g, x in
-                let cdf = 0.5 * (1 + erff(x * geluInverseSqrt2))
-                let pdf = expf(-0.5 * x * x) * geluInverseSqrt2Pi
-                return g * (cdf + x * pdf)
-            }]
-        }
+        return Variable.record(GELUKernel.forward(x), inputs: [self]) { g in [GELUKernel.backward(g, x)] }
     }
 
     /// `√x`. ∂/∂x = g / (2·y) with y the output.
@@ -154,5 +142,3 @@ extension Variable {
     }
 }
 
-private let geluInverseSqrt2: Float = 0.70710678118654752
-private let geluInverseSqrt2Pi: Float = 0.39894228040143268

@@ -109,12 +109,29 @@ extension Variable {
 /// The gradient of softmax (or log-softmax) along `axis` from the upstream gradient `g` and the
 /// saved output `y`, working on the `[outer, n, inner]` view around the axis.
 private func softmaxBackward(_ g: Tensor, _ y: Tensor, axis: Int, logarithm: Bool) -> Tensor {
+    guard y.count > 0 else { return g }
     let shape = y.shape
     let outer = shape[..<axis].reduce(1, *), n = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
-    var sums = [Float](repeating: 0, count: inner)
+    var sums = [Float](repeating: 0, count: inner == 1 ? 0 : inner)
     return Tensor(shape: shape, unsafeUninitializedScalars: { out in
         g.scalars.withUnsafeBufferPointer { pg in
             y.scalars.withUnsafeBufferPointer { py in
+                if inner == 1 {
+                    // Contiguous slices (the last axis): one dot product and one pass per row.
+                    for i in 0..<outer {
+                        let gRow = pg.baseAddress! + i * n, yRow = py.baseAddress! + i * n
+                        let outRow = out.baseAddress! + i * n
+                        var total: Float = 0
+                        if logarithm {
+                            for k in 0..<n { total += gRow[k] }
+                            for k in 0..<n { outRow[k] = gRow[k] - expf(yRow[k]) * total }
+                        } else {
+                            for k in 0..<n { total += gRow[k] * yRow[k] }
+                            for k in 0..<n { outRow[k] = yRow[k] * (gRow[k] - total) }
+                        }
+                    }
+                    return
+                }
                 sums.withUnsafeMutableBufferPointer { s in
                     for i in 0..<outer {
                         let base = i * n * inner

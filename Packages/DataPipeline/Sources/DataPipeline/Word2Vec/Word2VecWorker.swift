@@ -1,0 +1,149 @@
+import Tensor
+
+/// The shared state of one training run as raw pointers into buffers owned by `Word2Vec.train`.
+///
+/// Several workers update `inputVectors` and `outputVectors` at the same time without locks
+/// (Hogwild, as word2vec and gensim do); everything else is read-only.
+struct Word2VecWorkerContext: @unchecked Sendable {
+    /// `syn0`, the item vectors being learnt: `[V, D]` by vocabulary index.
+    let inputVectors: UnsafeMutablePointer<Float>
+    /// `syn1neg`, the output (context-prediction) vectors: `[V, D]`, starting at zero.
+    let outputVectors: UnsafeMutablePointer<Float>
+    /// Vocabulary index of every corpus position, `-1` for items below `minCount`.
+    let positions: UnsafePointer<Int32>
+    /// `sentenceCount + 1` offsets into `positions`.
+    let sentenceStarts: UnsafePointer<Int>
+    /// Down-sampling: keep an occurrence of index `v` when a 32-bit draw is `< keepThresholds[v]`.
+    let keepThresholds: UnsafePointer<UInt64>
+    /// Alias-method columns of the noise distribution (`NoiseDistribution.columns`) and their count `V`.
+    let noiseColumns: UnsafePointer<UInt64>
+    let vocabularySize: Int
+    /// `Word2VecSigmoidTable` values.
+    let sigmoidTable: UnsafePointer<Float>
+    let vectorSize: Int
+    let window: Int
+    let negative: Int
+    let downSampling: Bool
+    let architecture: Word2VecOptions.Architecture
+    let cbowMean: Bool
+    let epochs: Int
+    let learningRate: Word2VecLearningRate
+}
+
+/// A contiguous run of sentences trained by one worker, with its own random stream.
+struct Word2VecChunk: Sendable {
+    let sentences: Range<Int>
+    /// Corpus positions covered (before vocabulary filtering and down-sampling).
+    let wordCount: Int
+    /// Longest sentence of the chunk, the size of the worker's index buffer.
+    let longestSentence: Int
+    let seed: UInt64
+}
+
+extension Word2VecWorkerContext {
+    /// How often (in corpus words) the first worker reports progress.
+    static let reportInterval = 10_000
+
+    /// Trains all epochs on `chunk`. `report`, when given, receives the fraction of this chunk's
+    /// total work done (`0 ... 1` over all epochs) about every `reportInterval` words.
+    ///
+    /// Per sentence: the in-vocabulary items are kept with their down-sampling probability and
+    /// compacted; for each kept position `i` a reduction `b ∈ [0, window)` gives the context
+    /// `[i - window + b, i + window - b] \ {i}` clipped to the sentence; then one CBOW or
+    /// skip-gram update with negative sampling at the learning rate of the sentence's start.
+    func train(_ chunk: Word2VecChunk, report: ((Double) -> Void)?) {
+        guard chunk.wordCount > 0 else { return }
+        // Locals only below this line: the loops must not reach through `self`.
+        let size = vectorSize, window = window, negative = negative
+        let syn0 = inputVectors, syn1 = outputVectors
+        let positions = positions, starts = sentenceStarts, keep = keepThresholds
+        let noise = noiseColumns, noiseCount = vocabularySize, sigmoid = sigmoidTable
+        let downSampling = downSampling, isCBOW = architecture == .cbow, cbowMean = cbowMean
+        let epochs = epochs, schedule = learningRate
+        let maxInput = Word2VecSigmoidTable.maxInput, sigmoidScale = Word2VecSigmoidTable.scale
+
+        let indexes = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, chunk.longestSentence))
+        let hidden = UnsafeMutablePointer<Float>.allocate(capacity: size)
+        let error = UnsafeMutablePointer<Float>.allocate(capacity: size)
+        defer { indexes.deallocate(); hidden.deallocate(); error.deallocate() }
+        var rng = SeededGenerator(seed: chunk.seed)
+        var nextReport = Self.reportInterval
+
+        /// Negative-sampling update of `syn1` rows for predicting `target` from the vector
+        /// `input`, accumulating `Σ g · syn1[row]` into `error` (logistic loss, label 1 for the
+        /// target and 0 for each noise item; gensim skips dot products outside (-6, 6)).
+        @inline(__always)
+        func negativeSampling(target: Int32, input: UnsafePointer<Float>, alpha: Float) {
+            for d in 0...negative {
+                let row: Int32
+                let label: Float
+                if d == 0 {
+                    row = target
+                    label = 1
+                } else {
+                    row = Int32(truncatingIfNeeded: NoiseDistribution.draw(bits: rng.next(), columns: noise, count: noiseCount))
+                    if row == target { continue }
+                    label = 0
+                }
+                let output = syn1 + Int(row) &* size
+                let f = Word2VecVectorMath.dot(input, output, size)
+                if f <= -maxInput || f >= maxInput { continue }
+                let g = (label - sigmoid[Int((f + maxInput) * sigmoidScale)]) * alpha
+                Word2VecVectorMath.axpy(g, output, error, size)
+                Word2VecVectorMath.axpy(g, input, output, size)
+            }
+        }
+
+        for epoch in 0..<epochs {
+            var wordsDone = 0
+            for s in chunk.sentences {
+                let start = starts[s], end = starts[s + 1]
+                let alpha = Float(schedule.rate(epoch: epoch, epochs: epochs, wordsDone: wordsDone, wordsInChunk: chunk.wordCount))
+                var count = 0
+                for p in start..<end {
+                    let v = positions[p]
+                    if v < 0 { continue }
+                    if downSampling && (rng.next() >> 32) >= keep[Int(v)] { continue }
+                    indexes[count] = v
+                    count += 1
+                }
+                wordsDone += end - start
+
+                for i in 0..<count {
+                    let reduction = Int(((rng.next() >> 32) &* UInt64(window)) >> 32)
+                    let lower = max(0, i - window + reduction)
+                    let upper = min(count, i + window + 1 - reduction)
+                    let target = indexes[i]
+                    if isCBOW {
+                        let contextSize = upper - lower - 1
+                        if contextSize == 0 { continue }
+                        hidden.initialize(repeating: 0, count: size)
+                        for m in lower..<upper where m != i {
+                            Word2VecVectorMath.add(syn0 + Int(indexes[m]) &* size, hidden, size)
+                        }
+                        let inverseCount = 1 / Float(contextSize)
+                        if cbowMean { Word2VecVectorMath.scale(inverseCount, hidden, size) }
+                        error.initialize(repeating: 0, count: size)
+                        negativeSampling(target: target, input: hidden, alpha: alpha)
+                        if !cbowMean { Word2VecVectorMath.scale(inverseCount, error, size) }
+                        for m in lower..<upper where m != i {
+                            Word2VecVectorMath.add(error, syn0 + Int(indexes[m]) &* size, size)
+                        }
+                    } else {
+                        for m in lower..<upper where m != i {
+                            let input = syn0 + Int(indexes[m]) &* size
+                            error.initialize(repeating: 0, count: size)
+                            negativeSampling(target: target, input: input, alpha: alpha)
+                            Word2VecVectorMath.add(error, input, size)
+                        }
+                    }
+                }
+                if let report, wordsDone >= nextReport {
+                    nextReport = wordsDone + Self.reportInterval
+                    report((Double(epoch) + Double(wordsDone) / Double(chunk.wordCount)) / Double(epochs))
+                }
+            }
+            nextReport = Self.reportInterval
+        }
+    }
+}

@@ -25,3 +25,33 @@ final class ParityTests: XCTestCase {
         XCTAssertTrue(report.passed, report.description)
     }
 }
+
+/// The checker itself notices wrong values, missing tensors and unexpected gradients.
+final class ParityCheckerTests: XCTestCase {
+    func testDetectsAWrongGradientAndScore() throws {
+        var fixture = try ParityFixture(directory: FixtureLocation.parityFixture("GRU4Rec-Base"))
+        fixture.expected["grad.dense.weight"]!.scalars[3] += 1e-2
+        fixture.expected["scores"]!.scalars[0] *= 1.01
+        let report = try fixture.check(try Ranker(config: ModelConfig(fixture.configValues)))
+        XCTAssertFalse(report.passed)
+        XCTAssertEqual(report.failures.count, 2, report.description)
+        XCTAssertTrue(report.description.contains("grad.dense.weight: 1 of 512 entries outside tolerance"), report.description)
+        XCTAssertTrue(report.description.contains("scores: 1 of 80"), report.description)
+    }
+
+    func testDetectsAGradientTheReferenceDoesNotHave() throws {
+        var fixture = try ParityFixture(directory: FixtureLocation.parityFixture("MF-Base"))
+        fixture.expected["grad.user_embedding.weight"] = nil
+        let report = try fixture.check(try Ranker(config: ModelConfig(fixture.configValues)))
+        XCTAssertTrue(report.description.contains("grad.user_embedding.weight: the model produced a non-zero gradient"), report.description)
+    }
+
+    func testWrongModelFailsToLoad() throws {
+        let fixture = try ParityFixture(directory: FixtureLocation.parityFixture("NARM-Base"))
+        var config = try ModelConfig(fixture.configValues)
+        config.model = .gru4Rec
+        XCTAssertThrowsError(try fixture.check(try Ranker(config: config))) { error in
+            XCTAssertTrue("\(error)".contains("model.safetensors"), "\(error)")
+        }
+    }
+}

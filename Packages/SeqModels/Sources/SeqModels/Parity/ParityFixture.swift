@@ -10,11 +10,11 @@ public struct ParityFixture {
     /// The raw `config.json` values (decode with `ModelConfig(_:)`, or the Ada-Ranker's own config).
     public let configValues: [String: Any]
     /// The reference parameters by name.
-    public let parameters: [String: Tensor]
+    public var parameters: [String: Tensor]
     /// The batch (candidates = `[item_id, neg_items…]`).
     public let batch: RankingBatch
     /// Expected tensors by name (`scores`, `loss`, `grad.<name>`).
-    public let expected: [String: Tensor]
+    public var expected: [String: Tensor]
 
     /// Folder name, e.g. `GRU4Rec-Base`.
     public var name: String { directory.lastPathComponent }
@@ -92,6 +92,10 @@ public struct ParityReport: CustomStringConvertible {
     public let tolerance: ParityTolerance
     /// Largest absolute difference over all compared entries, and the tensor holding it.
     public private(set) var worstAbsolute: (tensor: String, error: Float) = ("-", 0)
+    /// Largest absolute difference of the scores, of the loss, and over all gradients (with the tensor).
+    public private(set) var worstScore: Float = 0
+    public private(set) var worstLoss: Float = 0
+    public private(set) var worstGradient: (tensor: String, error: Float) = ("-", 0)
     /// Largest relative difference `|a − e| / |e|` among entries outside the absolute tolerance.
     public private(set) var worstRelative: (tensor: String, error: Float) = ("-", 0)
     /// Number of tensors compared.
@@ -108,8 +112,10 @@ public struct ParityReport: CustomStringConvertible {
 
     public var description: String {
         let status = passed ? "ok  " : "FAIL"
-        var line = "\(status) \(fixture): \(comparedTensors) tensors, worst abs \(worstAbsolute.error) (\(worstAbsolute.tensor)), "
-            + "worst rel beyond abs tol \(worstRelative.error) (\(worstRelative.tensor))"
+        func show(_ x: Float) -> String { String(format: "%.2e", Double(x)) }
+        var line = "\(status) \(fixture): \(comparedTensors) tensors; worst |Δ| scores \(show(worstScore)), "
+            + "loss \(show(worstLoss)), gradients \(show(worstGradient.error)) (\(worstGradient.tensor)); "
+            + "worst relative beyond the absolute tolerance \(show(worstRelative.error)) (\(worstRelative.tensor))"
         for failure in failures { line += "\n     \(failure)" }
         return line
     }
@@ -129,6 +135,13 @@ public struct ParityReport: CustomStringConvertible {
         for (index, (a, e)) in zip(actual.scalars, expected.scalars).enumerated() {
             let difference = abs(a - e)
             if !(difference <= worstAbsolute.error) || difference.isNaN { worstAbsolute = (name, difference) }
+            if name == "scores" {
+                worstScore = max(worstScore, difference.isNaN ? .infinity : difference)
+            } else if name == "loss" {
+                worstLoss = max(worstLoss, difference.isNaN ? .infinity : difference)
+            } else if !(difference <= worstGradient.error) || difference.isNaN {
+                worstGradient = (name, difference)
+            }
             if difference <= tolerance.absolute { continue }
             let relative = difference / abs(e)
             if !(relative <= worstRelative.error) { worstRelative = (name, relative) }

@@ -42,7 +42,9 @@ extension Variable {
             if needB {
                 var t = g * quotient  // output shape, so `y` broadcasts into it in place
                 t /= y
-                gradB = -t.sum(toShape: y.shape)
+                var reduced = t.sum(toShape: y.shape)
+                reduced *= -1  // in place: `reduced` is uniquely owned
+                gradB = reduced
             }
             return [needA ? (g / y).sum(toShape: x.shape) : nil, gradB]
         }

@@ -16,16 +16,26 @@ extension ItemEmbeddings {
     public func textBytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(itemCount * (8 + vectorSize * 10))
+        // One line is formatted into `line`, then appended at once.
+        let lineCapacity = 24 + vectorSize * (ItemEmbeddingsTextFormat.maxValueBytes + 1)
+        let line = UnsafeMutablePointer<UInt8>.allocate(capacity: lineCapacity)
+        defer { line.deallocate() }
         values.withUnsafeBufferPointer { values in
             for item in 1 ..< itemCount + 1 {
-                ItemEmbeddingsTextFormat.appendDecimal(item, to: &out)
-                out.append(0x09)
+                var length = ItemEmbeddingsTextFormat.writeDecimal(UInt64(item), to: line)
+                line[length] = 0x09
+                length += 1
                 let row = item * vectorSize
                 for d in 0..<vectorSize {
-                    if d > 0 { out.append(0x2C) }
-                    ItemEmbeddingsTextFormat.appendFixed6(values[row + d], to: &out)
+                    if d > 0 {
+                        line[length] = 0x2C
+                        length += 1
+                    }
+                    length += ItemEmbeddingsTextFormat.writeFixed6(values[row + d], to: line + length)
                 }
-                out.append(0x0A)
+                line[length] = 0x0A
+                length += 1
+                out.append(contentsOf: UnsafeBufferPointer(start: line, count: length))
             }
         }
         return out
@@ -52,6 +62,7 @@ extension ItemEmbeddings {
         }
         var size = vectorSize
         var values = [Float](repeating: 0, count: size ?? 0)  // row 0 when the size is known
+        values.reserveCapacity(bytes.count / 8)  // a written value takes at least 9 bytes
         var lines = 0
         try bytes.withUnsafeBufferPointer { buffer in
             var scanner = LineScanner(buffer)
@@ -112,35 +123,43 @@ extension ItemEmbeddings {
 
 /// Number formatting and parsing for `item_emb_<D>.txt`, on bytes (no `String` per value).
 enum ItemEmbeddingsTextFormat {
-    /// Appends the decimal digits of `value ≥ 0`.
-    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        precondition(value >= 0)
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { digits in
-            repeat {
-                digits[count] = UInt8(0x30 + rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            for k in stride(from: count - 1, through: 0, by: -1) { out.append(digits[k]) }
+    /// Longest text `writeFixed6` produces (`-FLT_MAX` with six decimals is 47 bytes).
+    static let maxValueBytes = 48
+
+    /// Writes the decimal digits of `value` at `out`; returns the number of bytes written (≤ 20).
+    @inline(__always)
+    static func writeDecimal(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var digits = 1
+        var bound: UInt64 = 10
+        while digits < 20 && value >= bound {
+            digits += 1
+            bound = bound &* 10
         }
+        var rest = value
+        for k in stride(from: digits - 1, through: 0, by: -1) {
+            out[k] = UInt8(truncatingIfNeeded: 0x30 &+ rest % 10)
+            rest /= 10
+        }
+        return digits
     }
 
-    /// Appends `value` exactly as C's `printf("%.6f", (double)value)`: the exact binary value
-    /// times 10⁶ is rounded to an integer (half to even) with integer arithmetic, which is
-    /// exact because a `Float` significand times 10⁶ fits in 44 bits. Values of magnitude ≥ 2³⁰
-    /// and non-finite values go through `String(format:)`.
-    static func appendFixed6(_ value: Float, to out: inout [UInt8]) {
+    /// Writes `value` at `out` exactly as C's `printf("%.6f", (double)value)` and returns the
+    /// number of bytes written (≤ `maxValueBytes`). The exact binary value times 10⁶ is rounded
+    /// to an integer (half to even) with integer arithmetic, which is exact because a `Float`
+    /// significand times 10⁶ fits in 44 bits. Values of magnitude ≥ 2³⁰ and non-finite values
+    /// go through `String(format:)`.
+    static func writeFixed6(_ value: Float, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let magnitude = abs(value)
         guard magnitude.isFinite, magnitude < 0x1p30 else {
-            out.append(contentsOf: Array(String(format: "%.6f", Double(value)).utf8))
-            return
+            let text = Array(String(format: "%.6f", Double(value)).utf8.prefix(maxValueBytes))
+            for (k, byte) in text.enumerated() { out[k] = byte }
+            return text.count
         }
-        if value.sign == .minus { out.append(0x2D) }
+        var length = 0
+        if value.sign == .minus {
+            out[0] = 0x2D
+            length = 1
+        }
         // magnitude = significand · 2^exponent with an integer significand.
         let significand: UInt64
         let exponent: Int
@@ -164,15 +183,14 @@ enum ItemEmbeddingsTextFormat {
             let half: UInt64 = 1 << (shift - 1)
             if remainder > half || (remainder == half && millionths & 1 == 1) { millionths += 1 }
         }
-        appendDecimal(Int(millionths / 1_000_000), to: &out)
-        out.append(0x2E)
-        var fraction = Int(millionths % 1_000_000)
-        var divisor = 100_000
-        for _ in 0..<6 {
-            out.append(UInt8(0x30 + fraction / divisor))
-            fraction %= divisor
-            divisor /= 10
+        length += writeDecimal(millionths / 1_000_000, to: out + length)
+        out[length] = 0x2E
+        var fraction = millionths % 1_000_000
+        for k in stride(from: length + 6, to: length, by: -1) {
+            out[k] = UInt8(truncatingIfNeeded: 0x30 &+ fraction % 10)
+            fraction /= 10
         }
+        return length + 7
     }
 
     /// Parses `buffer[start ..< end]` as a decimal number (optional sign, digits, optional

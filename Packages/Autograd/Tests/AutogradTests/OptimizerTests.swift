@@ -1,0 +1,189 @@
+import Foundation
+import XCTest
+import Tensor
+@testable import Autograd
+
+/// Optimisers against their update formulas evaluated by hand in `Double`, frozen and unused
+/// parameters, and exact resumption from an exported state.
+final class OptimizerTests: XCTestCase {
+    /// The tiny problem: loss = Σ (p ⊙ p ⊙ c) / 2 + Σ p ⊙ d, so ∂loss/∂p = p ⊙ c + d (set directly).
+    private let c: [Double] = [1.0, 0.5, 2.0, -0.3]
+    private let d: [Double] = [0.2, -0.1, 0.05, 0.45]
+    private let start: [Float] = [0.5, -1.5, 0.25, 2.0]
+
+    private func gradient(_ p: [Double]) -> [Double] { zip(zip(p, c), d).map { $0.0 * $0.1 + $1 } }
+
+    private func setGradient(_ parameter: Parameter) {
+        let g = gradient(parameter.value.scalars.map(Double.init))
+        parameter.grad = Tensor(shape: parameter.shape, scalars: g.map { Float($0) })
+    }
+
+    /// Runs `steps` optimiser steps on the tiny problem and returns the parameter values after each.
+    private func run(_ makeOptimizer: ([(String, Parameter)]) -> Optimizer, steps: Int) -> [[Float]] {
+        let p = Parameter.parameter(Tensor(shape: [4], scalars: start))
+        let optimizer = makeOptimizer([("p", p)])
+        var trajectory: [[Float]] = []
+        for _ in 0..<steps {
+            setGradient(p)
+            optimizer.step()
+            trajectory.append(p.value.scalars)
+        }
+        return trajectory
+    }
+
+    private func assertClose(_ actual: [[Float]], _ expected: [[Double]], tolerance: Double = 1e-6,
+                             file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(actual.count, expected.count, file: file, line: line)
+        for (step, (a, e)) in zip(actual, expected).enumerated() {
+            for (x, y) in zip(a, e) {
+                XCTAssertEqual(Double(x), y, accuracy: tolerance * max(1, abs(y)), "step \(step + 1)", file: file, line: line)
+            }
+        }
+    }
+
+    func testAdamMatchesHandDerivedSteps() {
+        let (lr, beta1, beta2, eps, wd) = (0.01, 0.9, 0.999, 1e-8, 0.1)
+        var p = start.map(Double.init), m = [Double](repeating: 0, count: 4), v = m
+        var expected: [[Double]] = []
+        for t in 1...6 {
+            let g = zip(gradient(p), p).map { $0 + wd * $1 }
+            for i in 0..<4 {
+                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                let mHat = m[i] / (1 - pow(beta1, Double(t)))
+                let vHat = v[i] / (1 - pow(beta2, Double(t)))
+                p[i] -= lr * mHat / (vHat.squareRoot() + eps)
+            }
+            expected.append(p)
+        }
+        assertClose(run({ Adam(parameters: $0, learningRate: 0.01, weightDecay: 0.1) }, steps: 6), expected)
+    }
+
+    func testSGDWithMomentumMatchesHandDerivedSteps() {
+        let (lr, momentum, wd) = (0.1, 0.9, 0.01)
+        var p = start.map(Double.init), buffer = [Double](repeating: 0, count: 4)
+        var expected: [[Double]] = []
+        for t in 1...5 {
+            let g = zip(gradient(p), p).map { $0 + wd * $1 }
+            for i in 0..<4 {
+                buffer[i] = t == 1 ? g[i] : momentum * buffer[i] + g[i]
+                p[i] -= lr * buffer[i]
+            }
+            expected.append(p)
+        }
+        assertClose(run({ SGD(parameters: $0, learningRate: 0.1, momentum: 0.9, weightDecay: 0.01) }, steps: 5), expected)
+
+        var plain = start.map(Double.init)
+        var plainExpected: [[Double]] = []
+        for _ in 1...3 {
+            plain = zip(plain, gradient(plain)).map { $0 - 0.1 * $1 }
+            plainExpected.append(plain)
+        }
+        assertClose(run({ SGD(parameters: $0, learningRate: 0.1) }, steps: 3), plainExpected)
+    }
+
+    func testAdagradMatchesHandDerivedSteps() {
+        let (lr, eps) = (0.05, 1e-10)
+        var p = start.map(Double.init), sum = [Double](repeating: 0, count: 4)
+        var expected: [[Double]] = []
+        for _ in 1...5 {
+            let g = gradient(p)
+            for i in 0..<4 {
+                sum[i] += g[i] * g[i]
+                p[i] -= lr * g[i] / (sum[i].squareRoot() + eps)
+            }
+            expected.append(p)
+        }
+        assertClose(run({ Adagrad(parameters: $0, learningRate: 0.05) }, steps: 5), expected)
+    }
+
+    func testRMSpropMatchesHandDerivedSteps() {
+        for momentum in [0.0, 0.5] {
+            let (lr, alpha, eps, wd) = (0.01, 0.99, 1e-8, 0.05)
+            var p = start.map(Double.init), square = [Double](repeating: 0, count: 4), buffer = square
+            var expected: [[Double]] = []
+            for _ in 1...5 {
+                let g = zip(gradient(p), p).map { $0 + wd * $1 }
+                for i in 0..<4 {
+                    square[i] = alpha * square[i] + (1 - alpha) * g[i] * g[i]
+                    let step = g[i] / (square[i].squareRoot() + eps)
+                    buffer[i] = momentum * buffer[i] + step
+                    p[i] -= lr * (momentum == 0 ? step : buffer[i])
+                }
+                expected.append(p)
+            }
+            assertClose(run({ RMSprop(parameters: $0, learningRate: 0.01, weightDecay: 0.05, momentum: Float(momentum)) }, steps: 5),
+                        expected, tolerance: 2e-6)
+        }
+    }
+
+    /// Frozen parameters and parameters without a gradient stay bit-for-bit unchanged and get no state.
+    func testFrozenAndUnusedParametersAreUntouched() {
+        let makers: [([(String, Parameter)]) -> Optimizer] = [
+            { Adam(parameters: $0, weightDecay: 0.1) }, { SGD(parameters: $0, learningRate: 0.1, momentum: 0.9, weightDecay: 0.1) },
+            { Adagrad(parameters: $0, weightDecay: 0.1) }, { RMSprop(parameters: $0, weightDecay: 0.1, momentum: 0.5) },
+        ]
+        for make in makers {
+            let trained = Parameter.parameter(Tensor(shape: [4], scalars: start))
+            let frozen = Parameter.parameter(Tensor(shape: [2], scalars: [0.1, -0.7]))
+            let unused = Parameter.parameter(Tensor(shape: [3], scalars: [1.25, 3, -2]))
+            frozen.requiresGrad = false
+            frozen.grad = Tensor(shape: [2], scalars: [5, 5])   // a stale gradient must not be applied
+            let optimizer = make([("trained", trained), ("frozen", frozen), ("unused", unused)])
+            let frozenBits = frozen.value.scalars.map(\.bitPattern), unusedBits = unused.value.scalars.map(\.bitPattern)
+            for _ in 0..<3 {
+                setGradient(trained)
+                optimizer.step()
+            }
+            XCTAssertEqual(frozen.value.scalars.map(\.bitPattern), frozenBits)
+            XCTAssertEqual(unused.value.scalars.map(\.bitPattern), unusedBits)
+            XCTAssertNotEqual(trained.value.scalars, start)
+            let state = optimizer.stateDict()
+            XCTAssertFalse(state.keys.contains { $0.hasPrefix("frozen.") || $0.hasPrefix("unused.") }, "\(state.keys)")
+            XCTAssertEqual(state["trained.step"]?.scalars, [3])
+            XCTAssertEqual(state["step"]?.scalars, [3])
+            optimizer.zeroGrad()
+            XCTAssertNil(trained.grad)
+        }
+    }
+
+    /// Export after 3 steps, import into a fresh optimiser, continue: identical to 6 uninterrupted steps.
+    func testStateExportAndImportResumeExactly() throws {
+        func make(_ p: Parameter) -> Adam { Adam(parameters: [("w", p)], learningRate: 0.02, weightDecay: 0.01) }
+        let continuous = Parameter.parameter(Tensor(shape: [4], scalars: start))
+        let optimizer = make(continuous)
+        for _ in 0..<3 { setGradient(continuous); optimizer.step() }
+        let saved = optimizer.stateDict()
+        XCTAssertEqual(Set(saved.keys), ["step", "w.step", "w.exp_avg", "w.exp_avg_sq"])
+        let resumed = Parameter.parameter(continuous.value)
+        for _ in 0..<3 { setGradient(continuous); optimizer.step() }
+
+        let fresh = make(resumed)
+        try fresh.loadStateDict(saved)
+        XCTAssertEqual(fresh.stepCount, 3)
+        for _ in 0..<3 { setGradient(resumed); fresh.step() }
+        XCTAssertEqual(resumed.value.scalars.map(\.bitPattern), continuous.value.scalars.map(\.bitPattern))
+    }
+
+    func testLoadingRejectsMalformedState() {
+        let p = Parameter.parameter(Tensor(shape: [4], scalars: start))
+        let optimizer = Adam(parameters: [("w", p)])
+        setGradient(p)
+        optimizer.step()
+        var state = optimizer.stateDict()
+        state["w.exp_avg"] = .zeros([3])
+        XCTAssertThrowsError(try optimizer.loadStateDict(state)) { error in
+            XCTAssertEqual(error as? OptimizerStateError, .shapeMismatch(name: "w.exp_avg", expected: [4], found: [3]))
+        }
+        state = optimizer.stateDict()
+        state["v.exp_avg"] = .zeros([4])
+        XCTAssertThrowsError(try optimizer.loadStateDict(state)) { error in
+            XCTAssertEqual(error as? OptimizerStateError, .unknownEntry("v.exp_avg"))
+        }
+        state = optimizer.stateDict()
+        state["w.exp_avg_sq"] = nil
+        XCTAssertThrowsError(try optimizer.loadStateDict(state)) { error in
+            XCTAssertTrue("\(error)".contains("w.exp_avg_sq"))
+        }
+    }
+}

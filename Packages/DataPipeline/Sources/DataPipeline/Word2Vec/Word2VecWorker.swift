@@ -61,6 +61,7 @@ extension Word2VecWorkerContext {
         let downSampling = downSampling, isCBOW = architecture == .cbow, cbowMean = cbowMean
         let epochs = epochs, schedule = learningRate
         let maxInput = Word2VecSigmoidTable.maxInput, sigmoidScale = Word2VecSigmoidTable.scale
+        let lastSlot = Word2VecSigmoidTable.size - 1
 
         let indexes = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, chunk.longestSentence))
         let hidden = UnsafeMutablePointer<Float>.allocate(capacity: size)
@@ -88,7 +89,8 @@ extension Word2VecWorkerContext {
                 let output = syn1 + Int(row) &* size
                 let f = Word2VecVectorMath.dot(input, output, size)
                 if f <= -maxInput || f >= maxInput { continue }
-                let g = (label - sigmoid[Int((f + maxInput) * sigmoidScale)]) * alpha
+                // (f + 6) · scale can round up to the table size for f just below 6.
+                let g = (label - sigmoid[min(lastSlot, Int((f + maxInput) * sigmoidScale))]) * alpha
                 Word2VecVectorMath.axpy(g, output, error, size)
                 Word2VecVectorMath.axpy(g, input, output, size)
             }

@@ -62,34 +62,11 @@ public final class SASRecEncoder: Module, SequenceEncoder {
         let positions = positionEmbedding.weight.slice(axis: 0, range: 0..<length)        // [L, D]
         var hidden = layerNorm(embedItems(itemSeq) + positions)
             .dropout(probability: hiddenDropout, training: isTraining, rng: &random.generator)  // [B, L, D]
-        let fullMask = Self.attentionMask(itemSeq, lastQueryOnly: false)                 // [B, 1, L, L]
-        let lastMask = lastPositionOnly ? Self.attentionMask(itemSeq, lastQueryOnly: true) : fullMask  // [B, 1, 1, L]
         for (index, layer) in layers.enumerated() {
             let queryLast = lastPositionOnly && index == layers.count - 1
-            hidden = layer(hidden, additiveMask: queryLast ? lastMask : fullMask, lastQueryOnly: queryLast)
+            hidden = layer(hidden, itemSeq: itemSeq, lastQueryOnly: queryLast)
         }
         return hidden
-    }
-
-    /// The additive attention mask: 0 where query q may attend key k (k ≤ q and item k ≠ 0),
-    /// −10000 elsewhere. `[B, 1, L, L]`, or `[B, 1, 1, L]` for the last query alone.
-    static func attentionMask(_ itemSeq: IndexTensor, lastQueryOnly: Bool) -> Tensor {
-        let (rows, length) = (itemSeq.shape[0], itemSeq.shape[1])
-        let firstQuery = lastQueryOnly ? length - 1 : 0
-        let queries = length - firstQuery
-        return Tensor(shape: [rows, 1, queries, length], unsafeUninitializedScalars: { out in
-            itemSeq.indices.withUnsafeBufferPointer { ids in
-                var offset = 0
-                for row in 0..<rows {
-                    for q in firstQuery..<length {
-                        for k in 0..<length {
-                            out[offset] = (k <= q && ids[row * length + k] > 0) ? 0 : -10000
-                            offset += 1
-                        }
-                    }
-                }
-            }
-        })
     }
 }
 
@@ -116,10 +93,10 @@ public final class SASRecTransformerLayer: Module {
         [("multi_head_attention", attention), ("feed_forward", feedForward)]
     }
 
-    /// `x [B, L, D]` → `[B, L, D]`, or `[B, 1, D]` (position L − 1 only) when `lastQueryOnly`.
-    /// `additiveMask` is `[B, 1, Q, L]` for the Q query positions.
-    public func callAsFunction(_ x: Variable, additiveMask: Tensor, lastQueryOnly: Bool = false) -> Variable {
-        feedForward(attention(x, additiveMask: additiveMask, lastQueryOnly: lastQueryOnly))
+    /// `x [B, L, D]` → `[B, L, D]`, or `[B, 1, D]` (position L − 1 only) when `lastQueryOnly`;
+    /// `itemSeq [B, L]` masks padding keys (id 0).
+    public func callAsFunction(_ x: Variable, itemSeq: IndexTensor, lastQueryOnly: Bool = false) -> Variable {
+        feedForward(attention(x, itemSeq: itemSeq, lastQueryOnly: lastQueryOnly))
     }
 }
 
@@ -156,15 +133,13 @@ public final class SASRecSelfAttention: Module {
         [("query", query), ("key", key), ("value", value), ("dense", dense), ("LayerNorm", layerNorm)]
     }
 
-    /// `x [B, L, D]`, `additiveMask [B, 1, Q, L]` → `[B, Q, D]` with Q = L, or Q = 1 (the last
-    /// position) when `lastQueryOnly`.
-    public func callAsFunction(_ x: Variable, additiveMask: Tensor, lastQueryOnly: Bool) -> Variable {
+    /// `x [B, L, D]` → `[B, Q, D]` with Q = L, or Q = 1 (the last position) when `lastQueryOnly`.
+    /// Query p attends key k when k ≤ p and `itemSeq[b, k] ≠ 0` (additive mask −10000 otherwise).
+    public func callAsFunction(_ x: Variable, itemSeq: IndexTensor, lastQueryOnly: Bool) -> Variable {
         let (rows, length, width) = (x.shape[0], x.shape[1], x.shape[2])
         let headSize = width / heads
         let queryInput = lastQueryOnly ? x.slice(axis: 1, range: (length - 1)..<length) : x   // [B, Q, D]
         let queryCount = queryInput.shape[1]
-        precondition(additiveMask.shape == [rows, 1, queryCount, length],
-                     "attention mask must be \([rows, 1, queryCount, length]), got \(additiveMask.shape)")
 
         func splitHeads(_ t: Variable, positions: Int) -> Variable {          // [B, P, D] → [B, h, P, d]
             t.reshaped([rows, positions, heads, headSize]).permuted([0, 2, 1, 3])
@@ -173,8 +148,8 @@ public final class SASRecSelfAttention: Module {
         let q = splitHeads(query(queryInput) * (1 / Float(headSize).squareRoot()), positions: queryCount)
         let k = splitHeads(key(x), positions: length)
         let v = splitHeads(value(x), positions: length)
-        let scores = q.matmul(k, transposeB: true) + Variable(additiveMask)   // [B, h, Q, L]
-        let probabilities = scores.softmax(axis: -1)
+        let probabilities = Variable.maskedAttentionProbabilities(queries: q, keys: k, itemSeq: itemSeq,
+                                                                  firstQuery: length - queryCount)  // [B, h, Q, L]
             .dropout(probability: attentionDropout, training: isTraining, rng: &random.generator)
         let context = probabilities.matmul(v)                                  // [B, h, Q, d]
             .permuted([0, 2, 1, 3]).reshaped([rows, queryCount, width])        // [B, Q, D]

@@ -10,10 +10,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // "Autograd" is left out of bench's dependencies until that package has sources; add it
-        // back when the first model benchmark case needs it.
         .executableTarget(name: "bench", dependencies: [
-            "Tensor",
+            "Tensor", "Autograd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ],

@@ -30,6 +30,7 @@ struct BenchCommand: ParsableCommand {
     static let cases: [any BenchCase] = [
         SgemmBench(),
         TensorOpsBench(),
+        GRUBench(),
     ]
 
     static let configuration = CommandConfiguration(

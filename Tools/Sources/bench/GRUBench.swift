@@ -1,0 +1,28 @@
+import Autograd
+import Tensor
+
+/// One GRU layer (`Variable.gru`, input 64, hidden 128, with biases) forward + backward on a
+/// batch of 1024 sequences of length 50 and 200, in sequences per second. The backward pass
+/// starts from an upstream gradient of ones (the loss is the sum of all outputs) and produces the
+/// gradients of all four weights and of the input. With 2 threads the op splits the batch in two.
+struct GRUBench: BenchCase {
+    let name = "gru"
+    let summary = "GRU(64 → 128) forward+backward, B = 1024, L = 50 and 200, sequences/s"
+
+    func run(_ context: BenchContext) {
+        let (batch, inputSize, hiddenSize) = (1024, 64, 128)
+        var rng = SeededGenerator(seed: 7)
+        let gru = GRU(inputSize: inputSize, hiddenSize: hiddenSize, rng: &rng)
+        for length in [50, 200] {
+            let x = Variable(.uniform([batch, length, inputSize], low: -1, high: 1, using: &rng), requiresGrad: true)
+            let upstream = Tensor.ones([batch, length, hiddenSize])
+            let seconds = context.measure(minimumRunSeconds: 0) {
+                gru(x).backward(seed: upstream)
+                x.grad = nil
+                gru.zeroGrad()
+            }
+            context.report(label: "fwd+bwd B=\(batch) L=\(length)", seconds: seconds,
+                           throughput: (Double(batch) / seconds, "seq/s"))
+        }
+    }
+}

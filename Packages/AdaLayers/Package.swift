@@ -1,14 +1,19 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Ada-Ranker's adaptation: distribution extractor, FiLM input modulation, memory units, adaptive scoring head.
+/// Ada-Ranker's adaptation: distribution extractor, FiLM input modulation, memory units, adaptive scoring head;
+/// and `ReferenceParity`, which checks any model against reference fixtures (SPEC §7).
 let package = Package(
     name: "AdaLayers",
-    products: [.library(name: "AdaLayers", targets: ["AdaLayers"])],
+    products: [
+        .library(name: "AdaLayers", targets: ["AdaLayers"]),
+        .library(name: "ReferenceParity", targets: ["ReferenceParity"]),
+    ],
     dependencies: [.package(path: "../SeqModels")],
     targets: [
         .target(name: "AdaLayers", dependencies: ["SeqModels"]),
-        .testTarget(name: "AdaLayersTests", dependencies: ["AdaLayers"]),
+        .target(name: "ReferenceParity", dependencies: ["AdaLayers"]),
+        .testTarget(name: "AdaLayersTests", dependencies: ["AdaLayers", "ReferenceParity"]),
     ],
     swiftLanguageModes: [.v5]
 )

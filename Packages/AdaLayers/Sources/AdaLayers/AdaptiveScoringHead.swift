@@ -1,0 +1,70 @@
+import Autograd
+import SeqModels
+import Tensor
+
+/// The Base scoring MLP with its two Linear layers modulated per row by memory units (SPEC §5):
+///
+///     pair = dropout(concat(seq_emb repeated, candidate_emb))                 [B, C, 2D]
+///     h    = tanh(pair · (mem_w1(z) ⊙ W₁)ᵀ + (b₁ + mem_b1(z)))               [B, C, D]
+///     p    = σ(h · (mem_w2(z) ⊙ W₂)ᵀ + (b₂ + mem_b2(z)))                      [B, C, 1] → [B, C]
+///
+/// with `W₁ [D, 2D]`, `b₁ [D]`, `W₂ [1, D]`, `b₂ [1]` the Base head's `mlp_layers.1` and
+/// `mlp_layers.3`, each broadcast over the B rows of its modulation (`[B, out, in]`).
+///
+/// Owns only the memory units (`mem_w1`, `mem_b1`, `mem_w2`, `mem_b2`; register it under the empty
+/// name); the base head stays in the Base ranker, so Base checkpoints keep their names.
+public final class AdaptiveScoringHead: Module {
+    /// The Base head whose weights are modulated (not owned: registered by the Base ranker).
+    public let base: ScoringHead
+    /// `mem_w1`: modulates `W₁` (`in` 2D, `out` D).
+    public let memoryW1: MemoryUnit
+    /// `mem_b1`: modulates `b₁` (`in` 1, `out` D).
+    public let memoryB1: MemoryUnit
+    /// `mem_w2`: modulates `W₂` (`in` D, `out` 1).
+    public let memoryW2: MemoryUnit
+    /// `mem_b2`: modulates `b₂` (`in` 1, `out` 1).
+    public let memoryB2: MemoryUnit
+
+    /// Memory units keyed by `z [B, dimension]` for the head `base` of width `dimension` (D).
+    public init(base: ScoringHead, dimension: Int, slots: Int = MemoryUnit.referenceSlotCount) {
+        let hiddenIn = base.hidden.inFeatures, hiddenOut = base.hidden.outFeatures
+        let outputIn = base.output.inFeatures, outputOut = base.output.outFeatures
+        precondition(base.hidden.bias != nil && base.output.bias != nil, "the adaptive head needs biased Linear layers")
+        self.base = base
+        memoryW1 = MemoryUnit(keyDimension: dimension, inFeatures: hiddenIn, outFeatures: hiddenOut, slots: slots)
+        memoryB1 = MemoryUnit(keyDimension: dimension, inFeatures: 1, outFeatures: hiddenOut, slots: slots)
+        memoryW2 = MemoryUnit(keyDimension: dimension, inFeatures: outputIn, outFeatures: outputOut, slots: slots)
+        memoryB2 = MemoryUnit(keyDimension: dimension, inFeatures: 1, outFeatures: outputOut, slots: slots)
+        super.init()
+    }
+
+    override public var namedChildren: [(String, Module)] {
+        [("mem_w1", memoryW1), ("mem_b1", memoryB1), ("mem_w2", memoryW2), ("mem_b2", memoryB2)]
+    }
+
+    /// Probabilities `[B, C]` for `sequence [B, D]`, `candidates [B, C, D]` and `z [B, D]`.
+    public func callAsFunction(sequence: Variable, candidates: Variable, z: Variable) -> Variable {
+        let pair = base.droppedPairFeatures(sequence: sequence, candidates: candidates)   // [B, C, 2D]
+        let hidden = Self.adaptiveLinear(pair, layer: base.hidden, weightModulation: memoryW1(z),
+                                         biasModulation: memoryB1(z)).tanh()           // [B, C, D]
+        let logits = Self.adaptiveLinear(hidden, layer: base.output, weightModulation: memoryW2(z),
+                                         biasModulation: memoryB2(z))                  // [B, C, 1]
+        return logits.sigmoid().reshaped([candidates.shape[0], candidates.shape[1]])
+    }
+
+    /// A Linear layer with per-row parameters: `x [B, C, in]` → `x · (M ⊙ W)ᵀ + (b + m) [B, C, out]`,
+    /// with `W [out, in]`, `b [out]` the layer's and `M [B, out, in]`, `m [B, out, 1]` the modulations.
+    public static func adaptiveLinear(_ x: Variable, layer: Linear, weightModulation: Variable,
+                                      biasModulation: Variable) -> Variable {
+        let rows = x.shape[0], outFeatures = layer.outFeatures
+        precondition(weightModulation.shape == [rows, outFeatures, layer.inFeatures],
+                     "weight modulation \(weightModulation.shape) does not fit \(rows) rows of a \([outFeatures, layer.inFeatures]) weight")
+        precondition(biasModulation.shape == [rows, outFeatures, 1],
+                     "bias modulation \(biasModulation.shape) does not fit \(rows) rows of a [\(outFeatures)] bias")
+        let weight = weightModulation * layer.weight                                       // [B, out, in]
+        var y = x.matmul(weight, transposeB: true)                                          // [B, C, out]
+        y = y + biasModulation.reshaped([rows, 1, outFeatures])
+        if let bias = layer.bias { y = y + bias }
+        return y
+    }
+}

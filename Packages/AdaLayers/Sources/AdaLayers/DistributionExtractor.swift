@@ -1,0 +1,86 @@
+import Autograd
+import Tensor
+
+/// The neural-process encoder that summarises a candidate list into a distribution vector `z`
+/// (SPEC §5, reference name `extract_distribution_layer`).
+///
+/// For candidate embeddings `x [B, C, D]` (the raw item embeddings of `[item_id, neg_items…]`):
+///
+///     r         = mean_c input_to_hidden(x)        input_to_hidden = Linear → Dropout → ReLU → Linear
+///     h         = relu(z_to_hidden(r))             [B, D]
+///     mu        = hidden_to_mu(h)                  [B, D]
+///     log_sigma = hidden_to_logsigma(h)            [B, D]  (a log-variance)
+///     z         = mu + ε ⊙ exp(0.5 · log_sigma),  ε ~ N(0, 1)   in training mode
+///     z         = mu                                             in evaluation mode
+///
+/// Evaluation returning `mu` is a decision (the reference samples there too, which makes its test
+/// metrics random). Parameter names: `input_to_hidden.0.*` and `input_to_hidden.3.*` (positions 1
+/// and 2 of the `Sequential` are the parameter-free Dropout and ReLU), `z_to_hidden.*`,
+/// `hidden_to_mu.*`, `hidden_to_logsigma.*`.
+public final class DistributionExtractor: Module {
+    /// `input_to_hidden`: `Linear(D, D) → Dropout → ReLU → Linear(D, D)`, applied per candidate.
+    public let inputToHidden: Sequential
+    /// `z_to_hidden`: `Linear(D, D)`.
+    public let zToHidden: Linear
+    /// `hidden_to_mu`: `Linear(D, D)`.
+    public let hiddenToMu: Linear
+    /// `hidden_to_logsigma`: `Linear(D, D)`.
+    public let hiddenToLogSigma: Linear
+    /// Where ε (and the dropout masks of `input_to_hidden`) come from: the model's shared stream.
+    public let randomSource: RandomSource
+
+    /// - Parameters:
+    ///   - dimension: D, the item-embedding size, which is also the size of `z`.
+    ///   - dropoutProbability: the dropout inside `input_to_hidden`.
+    ///   - randomSource: the model's random stream (used in training mode only).
+    /// Parameters are zero until `resetAllParameters(using:)` draws PyTorch's Linear defaults.
+    public init(dimension: Int, dropoutProbability: Float, randomSource: RandomSource) {
+        inputToHidden = Sequential([
+            Linear(inFeatures: dimension, outFeatures: dimension),
+            Dropout(probability: dropoutProbability, randomSource: randomSource),
+            ReLU(),
+            Linear(inFeatures: dimension, outFeatures: dimension),
+        ])
+        zToHidden = Linear(inFeatures: dimension, outFeatures: dimension)
+        hiddenToMu = Linear(inFeatures: dimension, outFeatures: dimension)
+        hiddenToLogSigma = Linear(inFeatures: dimension, outFeatures: dimension)
+        self.randomSource = randomSource
+        super.init()
+    }
+
+    override public var namedChildren: [(String, Module)] {
+        [("input_to_hidden", inputToHidden), ("z_to_hidden", zToHidden),
+         ("hidden_to_mu", hiddenToMu), ("hidden_to_logsigma", hiddenToLogSigma)]
+    }
+
+    /// The extractor's result for a batch.
+    public struct Output {
+        /// `[B, D]` the distribution vector: a sample in training mode, `mu` in evaluation mode.
+        public var z: Variable
+        /// `[B, D]` the mean.
+        public var mu: Variable
+        /// `[B, D]` the log-variance; `nil` in evaluation mode, where it is not needed.
+        public var logSigma: Variable?
+
+        /// `KL(N(mu, exp(log_sigma)) ‖ N(0, I))` summed over D and averaged over rows,
+        /// `−½ · mean_b Σ_d (1 + log_sigma − mu² − exp(log_sigma))`; `nil` in evaluation mode.
+        public var klDivergence: Variable? {
+            guard let logSigma else { return nil }
+            let perEntry = (logSigma + 1) - mu.squared() - logSigma.exp()
+            return perEntry.sum(axis: 1).mean() * -0.5
+        }
+    }
+
+    /// Encodes candidate embeddings `[B, C, D]` into `z [B, D]`.
+    public func callAsFunction(_ candidateEmbeddings: Variable) -> Output {
+        precondition(candidateEmbeddings.shape.count == 3,
+                     "DistributionExtractor expects [B, C, D] candidate embeddings, got \(candidateEmbeddings.shape)")
+        let r = inputToHidden(candidateEmbeddings).mean(axis: 1)   // [B, D]
+        let h = zToHidden(r).relu()
+        let mu = hiddenToMu(h)
+        guard isTraining else { return Output(z: mu, mu: mu, logSigma: nil) }
+        let logSigma = hiddenToLogSigma(h)
+        let epsilon = Variable(Tensor.normal(mu.shape, using: &randomSource.generator))
+        return Output(z: mu + epsilon * (logSigma * 0.5).exp(), mu: mu, logSigma: logSigma)
+    }
+}

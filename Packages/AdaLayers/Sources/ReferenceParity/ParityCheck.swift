@@ -1,0 +1,137 @@
+import AdaLayers
+import Autograd
+import Foundation
+import SeqModels
+import Tensor
+
+/// Checks models against reference fixtures (SPEC §7): for a folder holding `config.json`,
+/// `model.safetensors`, `batch.safetensors` and `expected.safetensors`, build the model that
+/// `config.json` describes (Base or Ada-Ranker, any of the seven encoders, any sizes), load the
+/// reference parameters strictly, run the batch in evaluation mode with gradients, back-propagate the
+/// mean BCE and compare scores, loss and every `grad.<name>`.
+///
+/// ```swift
+/// for outcome in try ParityCheck.runAll(directory: URL(fileURLWithPath: "../shared/fixtures/parity")) {
+///     print(outcome.summaryLine())
+/// }
+/// ```
+public enum ParityCheck {
+    /// Per-entry tolerance (SeqModels' `ParityTolerance`: 1e-4 absolute or 1e-3 relative by default).
+    public typealias Tolerance = ParityTolerance
+
+    /// The files every fixture folder holds.
+    public static let fixtureFiles = ["config.json", "model.safetensors", "batch.safetensors", "expected.safetensors"]
+
+    /// Checks one fixture folder.
+    ///
+    /// Gradients: each `grad.<name>` must match the parameter's gradient (a parameter that got none
+    /// counts as all zeros); a parameter without a `grad.` entry must get no gradient or an all-zero
+    /// one; a `grad.` entry naming no parameter of the model is a failure.
+    /// - Throws: `ParityError.missingFiles`, or the error of the unreadable file, invalid
+    ///   configuration or non-matching state dict (each names its file).
+    public static func run(fixtureDirectory: URL, tolerance: ParityTolerance = ParityTolerance()) throws -> ParityResult {
+        let missing = fixtureFiles.filter {
+            !FileManager.default.fileExists(atPath: fixtureDirectory.appendingPathComponent($0).path)
+        }
+        guard missing.isEmpty else { throw ParityError.missingFiles(directory: fixtureDirectory.path, files: missing) }
+
+        let fixture = try ParityFixture(directory: fixtureDirectory)
+        let configPath = fixtureDirectory.appendingPathComponent("config.json").path
+        let model: any RankingModel
+        do {
+            model = try makeRankingModel(config: ModelConfig(fixture.configValues))
+        } catch let error as ModelConfigError {
+            throw ModelConfigError.unreadable(path: configPath, reason: error.description)
+        }
+        try model.loadCheckedStateDict(fixture.parameters, strict: true,
+                                       source: fixtureDirectory.appendingPathComponent("model.safetensors").path)
+        return try compare(model, with: fixture, tolerance: tolerance)
+    }
+
+    /// Checks every fixture folder in `directory` (sub-folders holding at least one of the four
+    /// files, in name order), or `directory` itself when it is a fixture folder. A folder that cannot
+    /// be checked yields a failed outcome with the reason; the others still run.
+    /// - Throws: `ParityError.noFixtures` when `directory` is missing or holds no fixture folder.
+    public static func runAll(directory: URL, tolerance: ParityTolerance = ParityTolerance()) throws -> [ParityOutcome] {
+        try fixtureDirectories(in: directory).map { folder in
+            ParityOutcome(fixture: folder.lastPathComponent,
+                          result: Result { try run(fixtureDirectory: folder, tolerance: tolerance) })
+        }
+    }
+
+    /// The fixture folders `runAll` checks.
+    public static func fixtureDirectories(in directory: URL) throws -> [URL] {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ParityError.noFixtures(directory: directory.path, reason: "it is not a directory")
+        }
+        func isFixture(_ folder: URL) -> Bool {
+            fixtureFiles.contains { manager.fileExists(atPath: folder.appendingPathComponent($0).path) }
+        }
+        if isFixture(directory) { return [directory] }
+        let folders = try manager.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.isDirectoryKey])
+            .filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true && isFixture($0) }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        guard !folders.isEmpty else {
+            throw ParityError.noFixtures(directory: directory.path,
+                                         reason: "no sub-folder holds \(fixtureFiles.joined(separator: ", "))")
+        }
+        return folders
+    }
+
+    /// Runs `fixture`'s batch through `model` (whose parameters are already loaded) and compares.
+    static func compare(_ model: any RankingModel, with fixture: ParityFixture,
+                        tolerance: ParityTolerance) throws -> ParityResult {
+        guard let expectedScores = fixture.expected["scores"], let expectedLoss = fixture.expected["loss"] else {
+            throw ParityError.missingExpectation(directory: fixture.directory.path,
+                                                 names: ["scores", "loss"].filter { fixture.expected[$0] == nil })
+        }
+        model.eval()
+        model.zeroGrad()
+        defer { model.zeroGrad() }
+        let probabilities = model.scoreCandidates(fixture.batch)
+        let loss = Variable.binaryCrossEntropy(probabilities, targets: rankingLabels(shape: probabilities.shape))
+        loss.backward()
+
+        var result = ParityResult(fixture: fixture.name, tolerance: tolerance)
+        result.scores.compare("scores", actual: probabilities.value, expected: expectedScores, tolerance: tolerance)
+        result.loss.compare("loss", actual: loss.value, expected: expectedLoss, tolerance: tolerance)
+        let parameters = model.namedParameters()
+        for (name, parameter) in parameters {
+            let key = "grad." + name
+            if let reference = fixture.expected[key] {
+                result.gradients.compare(key, actual: parameter.grad ?? .zeros(parameter.shape),
+                                         expected: reference, tolerance: tolerance)
+            } else if let grad = parameter.grad, grad.scalars.contains(where: { $0 != 0 }) {
+                result.gradients.recordFailure("\(key): the model has a non-zero gradient the reference does not")
+            }
+        }
+        let known = Set(parameters.map { "grad." + $0.0 })
+        for key in fixture.expected.keys.sorted() where key.hasPrefix("grad.") && !known.contains(key) {
+            result.gradients.recordFailure("\(key): expected by the fixture, but the model has no such parameter")
+        }
+        return result
+    }
+}
+
+/// Why a fixture folder could not be checked.
+public enum ParityError: Error, CustomStringConvertible, Equatable {
+    /// The folder lacks some of the four fixture files.
+    case missingFiles(directory: String, files: [String])
+    /// `expected.safetensors` lacks `scores` or `loss`.
+    case missingExpectation(directory: String, names: [String])
+    /// The directory to scan does not exist or holds no fixture.
+    case noFixtures(directory: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missingFiles(let directory, let files):
+            return "\(directory): missing \(files.joined(separator: ", "))"
+        case .missingExpectation(let directory, let names):
+            return "\(directory)/expected.safetensors: missing \(names.joined(separator: ", "))"
+        case .noFixtures(let directory, let reason):
+            return "no parity fixtures in \(directory): \(reason)"
+        }
+    }
+}

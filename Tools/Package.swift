@@ -7,11 +7,16 @@ let package = Package(
     dependencies: [
         .package(path: "../Packages/Tensor"),
         .package(path: "../Packages/Autograd"),
+        .package(path: "../Packages/AdaLayers"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         .executableTarget(name: "bench", dependencies: [
             "Tensor", "Autograd",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "parity", dependencies: [
+            .product(name: "ReferenceParity", package: "AdaLayers"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ],

@@ -1,4 +1,5 @@
 import Autograd
+import Foundation
 import SeqModels
 import Tensor
 import XCTest
@@ -71,5 +72,3 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertGreaterThan(checked, 8, "\(model): too few entries checked")
     }
 }
-
-import Foundation

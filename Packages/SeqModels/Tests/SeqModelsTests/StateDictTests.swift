@@ -63,3 +63,21 @@ final class StateDictTests: XCTestCase {
         }
     }
 }
+
+final class PretrainedEmbeddingTests: XCTestCase {
+    func testPretrainedVectorsFillRowsOneOnwardsAndRowZeroTrains() throws {
+        var config = TestSupport.config(.gru4Rec)
+        config.usePreItemEmb = true
+        let ranker = try Ranker(config: config)
+        var rng = SeededGenerator(seed: 2)
+        let vectors = Tensor.normal([TestSupport.itemCount - 1, 8], using: &rng)
+        try ranker.loadPretrainedItemEmbeddings(vectors)
+        let table = ranker.itemEmbedding.weight.value
+        XCTAssertEqual(Array(table.scalars[0..<8]), [Float](repeating: 0, count: 8))
+        XCTAssertEqual(Array(table.scalars[8...]), vectors.scalars)
+        XCTAssertNil(ranker.itemEmbedding.paddingIndex)
+        XCTAssertThrowsError(try ranker.loadPretrainedItemEmbeddings(Tensor.zeros([TestSupport.itemCount, 8]))) { error in
+            XCTAssertTrue("\(error)".contains("[14, 8]"), "\(error)")
+        }
+    }
+}

@@ -58,6 +58,23 @@ public final class Ranker: Module, RankingModel {
         [("user_embedding", userEmbedding), ("item_embedding", itemEmbedding), ("", encoder), ("mlp_layers", head)]
     }
 
+    /// Copies pre-trained item vectors into the item table as the reference does: row 0 (padding)
+    /// becomes zero and rows `1..<I` receive `vectors [I − 1, D]` (`use_pre_item_emb`; the row 0
+    /// then trains like any other unless the table keeps a padding row, as NextItNet's does).
+    /// The reference silently drops pre-trained vectors for NextItNet (it re-creates that table);
+    /// callers who want that behaviour skip this call for NextItNet.
+    /// - Throws: `ModelConfigError.invalidValue` when the shape is not `[I − 1, D]`.
+    public func loadPretrainedItemEmbeddings(_ vectors: Tensor) throws {
+        let table = itemEmbedding.weight
+        let (rows, width) = (table.shape[0], table.shape[1])
+        guard vectors.shape == [rows - 1, width] else {
+            throw ModelConfigError.invalidValue(
+                key: "use_pre_item_emb",
+                reason: "pre-trained item embeddings have shape \(vectors.shape), expected [item_num − 1, embedding_size] = \([rows - 1, width])")
+        }
+        table.value = Tensor(shape: [rows, width], scalars: [Float](repeating: 0, count: width) + vectors.scalars)
+    }
+
     /// The plain item lookup: ids of shape S → `[S..., D]` (the padding row, if any, gets no gradient).
     public func embedItems(_ ids: IndexTensor) -> Variable {
         itemEmbedding.weight.gatherRows(ids, paddingIndex: itemEmbedding.paddingIndex)

@@ -10,7 +10,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "DataPipeline", dependencies: ["CZlib", "Tensor"]),
-        .testTarget(name: "DataPipelineTests", dependencies: ["DataPipeline"]),
+        .testTarget(name: "DataPipelineTests", dependencies: ["DataPipeline", "CZlib", "Tensor"]),
     ],
     swiftLanguageModes: [.v5]
 )

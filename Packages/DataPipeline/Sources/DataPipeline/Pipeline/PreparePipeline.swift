@@ -75,36 +75,52 @@ public enum PreparePipeline {
         return (PreparedDataset(train: built.train, valid: built.valid, test: built.test, stats: stats), processed)
     }
 
+    /// Writes every output file. `train.tsv`, by far the largest, is written on one thread while
+    /// the other files are written on another; everything is committed at the end.
     private static func write(_ dataset: PreparedDataset, processed: ProcessedInteractions, options: PrepareOptions) throws -> [String] {
-        let folder = try OutputFolder(path: options.outputFolder)
-        var names: [String] = []
-        func stage(_ name: String, _ body: (FileWriter) throws -> Void) throws {
-            let writer = try folder.makeWriter(name)
-            try body(writer)
-            try writer.close()
-            names.append(name)
-        }
-        try stage("user2idx.tsv") { try ReferenceTSVWriter.writeIdMap(header: "user_id\tuser_idx", originals: processed.originalUserIds, to: $0) }
-        try stage("item2idx.tsv") { try ReferenceTSVWriter.writeIdMap(header: "item_id\titem_idx", originals: processed.originalItemIds, to: $0) }
-        try stage("merged_cate2idx.tsv") { try ReferenceTSVWriter.writeCategoryMap(processed, to: $0) }
-        try stage("item2cate.tsv") { try ReferenceTSVWriter.writeItemCategories(processed, to: $0) }
-        try stage("user_item_cate_time.tsv") { try ReferenceTSVWriter.writeInteractions(processed, to: $0) }
+        typealias Job = (name: String, body: (FileWriter) throws -> Void)
+        var jobs: [Job] = [
+            ("user2idx.tsv", { try ReferenceTSVWriter.writeIdMap(header: "user_id\tuser_idx", originals: processed.originalUserIds, to: $0) }),
+            ("item2idx.tsv", { try ReferenceTSVWriter.writeIdMap(header: "item_id\titem_idx", originals: processed.originalItemIds, to: $0) }),
+            ("merged_cate2idx.tsv", { try ReferenceTSVWriter.writeCategoryMap(processed, to: $0) }),
+            ("item2cate.tsv", { try ReferenceTSVWriter.writeItemCategories(processed, to: $0) }),
+            ("user_item_cate_time.tsv", { try ReferenceTSVWriter.writeInteractions(processed, to: $0) }),
+        ]
+        let totalRows = Split.Name.allCases.reduce(0) { $0 + dataset.split($1).rowCount }
+        let bar = options.showProgress && options.writeSplitTSV ? ProgressBar(title: "writing TSV", total: totalRows) : nil
         if options.writeSplitTSV {
-            let totalRows = Split.Name.allCases.reduce(0) { $0 + dataset.split($1).rowCount }
-            let bar = options.showProgress ? ProgressBar(title: "writing TSV", total: totalRows) : nil
             for name in Split.Name.allCases {
-                try stage("\(name.rawValue).tsv") { try ReferenceTSVWriter.writeSplit(dataset.split(name), to: $0, progress: bar) }
+                jobs.append(("\(name.rawValue).tsv", { try ReferenceTSVWriter.writeSplit(dataset.split(name), to: $0, progress: bar) }))
             }
-            bar?.finish()
         }
         for name in Split.Name.allCases {
-            try stage(BinarySplitFormat.fileName(name)) { try BinarySplitFormat.write(dataset.split(name), to: $0) }
+            jobs.append((BinarySplitFormat.fileName(name), { try BinarySplitFormat.write(dataset.split(name), to: $0) }))
         }
-        try stage("stats.json") { writer in
-            try dataset.stats.encoded().withUnsafeBufferPointer { try writer.write($0) }
+        let stats = try dataset.stats.encoded()
+        jobs.append(("stats.json", { writer in try stats.withUnsafeBufferPointer { try writer.write($0) } }))
+
+        let folder = try OutputFolder(path: options.outputFolder)
+        let writers = try jobs.map { try folder.makeWriter($0.name) }
+        // Worker 0 writes train.tsv (or nothing), worker 1 everything else, in staging order.
+        let big = jobs.firstIndex { $0.name == "train.tsv" }
+        let groups = [big.map { [$0] } ?? [], jobs.indices.filter { $0 != big }]
+        var failures = [Error?](repeating: nil, count: groups.count)
+        failures.withUnsafeMutableBufferPointer { failures in
+            DispatchQueue.concurrentPerform(iterations: groups.count) { group in
+                do {
+                    for index in groups[group] {
+                        try jobs[index].body(writers[index])
+                        try writers[index].close()
+                    }
+                } catch {
+                    failures[group] = error
+                }
+            }
         }
+        bar?.finish()
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         try folder.commit()
-        return names
+        return jobs.map(\.name)
     }
 
     private static func validate(_ options: PrepareOptions) throws {

@@ -21,7 +21,8 @@ public enum SamplingMode: String, Sendable, CaseIterable, Codable {
 ///    belongs to the user (any of the user's items in `.leakFree` mode, an item of `item_seq` in
 ///    `.reference` mode). After `maxTries` rejected draws the slot falls back to the whole item
 ///    pool 1...I (uniform, same rejection rules; if that fails too, the first acceptable item after
-///    a random start); each fallback is counted.
+///    a random start, and only when no such item is left, one already drawn for the entry); each
+///    fallback is counted. Only a user who interacted with every item but the target cannot be served.
 ///
 /// Call `beginUser` before the rows of each user.
 struct NegativeSampler {
@@ -30,7 +31,7 @@ struct NegativeSampler {
         /// Distinct items of the category, ascending.
         let items: [Int32]
         /// Draws an index into `items` with probability ∝ the item's interaction count; nil when empty.
-        let popular: CategoricalSampler?
+        let popular: AliasTable?
     }
 
     let mode: SamplingMode
@@ -85,7 +86,7 @@ struct NegativeSampler {
         }
         return members.map { items in
             CategoryPool(items: items,
-                         popular: items.isEmpty ? nil : CategoricalSampler(weights: items.map { Double(processed.popularity[Int($0)]) }))
+                         popular: items.isEmpty ? nil : AliasTable(weights: items.map { Double(processed.popularity[Int($0)]) }))
         }
     }
 
@@ -118,23 +119,25 @@ struct NegativeSampler {
         let popular = rng.nextInt(below: 2) == 1
         lastUsedPopularPool = popular
 
+        let rule = Exclusion(stamps: ownerStamp, positions: ownerPosition, user: currentUser, target: target,
+                             historyLength: Int32(clamping: historyLength), leakFree: mode == .leakFree)
         for entry in lastCategories.indices where lastCounts[entry] > 0 {
             let pool = pools[Int(lastCategories[entry])]
             let entryStart = output.count
             for _ in 0..<lastCounts[entry] {
                 var accepted: Int32 = 0
-                if !pool.items.isEmpty {
-                    for _ in 0..<maxTries {
-                        let index = popular ? pool.popular!.sample(using: &rng) : rng.nextInt(below: pool.items.count)
-                        let item = pool.items[index]
-                        if isAcceptable(item, target: target, historyLength: historyLength, output: output, entryStart: entryStart) {
-                            accepted = item
-                            break
+                if let popularTable = pool.popular {
+                    accepted = pool.items.withUnsafeBufferPointer { items in
+                        for _ in 0..<maxTries {
+                            let index = popular ? popularTable.sample(using: &rng) : rng.nextInt(below: items.count)
+                            let item = items[index]
+                            if rule.accepts(item, output: output, entryStart: entryStart) { return item }
                         }
+                        return 0
                     }
                 }
                 if accepted == 0 {
-                    accepted = try fallback(target: target, historyLength: historyLength, rng: &rng, output: output, entryStart: entryStart)
+                    accepted = try fallback(rule, rng: &rng, output: output, entryStart: entryStart)
                 }
                 output.append(accepted)
             }
@@ -142,33 +145,50 @@ struct NegativeSampler {
     }
 
     /// A draw from the whole item pool 1...I after the category pool failed `maxTries` times.
-    private mutating func fallback(target: Int32, historyLength: Int, rng: inout SeededGenerator,
+    private mutating func fallback(_ rule: Exclusion, rng: inout SeededGenerator,
                                    output: [Int32], entryStart: Int) throws -> Int32 {
         fallbackCount += 1
         for _ in 0..<maxTries {
             let item = Int32(1 + rng.nextInt(below: itemCount))
-            if isAcceptable(item, target: target, historyLength: historyLength, output: output, entryStart: entryStart) { return item }
+            if rule.accepts(item, output: output, entryStart: entryStart) { return item }
         }
+        // Scan from a random start: first without, then with repeats inside the entry allowed.
         let start = rng.nextInt(below: itemCount)
-        for offset in 0..<itemCount {
-            let item = Int32(1 + (start + offset) % itemCount)
-            if isAcceptable(item, target: target, historyLength: historyLength, output: output, entryStart: entryStart) { return item }
+        for allowRepeat in [false, true] {
+            for offset in 0..<itemCount {
+                let item = Int32(1 + (start + offset) % itemCount)
+                if rule.accepts(item, output: output, entryStart: allowRepeat ? output.count : entryStart) { return item }
+            }
         }
         throw DataPipelineError(.inconsistentData, file: "negative sampling",
-                                "user \(currentUser): expected at least \(negativesPerRow) items that are neither the target \(target) nor excluded by the \(mode.rawValue) rule, out of \(itemCount) items")
+                                "user \(currentUser): expected at least one item that is neither the target \(rule.target) nor excluded by the \(mode.rawValue) rule, out of \(itemCount) items")
     }
 
-    @inline(__always)
-    private func isAcceptable(_ item: Int32, target: Int32, historyLength: Int, output: [Int32], entryStart: Int) -> Bool {
-        if item == target { return false }
-        if ownerStamp[Int(item)] == currentUser {
-            if mode == .leakFree || Int(ownerPosition[Int(item)]) < historyLength { return false }
+    /// The rejection rule of one row.
+    private struct Exclusion {
+        let stamps: [Int32]
+        let positions: [Int32]
+        let user: Int32
+        let target: Int32
+        let historyLength: Int32
+        let leakFree: Bool
+
+        /// Whether `item` may be the next negative of the list entry that started at `entryStart`.
+        @inline(__always)
+        func accepts(_ item: Int32, output: [Int32], entryStart: Int) -> Bool {
+            if item == target { return false }
+            let index = Int(item)
+            if stamps.withUnsafeBufferPointer({ $0[index] }) == user {
+                if leakFree || positions.withUnsafeBufferPointer({ $0[index] }) < historyLength { return false }
+            }
+            return output.withUnsafeBufferPointer { drawn in
+                var position = entryStart
+                while position < drawn.count {
+                    if drawn[position] == item { return false }
+                    position += 1
+                }
+                return true
+            }
         }
-        var index = entryStart
-        while index < output.count {
-            if output[index] == item { return false }
-            index += 1
-        }
-        return true
     }
 }

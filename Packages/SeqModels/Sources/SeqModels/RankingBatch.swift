@@ -13,7 +13,7 @@ public struct RankingBatch {
     public var itemSeqLen: IndexTensor
     /// `[B, C]` candidate item ids to score.
     public var candidates: IndexTensor
-    /// SRGNN's per-row session graph; `nil` for the other encoders.
+    /// SRGNN's per-row session graph; optional (SRGNN builds it from `itemSeq` when `nil`; the other encoders ignore it).
     public var graph: SessionGraph?
 
     public init(userIds: IndexTensor, itemSeq: IndexTensor, itemSeqLen: IndexTensor,

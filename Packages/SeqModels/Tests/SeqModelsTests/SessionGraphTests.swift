@@ -29,3 +29,13 @@ final class SessionGraphTests: XCTestCase {
         XCTAssertEqual(a.scalars.reduce(0, +), 5)
     }
 }
+
+final class SRGNNWithoutGraphTests: XCTestCase {
+    func testBuildsTheGraphWhenTheBatchHasNone() throws {
+        let ranker = try Ranker(config: TestSupport.config(.srgnn))
+        let batch = TestSupport.batch()
+        var withoutGraph = batch
+        withoutGraph.graph = nil
+        XCTAssertEqual(ranker.scores(withoutGraph), ranker.scores(batch))
+    }
+}

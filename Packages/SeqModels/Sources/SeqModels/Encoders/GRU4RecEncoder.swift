@@ -19,6 +19,7 @@ public final class GRU4RecEncoder: Module, SequenceEncoder {
     public let embeddingDropout: Float
     private let random: RandomSource
 
+    /// Layers sized from `config` (zeros until `resetAllParameters`); dropout draws from `random`.
     public init(config: ModelConfig, random: RandomSource) {
         let hidden = config.recurrentHiddenSize
         gruLayers = StackedGRU(inputSize: config.embeddingSize, hiddenSize: hidden, layers: 1, bias: true)

@@ -23,6 +23,7 @@ public final class NARMEncoder: Module, SequenceEncoder {
     public let dropoutProbability: Float
     private let random: RandomSource
 
+    /// Layers sized from `config` (zeros until `resetAllParameters`); dropout draws from `random`.
     public init(config: ModelConfig, random: RandomSource) {
         let hidden = config.recurrentHiddenSize
         gru = StackedGRU(inputSize: config.embeddingSize, hiddenSize: hidden, layers: config.numLayers, bias: false)

@@ -15,6 +15,7 @@ public final class NextItNetEncoder: Module, SequenceEncoder {
     /// `final_layer`: Linear(D → D).
     public let finalLayer: Linear
 
+    /// Blocks for `config.blockDilations` (zeros until `resetAllParameters`).
     public init(config: ModelConfig) {
         let d = config.embeddingSize
         residualBlocks = config.blockDilations.map {
@@ -56,6 +57,7 @@ public final class NextItNetResidualBlock: Module {
     public let conv2: CausalConv1d
     /// `ln2`: LayerNorm(D, eps 1e-8).
     public let ln2: LayerNorm
+    /// d, the dilation of `conv1` (`conv2` uses 2d).
     public let dilation: Int
 
     public init(channels: Int, kernelSize: Int, dilation: Int) {

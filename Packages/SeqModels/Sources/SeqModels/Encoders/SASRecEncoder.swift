@@ -23,6 +23,7 @@ public final class SASRecEncoder: Module, SequenceEncoder {
     public let hiddenDropout: Float
     private let random: RandomSource
 
+    /// Layers sized from `config` (zeros until `resetAllParameters`); dropout draws from `random`.
     public init(config: ModelConfig, random: RandomSource) {
         let d = config.embeddingSize
         positionEmbedding = Embedding(count: config.maxSeqLen, dimension: d)
@@ -77,7 +78,9 @@ public final class SASRecEncoder: Module, SequenceEncoder {
 /// where `Attention` is `n_heads`-head scaled dot-product attention with an additive mask and
 /// dropout on the probabilities, and `x_q` the query positions of `x`.
 public final class SASRecTransformerLayer: Module {
+    /// `multi_head_attention`.
     public let attention: SASRecSelfAttention
+    /// `feed_forward`.
     public let feedForward: SASRecFeedForward
 
     public init(dimension: Int, heads: Int, innerSize: Int, hiddenDropout: Float, attentionDropout: Float,
@@ -102,6 +105,7 @@ public final class SASRecTransformerLayer: Module {
 
 /// Multi-head self-attention with residual connection and LayerNorm (`multi_head_attention`).
 public final class SASRecSelfAttention: Module {
+    /// `query`, `key`, `value`: Linear(D → D) projections, split into heads.
     public let query: Linear
     public let key: Linear
     public let value: Linear
@@ -109,8 +113,11 @@ public final class SASRecSelfAttention: Module {
     public let dense: Linear
     /// `LayerNorm`: after the residual sum.
     public let layerNorm: LayerNorm
+    /// Number of heads h (head width D / h).
     public let heads: Int
+    /// Dropout after the output projection.
     public let hiddenDropout: Float
+    /// Dropout on the attention probabilities.
     public let attentionDropout: Float
     private let random: RandomSource
 
@@ -167,7 +174,9 @@ public final class SASRecFeedForward: Module {
     public let dense2: Linear
     /// `LayerNorm`: after the residual sum.
     public let layerNorm: LayerNorm
+    /// The activation between the two dense layers (`hidden_act`).
     public let activation: FeedForwardActivation
+    /// Dropout after `dense_2`.
     public let hiddenDropout: Float
     private let random: RandomSource
 

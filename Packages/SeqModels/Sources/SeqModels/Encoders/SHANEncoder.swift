@@ -20,6 +20,7 @@ public final class SHANEncoder: Module, SequenceEncoder {
     /// s, the number of most recent items joined with the long-term vector.
     public let shortItemLength: Int
 
+    /// Layers sized from `config` (zeros until `resetAllParameters`).
     public init(config: ModelConfig) {
         let d = config.embeddingSize
         longW = Linear(inFeatures: d, outFeatures: d, bias: true)

@@ -7,7 +7,7 @@ import Tensor
 /// `alpha = linear_three(σ(linear_one(ht) + linear_two(seq_hidden)))` `[B, L, 1]`;
 /// `a = Σ_t alpha_t · seq_hidden_t · [item_seq_t > 0]`; `seq_emb = linear_transform([a, ht])` `[B, D]`.
 ///
-/// Needs `batch.graph`. Initialisation (reference): the GNN's raw weights and biases N(0, 1)
+/// Uses `batch.graph`, or builds it from `item_seq` when absent. Initialisation (reference): the GNN's raw weights and biases N(0, 1)
 /// (`torch.randn`), every Linear its PyTorch default.
 public final class SRGNNEncoder: Module, SequenceEncoder {
     /// `gnn`: the gated graph cell.
@@ -21,6 +21,7 @@ public final class SRGNNEncoder: Module, SequenceEncoder {
     /// `linear_transform`: Linear(2D → D) on `[a, ht]`.
     public let linearTransform: Linear
 
+    /// Layers sized from `config` (zeros until `resetAllParameters`).
     public init(config: ModelConfig) {
         let d = config.embeddingSize
         gnn = GatedGraphCell(dimension: d, steps: config.step)
@@ -37,9 +38,7 @@ public final class SRGNNEncoder: Module, SequenceEncoder {
     }
 
     public func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
-        guard let graph = batch.graph else {
-            preconditionFailure("SRGNN needs the batch's session graph (uni_item_seq, alias_item_seq, A)")
-        }
+        let graph = batch.graph ?? SessionGraph(itemSeq: batch.itemSeq)
         let (rows, length) = batch.sequenceShape
         let nodes = gnn(embedItems(graph.uniqueItems), adjacency: graph.adjacency)  // [B, L, D]
         let sequence = nodes.batchedGatherRows(graph.alias)                         // [B, L, D]
@@ -76,6 +75,7 @@ public final class GatedGraphCell: Module {
     public let linearEdgeIn: Linear
     /// `linear_edge_out`: Linear(D → D).
     public let linearEdgeOut: Linear
+    /// Number of propagation steps (`step`).
     public let steps: Int
 
     public init(dimension d: Int, steps: Int) {

@@ -9,7 +9,9 @@ import Tensor
 /// Each layer is one fused `Variable.gru` call. Initialisation: PyTorch's default U(±1/√H) for
 /// every weight and bias.
 public final class StackedGRU: Module {
+    /// Width of the input features.
     public let inputSize: Int
+    /// H, the width of every layer's hidden state.
     public let hiddenSize: Int
     /// Per layer: input-to-hidden weights `[3H, In_k]`.
     public let weightsIH: [Parameter]
@@ -20,6 +22,7 @@ public final class StackedGRU: Module {
     /// Per layer: hidden biases `[3H]`, empty without biases.
     public let biasesHH: [Parameter]
 
+    /// Zero parameters until `resetParameters(using:)`.
     public init(inputSize: Int, hiddenSize: Int, layers: Int = 1, bias: Bool = true) {
         precondition(layers >= 1, "a GRU needs at least one layer")
         self.inputSize = inputSize

@@ -17,8 +17,8 @@ import Tensor
 ///   `stayProbability`, otherwise moves to one of the user's favourites; with probability
 ///   `driftProbability` a favourite is replaced by a new category, so tastes drift over time.
 ///   Within the category, with probability `neighbourProbability` the next item is one of the
-///   `neighbourhood` items that follow the previous item in its category's list (a "series"
-///   effect), else an item drawn by popularity. A user never repeats an item.
+///   `neighbourhood` items that follow the previous item in its category's list, ordered by
+///   popularity (a "series" effect), else an item drawn by popularity. A user never repeats an item.
 /// - **Time**: each user starts at a random moment and advances by exponential gaps.
 ///
 /// Users are numbered 1...U, items 1...I, categories 1...C; interactions are listed user by user
@@ -31,7 +31,7 @@ public enum SyntheticDataset {
         /// Target total number of interactions (the result is within a few percent).
         public var interactions = 150_000
         public var minInteractionsPerUser = 20
-        public var popularityExponent = 0.9
+        public var popularityExponent = 1.1
         public var categoryExponent = 0.7
         public var stayProbability = 0.7
         public var driftProbability = 0.02
@@ -114,7 +114,7 @@ public enum SyntheticDataset {
         let categoriesOfItem: [[Int]]
         let primaryCategory: [Int]
         let positionInPrimary: [Int]
-        /// Items of each category (index 0 unused), ascending.
+        /// Items of each category (index 0 unused), most popular first.
         let members: [[Int]]
         /// Popularity-weighted draws within each category (index into `members[c]`).
         let memberSamplers: [CategoricalSampler?]
@@ -140,6 +140,11 @@ public enum SyntheticDataset {
                 }
                 categoriesOfItem.append(list)
                 for category in list { members[category].append(item) }
+            }
+            // Lists run from the most to the least popular item, so an item's followers have
+            // similar popularity and the "series" effect keeps the popularity skew.
+            for category in 1...categoryCount {
+                members[category].sort { (weights[$0], $1) > (weights[$1], $0) }
             }
             var positionInPrimary = [Int](repeating: 0, count: itemCount + 1)
             for category in 1...categoryCount {

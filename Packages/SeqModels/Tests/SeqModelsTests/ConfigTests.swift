@@ -108,6 +108,13 @@ final class ConfigTests: XCTestCase {
         }
     }
 
+    func testRecurrentWidth() throws {
+        XCTAssertEqual(try ModelConfig(["model": "GRU4Rec", "embedding_size": 32, "hidden_size": 128]).recurrentHiddenSize, 64,
+                       "GRU4Rec always uses 2D, as the reference")
+        XCTAssertEqual(try ModelConfig(["model": "NARM", "embedding_size": 32, "hidden_size": 100]).recurrentHiddenSize, 100)
+        XCTAssertEqual(try ModelConfig(["model": "NARM", "embedding_size": 32]).recurrentHiddenSize, 64)
+    }
+
     func testDictionaryRoundTrip() throws {
         var config = TestSupport.config(.narm)
         config.usePreItemEmb = true

@@ -16,8 +16,8 @@ public struct ModelConfig: Equatable, Sendable {
     /// `embedding_size` (D): width of the user and item embeddings and of `seq_emb`. When the key is
     /// absent, `item_embedding_size + cate_embedding_size` (the reference's composition) if both are given.
     public var embeddingSize: Int
-    /// `hidden_size`: GRU width for GRU4Rec and NARM (default 2D), model width for SASRec (must be D;
-    /// default D). `nil` = the model's default.
+    /// `hidden_size`: NARM's GRU width (default 2D) and SASRec's model width (must be D). GRU4Rec
+    /// ignores it and always uses 2D, as the reference does. `nil` = the model's default.
     public var hiddenSize: Int?
     /// `num_layers`: stacked GRU layers in NARM (GRU4Rec always uses one, as the reference).
     public var numLayers: Int
@@ -182,8 +182,9 @@ public struct ModelConfig: Equatable, Sendable {
         return result
     }
 
-    /// GRU width of GRU4Rec and NARM: `hidden_size`, or 2D when unset.
-    public var recurrentHiddenSize: Int { hiddenSize ?? 2 * embeddingSize }
+    /// GRU width H: 2D for GRU4Rec (the reference ignores `hidden_size` there); `hidden_size`, or
+    /// 2D when unset, for NARM.
+    public var recurrentHiddenSize: Int { model == .gru4Rec ? 2 * embeddingSize : hiddenSize ?? 2 * embeddingSize }
 
     /// NextItNet's dilation of every residual block: `dilations` repeated `block_num` times.
     public var blockDilations: [Int] { Array(repeatElement(dilations, count: blockNum).joined()) }

@@ -2,7 +2,7 @@ import Autograd
 import Tensor
 
 /// GRU4Rec (SPEC §4): item embeddings `[B, L, D]` → dropout(`dropout_prob`) → one GRU layer with
-/// biases (`gru_layers`, hidden H = `hidden_size`, default 2D) → `dense: Linear(H → D)` at the last
+/// biases (`gru_layers`, hidden H = 2D as in the reference, whatever `hidden_size` says) → `dense: Linear(H → D)` at the last
 /// step → `seq_emb [B, D]`.
 ///
 /// The reference applies `dense` to every step and then takes the last one; applying it to the last

@@ -7,7 +7,9 @@ let package = Package(
     products: [.library(name: "Autograd", targets: ["Autograd"])],
     dependencies: [.package(path: "../Tensor")],
     targets: [
-        .target(name: "Autograd", dependencies: ["Tensor"]),
+        // The fused GRU's element-wise gate kernels, in C so they can use AVX2 + FMA (dispatched at run time).
+        .target(name: "CGRUKernels"),
+        .target(name: "Autograd", dependencies: ["Tensor", "CGRUKernels"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
     ],
     swiftLanguageModes: [.v5]

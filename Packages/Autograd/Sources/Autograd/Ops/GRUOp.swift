@@ -1,4 +1,5 @@
 import CBLAS
+import CGRUKernels
 import Dispatch
 import Foundation
 import Tensor
@@ -170,13 +171,9 @@ final class GRUSequence {
             let previous = hs + t * nb * h
             sgemm(transposeA: false, transposeB: true, m: nb, n: 3 * h, k: h,
                   a: previous, lda: h, b: weightHH, ldb: h, c: recurrent, ldc: 3 * h)
-            for i in 0..<nb {
-                let row = t * nb + i
-                GRUForwardRow(hiddenSize: h, gates: gs + row * 3 * h, recurrent: recurrent + i * 3 * h,
-                              inputBias: inputBias, recurrentBiasN: recurrentBiasN,
-                              previous: previous + i * h, next: hs + (row + nb) * h,
-                              output: output + ((b0 + i) * l + t) * h, savedHN: hns + row * h).run()
-            }
+            let row = t * nb
+            adr_gru_forward_step(nb, h, gs + row * 3 * h, recurrent, inputBias, recurrentBiasN, previous,
+                                 hs + (row + nb) * h, output + (b0 * l + t) * h, l * h, hns + row * h)
         }
     }
 
@@ -248,12 +245,9 @@ final class GRUSequence {
         defer { carry.deallocate() }
         carry.initialize(repeating: 0, count: nb * h)
         for t in stride(from: l - 1, through: 0, by: -1) {
-            for i in 0..<nb {
-                let row = t * nb + i
-                GRUBackwardRow(hiddenSize: h, upstream: upstream + ((b0 + i) * l + t) * h, carry: carry + i * h,
-                               gates: gs + row * 3 * h, savedHN: hns + row * h,
-                               previous: hs + row * h, biasSums: biasSums).run()
-            }
+            let row = t * nb
+            adr_gru_backward_step(nb, h, upstream + (b0 * l + t) * h, l * h, carry, gs + row * 3 * h,
+                                  hns + row * h, hs + row * h, biasSums)
             if t > 0 || needs.h0 {
                 // carry += [dr | dz | dn⊙r] · W_hh   ([nb, 3H] · [3H, H])
                 sgemm(transposeA: false, transposeB: false, m: nb, n: h, k: 3 * h,

@@ -143,23 +143,12 @@ public final class SASRecSelfAttention: Module {
     /// `x [B, L, D]` → `[B, Q, D]` with Q = L, or Q = 1 (the last position) when `lastQueryOnly`.
     /// Query p attends key k when k ≤ p and `itemSeq[b, k] ≠ 0` (additive mask −10000 otherwise).
     public func callAsFunction(_ x: Variable, itemSeq: IndexTensor, lastQueryOnly: Bool) -> Variable {
-        let (rows, length, width) = (x.shape[0], x.shape[1], x.shape[2])
-        let headSize = width / heads
+        let (length, width) = (x.shape[1], x.shape[2])
         let queryInput = lastQueryOnly ? x.slice(axis: 1, range: (length - 1)..<length) : x   // [B, Q, D]
-        let queryCount = queryInput.shape[1]
-
-        func splitHeads(_ t: Variable, positions: Int) -> Variable {          // [B, P, D] → [B, h, P, d]
-            t.reshaped([rows, positions, heads, headSize]).permuted([0, 2, 1, 3])
-        }
-        // Scaling the queries by 1/√d equals scaling the scores, on a smaller tensor.
-        let q = splitHeads(query(queryInput) * (1 / Float(headSize).squareRoot()), positions: queryCount)
-        let k = splitHeads(key(x), positions: length)
-        let v = splitHeads(value(x), positions: length)
-        let probabilities = Variable.maskedAttentionProbabilities(queries: q, keys: k, itemSeq: itemSeq,
-                                                                  firstQuery: length - queryCount)  // [B, h, Q, L]
-            .dropout(probability: attentionDropout, training: isTraining, rng: &random.generator)
-        let context = probabilities.matmul(v)                                  // [B, h, Q, d]
-            .permuted([0, 2, 1, 3]).reshaped([rows, queryCount, width])        // [B, Q, D]
+        let context = Variable.maskedMultiHeadAttention(
+            queries: query(queryInput), keys: key(x), values: value(x), heads: heads,
+            scale: 1 / Float(width / heads).squareRoot(), itemSeq: itemSeq, dropout: attentionDropout,
+            training: isTraining, rng: &random.generator)                           // [B, Q, D]
         let projected = dense(context)
             .dropout(probability: hiddenDropout, training: isTraining, rng: &random.generator)
         return layerNorm(projected + queryInput)

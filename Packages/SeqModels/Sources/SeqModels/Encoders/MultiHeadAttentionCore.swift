@@ -1,0 +1,197 @@
+import Autograd
+import CBLAS
+import Dispatch
+import Tensor
+
+extension Variable {
+    /// SASRec's attention core for all heads in one op, on the un-split projections:
+    /// per row b and head h (columns `h·d ..< (h+1)·d` of the width D = heads · d),
+    /// `P = softmax_k(scale · q_h k_hᵀ + mask)`, `context_h = dropout(P) · v_h`, where
+    /// `mask[q, k] = 0` when key k may be attended from query position p = L − Q + q (k ≤ p and
+    /// `itemSeq[b, k] ≠ 0`) and −10000 otherwise (the reference's additive mask).
+    ///
+    /// `queries [B, Q, D]`, `keys [B, L, D]`, `values [B, L, D]`, `itemSeq [B, L]` → `[B, Q, D]`.
+    ///
+    /// Heads are read and written in place through strided GEMMs, so no `[B, h, L, d]` copies are
+    /// made; rows are split over the BLAS threads (each running single-threaded BLAS).
+    /// Backward, with y = P, m the dropout mask and g the upstream gradient:
+    /// `∂v_h = (y ⊙ m)ᵀ g_h`, `∂P = (g_h v_hᵀ) ⊙ m`, `∂S = y ⊙ (∂P − Σ_k ∂P ⊙ y)`,
+    /// `∂q_h = scale · ∂S k_h`, `∂k_h = scale · ∂Sᵀ q_h`.
+    static func maskedMultiHeadAttention(queries: Variable, keys: Variable, values: Variable, heads: Int,
+                                         scale: Float, itemSeq: IndexTensor, dropout p: Float,
+                                         training: Bool, rng: inout SeededGenerator) -> Variable {
+        let (rows, queryCount, width) = (queries.shape[0], queries.shape[1], queries.shape[2])
+        let length = keys.shape[1]
+        precondition(queries.value.rank == 3 && keys.shape == [rows, length, width] && values.shape == keys.shape,
+                     "attention needs queries [B, Q, D] and keys, values [B, L, D]; got \(queries.shape), \(keys.shape), \(values.shape)")
+        precondition(width % heads == 0, "\(heads) heads do not divide the width \(width)")
+        precondition(itemSeq.shape == [rows, length] && queryCount <= length,
+                     "attention over item_seq \(itemSeq.shape) with \(queryCount) queries")
+        let geometry = AttentionGeometry(rows: rows, queries: queryCount, keys: length, width: width,
+                                         heads: heads, scale: scale)
+        let q = queries.value, k = keys.value, v = values.value
+
+        // Scores with the additive mask, then the softmax over keys.
+        var scores = Tensor.zeros([rows, heads, queryCount, length])
+        scores.scalars.withUnsafeMutableBufferPointer { s in
+            q.scalars.withUnsafeBufferPointer { pq in
+                k.scalars.withUnsafeBufferPointer { pk in
+                    itemSeq.indices.withUnsafeBufferPointer { ids in
+                        let (sp, qp, kp, idp) = (s.baseAddress!, pq.baseAddress!, pk.baseAddress!, ids.baseAddress!)
+                        geometry.forEachRowChunk { range in
+                            for b in range { geometry.maskedScores(row: b, q: qp, k: kp, ids: idp, into: sp) }
+                        }
+                    }
+                }
+            }
+        }
+        let probabilities = scores.softmax(axis: -1)                          // [B, h, Q, L]
+        let keep: Tensor? = training && p > 0 ? Tensor(shape: probabilities.shape, unsafeUninitializedScalars: { m in
+            let kept: Float = p < 1 ? 1 / (1 - p) : 0
+            for i in 0..<m.count { m[i] = rng.nextFloat() < p ? 0 : kept }
+        }) : nil
+        let attended = keep.map { Tensor.zipMap(probabilities, $0) { $0 * $1 } } ?? probabilities
+
+        let context = Tensor(shape: [rows, queryCount, width], unsafeUninitializedScalars: { out in
+            attended.scalars.withUnsafeBufferPointer { pa in
+                v.scalars.withUnsafeBufferPointer { pv in
+                    let (op, ap, vp) = (out.baseAddress!, pa.baseAddress!, pv.baseAddress!)
+                    geometry.forEachRowChunk { range in
+                        for b in range { geometry.context(row: b, probabilities: ap, v: vp, into: op) }
+                    }
+                }
+            }
+        })
+
+        return Variable.record(context, inputs: [queries, keys, values]) {
+            [needQ = queries.requiresGrad, needK = keys.requiresGrad, needV = values.requiresGrad] g in
+            var dq = needQ ? Tensor.zeros(q.shape) : Tensor.zeros([0])
+            var dk = needK ? Tensor.zeros(k.shape) : Tensor.zeros([0])
+            var dv = needV ? Tensor.zeros(v.shape) : Tensor.zeros([0])
+            let keepScalars = keep?.scalars ?? []
+            g.scalars.withUnsafeBufferPointer { pg in
+            probabilities.scalars.withUnsafeBufferPointer { py in
+            keepScalars.withUnsafeBufferPointer { pm in
+            q.scalars.withUnsafeBufferPointer { pq in
+            k.scalars.withUnsafeBufferPointer { pk in
+            v.scalars.withUnsafeBufferPointer { pv in
+            dq.scalars.withUnsafeMutableBufferPointer { pdq in
+            dk.scalars.withUnsafeMutableBufferPointer { pdk in
+            dv.scalars.withUnsafeMutableBufferPointer { pdv in
+                let buffers = AttentionGradientBuffers(
+                    g: pg.baseAddress!, y: py.baseAddress!, keep: keepScalars.isEmpty ? nil : pm.baseAddress!,
+                    q: pq.baseAddress!, k: pk.baseAddress!, v: pv.baseAddress!,
+                    dq: needQ ? pdq.baseAddress! : nil, dk: needK ? pdk.baseAddress! : nil, dv: needV ? pdv.baseAddress! : nil)
+                geometry.forEachRowChunk { range in
+                    var scratch = [Float](repeating: 0, count: 2 * geometry.queries * geometry.keys)
+                    scratch.withUnsafeMutableBufferPointer { work in
+                        for b in range { geometry.backward(row: b, buffers, scratch: work.baseAddress!) }
+                    }
+                }
+            }}}}}}}}}
+            return [needQ ? dq : nil, needK ? dk : nil, needV ? dv : nil]
+        }
+    }
+}
+
+/// Raw pointers of one backward pass (gradient outputs `nil` when not needed).
+private struct AttentionGradientBuffers {
+    let g: UnsafePointer<Float>, y: UnsafePointer<Float>, keep: UnsafePointer<Float>?
+    let q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>
+    let dq: UnsafeMutablePointer<Float>?, dk: UnsafeMutablePointer<Float>?, dv: UnsafeMutablePointer<Float>?
+}
+
+/// Shapes and per-row kernels of `maskedMultiHeadAttention`. Row-major layouts: queries and
+/// context `[B, Q, D]`, keys and values `[B, L, D]`, probabilities `[B, h, Q, L]`; head h of a row
+/// is the column block `h·d ..< (h+1)·d` (leading dimension D).
+private struct AttentionGeometry {
+    let rows: Int, queries: Int, keys: Int, width: Int, heads: Int, scale: Float
+    var headSize: Int { width / heads }
+    var firstQuery: Int { keys - queries }
+
+    /// Runs `body` over row ranges, in parallel over the BLAS threads (single-threaded BLAS inside).
+    func forEachRowChunk(_ body: (Range<Int>) -> Void) {
+        let threads = max(1, min(Int(openblas_get_num_threads()), rows))
+        if threads == 1 { body(0..<rows); return }
+        let blasThreads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        DispatchQueue.concurrentPerform(iterations: threads) { c in
+            body((rows * c / threads)..<(rows * (c + 1) / threads))
+        }
+        openblas_set_num_threads(blasThreads)
+    }
+
+    /// `scale · q_h k_hᵀ + mask` for every head of row `b`.
+    func maskedScores(row b: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>, ids: UnsafePointer<Int>,
+                      into s: UnsafeMutablePointer<Float>) {
+        let d = headSize
+        for h in 0..<heads {
+            let block = s + (b * heads + h) * queries * keys
+            sgemm(transposeA: false, transposeB: true, m: queries, n: keys, k: d, alpha: scale,
+                  a: q + b * queries * width + h * d, lda: width, b: k + b * keys * width + h * d, ldb: width,
+                  c: block, ldc: keys)
+            let items = ids + b * keys
+            for i in 0..<queries {
+                let position = firstQuery + i
+                let scoreRow = block + i * keys
+                for j in 0..<keys where j > position || items[j] == 0 { scoreRow[j] += -10000 }
+            }
+        }
+    }
+
+    /// `context_h = P_h · v_h` for every head of row `b`, written into its column block.
+    func context(row b: Int, probabilities: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                 into out: UnsafeMutablePointer<Float>) {
+        let d = headSize
+        for h in 0..<heads {
+            sgemm(transposeA: false, transposeB: false, m: queries, n: d, k: keys,
+                  a: probabilities + (b * heads + h) * queries * keys, lda: keys,
+                  b: v + b * keys * width + h * d, ldb: width,
+                  c: out + b * queries * width + h * d, ldc: width)
+        }
+    }
+
+    /// Gradients of row `b` for every head; `scratch` holds 2·Q·L floats.
+    func backward(row b: Int, _ x: AttentionGradientBuffers, scratch: UnsafeMutablePointer<Float>) {
+        let d = headSize, area = queries * keys
+        let dProbabilities = scratch, attended = scratch + area
+        for h in 0..<heads {
+            let y = x.y + (b * heads + h) * area
+            let keep = x.keep.map { $0 + (b * heads + h) * area }
+            let gBlock = x.g + b * queries * width + h * d
+            let qBlock = x.q + b * queries * width + h * d
+            let kBlock = x.k + b * keys * width + h * d
+            let vBlock = x.v + b * keys * width + h * d
+            if let dv = x.dv {
+                var source = y
+                if let keep {
+                    for i in 0..<area { attended[i] = y[i] * keep[i] }
+                    source = UnsafePointer(attended)
+                }
+                sgemm(transposeA: true, transposeB: false, m: keys, n: d, k: queries,
+                      a: source, lda: keys, b: gBlock, ldb: width,
+                      c: dv + b * keys * width + h * d, ldc: width)
+            }
+            guard x.dq != nil || x.dk != nil else { continue }
+            sgemm(transposeA: false, transposeB: true, m: queries, n: keys, k: d,
+                  a: gBlock, lda: width, b: vBlock, ldb: width, c: dProbabilities, ldc: keys)
+            if let keep { for i in 0..<area { dProbabilities[i] *= keep[i] } }
+            for i in 0..<queries {
+                let base = i * keys
+                var total: Float = 0
+                for j in base..<(base + keys) { total += dProbabilities[j] * y[j] }
+                for j in base..<(base + keys) { dProbabilities[j] = y[j] * (dProbabilities[j] - total) }
+            }
+            if let dq = x.dq {
+                sgemm(transposeA: false, transposeB: false, m: queries, n: d, k: keys, alpha: scale,
+                      a: dProbabilities, lda: keys, b: kBlock, ldb: width,
+                      c: dq + b * queries * width + h * d, ldc: width)
+            }
+            if let dk = x.dk {
+                sgemm(transposeA: true, transposeB: false, m: keys, n: d, k: queries, alpha: scale,
+                      a: dProbabilities, lda: keys, b: qBlock, ldb: width,
+                      c: dk + b * keys * width + h * d, ldc: width)
+            }
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything `PreparePipeline.run` needs; the defaults are SPEC §2.2's values.
 ///
 /// The `train prepare` command maps its flags onto these fields:
@@ -40,7 +42,7 @@ public struct PrepareOptions: Sendable {
     /// Rejected draws allowed per negative before falling back to the whole item pool.
     public var maxTriesPerDraw = 100
     /// Worker threads for sampling (the output does not depend on it).
-    public var threads = 2
+    public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Also write the reference-compatible `train.tsv`/`valid.tsv`/`test.tsv` (the binary
     /// `.split` files are always written).
     public var writeSplitTSV = true

@@ -5,28 +5,67 @@ enum ReferenceTSVWriter {
 
     /// A split as `train.tsv`/`valid.tsv`/`test.tsv`: one row per line with `cate_id` as a
     /// one-element list and the full `item_seq`.
+    ///
+    /// Rows that share stored history (all rows of a user) reuse the history's text: it is
+    /// formatted once per stored region and each row copies the prefix it needs.
     static func writeSplit(_ split: Split, to writer: FileWriter, progress: ProgressBar? = nil) throws {
         try writer.write(splitHeader)
         let n = split.negativesPerRow
-        try split.historyItems.withUnsafeBufferPointer { history in
+        var history = HistoryText()
+        try split.historyItems.withUnsafeBufferPointer { items in
             try split.negatives.withUnsafeBufferPointer { negatives in
                 for row in 0..<split.rowCount {
                     let length = Int(split.historyLengths[row])
-                    let seq = UnsafeBufferPointer(rebasing: history[split.historyStarts[row] ..< split.historyStarts[row] + length])
                     try writer.reserve(64)
                     writer.appendInt(Int(split.userIds[row])); writer.appendByte(0x09)
                     writer.appendInt(Int(split.itemIds[row])); writer.appendByte(0x09)
                     writer.appendByte(0x5B); writer.appendInt(Int(split.cateIds[row])); writer.appendByte(0x5D)
-                    writer.appendByte(0x09)
-                    try writer.writeList(seq)
+                    writer.appendByte(0x09); writer.appendByte(0x5B)
+                    try history.write(items, start: split.historyStarts[row], length: length, to: writer)
                     try writer.reserve(13 * n + 32)
-                    writer.appendByte(0x09)
+                    writer.appendByte(0x5D); writer.appendByte(0x09)
                     writer.appendInt(length); writer.appendByte(0x09)
                     writer.appendList(UnsafeBufferPointer(rebasing: negatives[row * n ..< (row + 1) * n]))
                     writer.appendByte(0x0A)
                     if row & 0xFFFF == 0xFFFF { progress?.advance(by: 0x10000) }
                 }
             }
+        }
+        progress?.advance(by: split.rowCount & 0xFFFF)
+    }
+
+    /// The text `a, b, c` of a growing prefix of one stored history region.
+    private struct HistoryText {
+        private var regionStart = -1
+        private var text: [UInt8] = []
+        /// `ends[k]` = length of the text of the first `k + 1` items.
+        private var ends: [Int] = []
+
+        /// Writes the first `length` items of the region starting at `start`, comma-separated.
+        mutating func write(_ items: UnsafeBufferPointer<Int32>, start: Int, length: Int, to writer: FileWriter) throws {
+            if start != regionStart {
+                regionStart = start
+                text.removeAll(keepingCapacity: true)
+                ends.removeAll(keepingCapacity: true)
+            }
+            while ends.count < length {
+                if !ends.isEmpty { text.append(0x2C); text.append(0x20) }
+                appendDecimal(Int(items[start + ends.count]), to: &text)
+                ends.append(text.count)
+            }
+            guard length > 0 else { return }
+            try text.withUnsafeBufferPointer { try writer.write(UnsafeBufferPointer(rebasing: $0[0 ..< ends[length - 1]])) }
+        }
+
+        private func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+            if value < 0 { bytes.append(0x2D) }
+            var magnitude = value.magnitude
+            let first = bytes.count
+            repeat {
+                bytes.append(UInt8(truncatingIfNeeded: 0x30 + magnitude % 10))
+                magnitude /= 10
+            } while magnitude > 0
+            bytes[first...].reverse()
         }
     }
 

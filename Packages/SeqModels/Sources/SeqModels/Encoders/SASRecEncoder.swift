@@ -8,7 +8,9 @@ import Tensor
 ///
 /// Only the last position of the last layer is needed, so that layer computes its queries,
 /// output projection and feed-forward for position L − 1 alone (keys and values still cover every
-/// position). The values and gradients equal the full computation's.
+/// position). The values and gradients equal the full computation's. The attention itself is one
+/// fused op over all heads (`MultiHeadAttentionCore.swift`): no head split/merge copies and no
+/// materialised `[B, 1, L, L]` mask.
 ///
 /// Initialisation (reference = PyTorch defaults): `position_embedding` N(0, 1), LayerNorms
 /// ones/zeros, Linear layers their default.

@@ -20,17 +20,19 @@ extension Variable {
     ///   - weightHH: `[3H, H]` (`weight_hh_l0`).
     ///   - biasIH, biasHH: `[3H]` each, or `nil` for a GRU without biases.
     ///
-    /// The input projection of all `B·L` steps is one GEMM; each step then costs one recurrent GEMM
-    /// `[B, H] · W_hhᵀ` and one vectorised gate pass; backward through time costs one GEMM per step
-    /// for `∂h_{t−1}` and a handful of large GEMMs at the end for the weights and the input. With
-    /// `setBLASThreads(n)`, `n > 1`, the batch is split into `n` independent parts that run on `n`
-    /// threads (each with single-threaded BLAS).
+    /// Each step costs two GEMMs over the batch rows (`x_t · W_ihᵀ` and `h_{t−1} · W_hhᵀ`, read in
+    /// place from the batch-first tensors) and one vectorised gate pass; backward through time costs
+    /// one gate pass and four GEMMs per step (`∂h_{t−1}`, `∂x_t`, and the accumulations of `∂W_hh`,
+    /// `∂W_ih`) while that step's gate gradients are still in cache. With `setBLASThreads(n)`,
+    /// `n > 1`, the batch is split into `n` independent parts that run on `n` threads (each with
+    /// single-threaded BLAS).
     public static func gru(
         input: Variable, h0: Variable? = nil, weightIH: Variable, weightHH: Variable,
         biasIH: Variable?, biasHH: Variable?
     ) -> Variable {
         precondition(input.value.rank == 3, "gru input must be [B, L, In], got \(input.shape)")
         let (batch, length, inputSize) = (input.shape[0], input.shape[1], input.shape[2])
+        precondition(batch > 0 && length > 0 && inputSize > 0, "gru input must be non-empty, got \(input.shape)")
         precondition(weightHH.value.rank == 2 && weightHH.shape[0] == 3 * weightHH.shape[1],
                      "gru weightHH must be [3H, H], got \(weightHH.shape)")
         let hiddenSize = weightHH.shape[1]
@@ -41,10 +43,9 @@ extension Variable {
         }
         if let h0 { precondition(h0.shape == [batch, hiddenSize], "gru h0 must be [B, H], got \(h0.shape)") }
 
-        let sequence = GRUSequence(batch: batch, length: length, inputSize: inputSize, hiddenSize: hiddenSize)
-        let weightIHValue = weightIH.value, weightHHValue = weightHH.value
-        let output = sequence.forward(input: input.value, h0: h0?.value, weightIH: weightIHValue,
-                                      weightHH: weightHHValue, biasIH: biasIH?.value, biasHH: biasHH?.value)
+        let sequence = GRUSequence(input: input.value, h0: h0?.value, weightIH: weightIH.value,
+                                   weightHH: weightHH.value, hiddenSize: hiddenSize)
+        let output = sequence.forward(biasIH: biasIH?.value, biasHH: biasHH?.value)
 
         var inputs = [input, weightIH, weightHH]
         if let biasIH { inputs.append(biasIH) }
@@ -52,7 +53,7 @@ extension Variable {
         if let h0 { inputs.append(h0) }
         return Variable.record(output, inputs: inputs) { upstream in
             let g = sequence.backward(
-                upstream: upstream, weightIH: weightIHValue, weightHH: weightHHValue,
+                upstream: upstream, output: output,
                 needs: .init(input: input.requiresGrad, weightIH: weightIH.requiresGrad,
                              weightHH: weightHH.requiresGrad, biasIH: biasIH?.requiresGrad ?? false,
                              biasHH: biasHH?.requiresGrad ?? false, h0: h0?.requiresGrad ?? false))
@@ -65,49 +66,44 @@ extension Variable {
     }
 }
 
-/// The saved state of one fused GRU call, kept for its backward pass.
+/// One fused GRU call: its inputs, and the state saved by the forward pass for the backward pass.
 ///
-/// Internally everything is time-major per batch part ("chunk"): chunk `c` covers batch rows
-/// `b0..<b1` (`nb` rows) and owns contiguous blocks in which row `(t, b)` is at `t·nb + (b − b0)`, so
-/// the rows of one step are contiguous and each chunk is an independent GRU that one thread runs.
-/// Buffers (each chunk's block at offset `L·b0·width`, `hidden` at `(L+1)·b0·H`):
-/// - `inputs [L·B, In]`: x, time-major (after backward: ∂x, time-major);
-/// - `gates [L·B, 3H]`: `W_ih x`, then `[r | z | n]`, then `[dr | dz | dn ⊙ r]`;
-/// - `hiddenN [L·B, H]`: `W_hn h + b_hn`, then `dn`;
-/// - `hidden [(L+1)·B, H]`: `h_{−1}, h_0, …, h_{L−1}`.
+/// The batch is split into parts ("chunks", one per thread); each chunk is an independent GRU over
+/// its rows `b0..<b0+nb`. Per chunk and step t, `x_t` and `h_{t−1}` are read in place from the
+/// batch-first input `[B, L, In]` and output `[B, L, H]` (row stride `L·In`, `L·H`), and the saved
+/// buffers are time-major so that one step's rows are contiguous (chunk block at `L·b0·width`, step
+/// `t` at `t·nb` rows within it):
+/// - `gates [L·B, 3H]`: `W_ih x_t`, then `[r | z | n]`, then in backward `[dr | dz | dn ⊙ r]`;
+/// - `hiddenN [L·B, H]`: `W_hn h_{t−1} + b_hn`.
+/// Every per-step product is a GEMM on cache-resident rows; nothing is allocated inside the loops.
 final class GRUSequence {
     let batch: Int, length: Int, inputSize: Int, hiddenSize: Int
+    let input: Tensor, initialState: Tensor?, weightIH: Tensor, weightHH: Tensor
     /// Batch ranges run by separate threads.
     let chunks: [Range<Int>]
-    let inputs: UnsafeMutablePointer<Float>
     let gates: UnsafeMutablePointer<Float>
     let hiddenN: UnsafeMutablePointer<Float>
-    let hidden: UnsafeMutablePointer<Float>
-    /// Whether `h0` was given (otherwise `h_{−1} = 0` and step 0 adds nothing to `∂W_hh`).
-    var hasInitialState = false
 
     /// Fewest batch rows per thread worth splitting for.
     static let minimumRowsPerChunk = 32
 
-    init(batch: Int, length: Int, inputSize: Int, hiddenSize: Int) {
-        self.batch = batch
-        self.length = length
-        self.inputSize = inputSize
+    init(input: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tensor, hiddenSize: Int) {
+        let (batch, length) = (input.shape[0], input.shape[1])
+        (self.batch, self.length, inputSize) = (batch, length, input.shape[2])
         self.hiddenSize = hiddenSize
+        self.input = input
+        initialState = h0
+        self.weightIH = weightIH
+        self.weightHH = weightHH
         let threads = max(1, min(Int(openblas_get_num_threads()), batch / GRUSequence.minimumRowsPerChunk))
         chunks = (0..<threads).map { c in (batch * c / threads)..<(batch * (c + 1) / threads) }
-        let rows = batch * length
-        inputs = GRUBufferPool.take(rows * inputSize)
-        gates = GRUBufferPool.take(rows * 3 * hiddenSize)
-        hiddenN = GRUBufferPool.take(rows * hiddenSize)
-        hidden = GRUBufferPool.take((rows + batch) * hiddenSize)
+        gates = GRUBufferPool.take(batch * length * 3 * hiddenSize)
+        hiddenN = GRUBufferPool.take(batch * length * hiddenSize)
     }
 
     deinit {
-        GRUBufferPool.give(inputs)
         GRUBufferPool.give(gates)
         GRUBufferPool.give(hiddenN)
-        GRUBufferPool.give(hidden)
     }
 
     /// Runs `body(chunkIndex)` for every chunk, in parallel when there are several (BLAS is then
@@ -120,60 +116,81 @@ final class GRUSequence {
         openblas_set_num_threads(blasThreads)
     }
 
-    /// The forward pass; returns `[B, L, H]`.
-    func forward(input: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tensor,
-                 biasIH: Tensor?, biasHH: Tensor?) -> Tensor {
+    /// Raw pointers shared by the forward and backward loops of one chunk.
+    private struct ChunkView {
+        let b0: Int, nb: Int, l: Int, n: Int, h: Int
+        let x: UnsafePointer<Float>, output: UnsafePointer<Float>, h0: UnsafePointer<Float>?
+        let gates: UnsafeMutablePointer<Float>, hiddenN: UnsafeMutablePointer<Float>
+        /// `[nb, H]` zeros, standing for `h_{−1}` without `h0`.
+        let zeros: UnsafePointer<Float>
+
+        /// `x_t` of the chunk's first row; rows `L·In` apart.
+        func inputRows(_ t: Int) -> UnsafePointer<Float> { x + (b0 * l + t) * n }
+        /// `h_{t−1}` of the chunk's first row and the row stride.
+        func previousRows(_ t: Int) -> (UnsafePointer<Float>, Int) {
+            if t > 0 { return (output + (b0 * l + t - 1) * h, l * h) }
+            return (h0.map { $0 + b0 * h } ?? zeros, h)
+        }
+        func gateRows(_ t: Int) -> UnsafeMutablePointer<Float> { gates + (l * b0 + t * nb) * 3 * h }
+        func hiddenNRows(_ t: Int) -> UnsafeMutablePointer<Float> { hiddenN + (l * b0 + t * nb) * h }
+    }
+
+    private func withChunkViews<R>(output: UnsafePointer<Float>, _ body: ([ChunkView]) -> R) -> R {
+        let zeros = [Float](repeating: 0, count: (chunks.map(\.count).max() ?? 0) * hiddenSize)
+        return input.scalars.withUnsafeBufferPointer { x in
+            (initialState?.scalars ?? []).withUnsafeBufferPointer { h0 in
+                zeros.withUnsafeBufferPointer { z in
+                    body(chunks.map { range in
+                        ChunkView(b0: range.lowerBound, nb: range.count, l: length, n: inputSize, h: hiddenSize,
+                                  x: x.baseAddress!, output: output,
+                                  h0: initialState == nil ? nil : h0.baseAddress!,
+                                  gates: gates, hiddenN: hiddenN, zeros: z.baseAddress!)
+                    })
+                }
+            }
+        }
+    }
+
+    /// The forward pass; returns the hidden states `[B, L, H]`.
+    func forward(biasIH: Tensor?, biasHH: Tensor?) -> Tensor {
         let h = hiddenSize
-        hasInitialState = h0 != nil
         // Combined biases: [b_ir + b_hr | b_iz + b_hz | b_in] and b_hn.
         var inputBias = biasIH?.scalars ?? [Float](repeating: 0, count: 3 * h)
         if let biasHH { for j in 0..<(2 * h) { inputBias[j] += biasHH.scalars[j] } }
         let recurrentBiasN = biasHH.map { Array($0.scalars[(2 * h)...]) } ?? [Float](repeating: 0, count: h)
-        let initial = h0?.scalars ?? []
 
         return Tensor(shape: [batch, length, h], unsafeUninitializedScalars: { out in
-            input.scalars.withUnsafeBufferPointer { x in
             weightIH.scalars.withUnsafeBufferPointer { wIH in
             weightHH.scalars.withUnsafeBufferPointer { wHH in
             inputBias.withUnsafeBufferPointer { bias in
             recurrentBiasN.withUnsafeBufferPointer { biasN in
-            initial.withUnsafeBufferPointer { h0Rows in
+            withChunkViews(output: UnsafePointer(out.baseAddress!)) { views in
                 forEachChunk { c in
-                    forwardChunk(c, x: x.baseAddress!, h0: h0 == nil ? nil : h0Rows.baseAddress, weightIH: wIH.baseAddress!,
+                    forwardChunk(views[c], output: out.baseAddress!, weightIH: wIH.baseAddress!,
                                  weightHH: wHH.baseAddress!, inputBias: bias.baseAddress!,
-                                 recurrentBiasN: biasN.baseAddress!, output: out.baseAddress!)
+                                 recurrentBiasN: biasN.baseAddress!)
                 }
-            }}}}}}
+            }}}}}
         })
     }
 
     private func forwardChunk(
-        _ c: Int, x: UnsafePointer<Float>, h0: UnsafePointer<Float>?, weightIH: UnsafePointer<Float>,
-        weightHH: UnsafePointer<Float>, inputBias: UnsafePointer<Float>, recurrentBiasN: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>
+        _ v: ChunkView, output: UnsafeMutablePointer<Float>, weightIH: UnsafePointer<Float>,
+        weightHH: UnsafePointer<Float>, inputBias: UnsafePointer<Float>, recurrentBiasN: UnsafePointer<Float>
     ) {
-        let (b0, nb) = (chunks[c].lowerBound, chunks[c].count)
-        let (l, n, h) = (length, inputSize, hiddenSize)
-        let xs = inputs + l * b0 * n, gs = gates + l * b0 * 3 * h
-        let hns = hiddenN + l * b0 * h, hs = hidden + (l + 1) * b0 * h
-
-        // x [B, L, In] → time-major rows of this chunk, then the input projection of all steps.
-        for t in 0..<l {
-            for i in 0..<nb { (xs + (t * nb + i) * n).update(from: x + ((b0 + i) * l + t) * n, count: n) }
-        }
-        sgemm(transposeA: false, transposeB: true, m: l * nb, n: 3 * h, k: n,
-              a: xs, lda: n, b: weightIH, ldb: n, c: gs, ldc: 3 * h)
-
-        if let h0 { hs.update(from: h0 + b0 * h, count: nb * h) } else { hs.initialize(repeating: 0, count: nb * h) }
+        let (nb, l, n, h) = (v.nb, v.l, v.n, v.h)
         let recurrent = UnsafeMutablePointer<Float>.allocate(capacity: nb * 3 * h)
         defer { recurrent.deallocate() }
         for t in 0..<l {
-            let previous = hs + t * nb * h
+            let gates = v.gateRows(t)
+            let (previous, previousStride) = v.previousRows(t)
+            // W_ih x_t and W_hh h_{t−1} for the chunk's rows, then the gates.
+            sgemm(transposeA: false, transposeB: true, m: nb, n: 3 * h, k: n,
+                  a: v.inputRows(t), lda: l * n, b: weightIH, ldb: n, c: gates, ldc: 3 * h)
             sgemm(transposeA: false, transposeB: true, m: nb, n: 3 * h, k: h,
-                  a: previous, lda: h, b: weightHH, ldb: h, c: recurrent, ldc: 3 * h)
-            let row = t * nb
-            adr_gru_forward_step(nb, h, gs + row * 3 * h, recurrent, inputBias, recurrentBiasN, previous,
-                                 hs + (row + nb) * h, output + (b0 * l + t) * h, l * h, hns + row * h)
+                  a: previous, lda: previousStride, b: weightHH, ldb: h, c: recurrent, ldc: 3 * h)
+            adr_gru_forward_step(nb, h, gates, recurrent, inputBias, recurrentBiasN, previous, previousStride,
+                                 output + (v.b0 * l + t) * h, l * h, v.hiddenNRows(t))
         }
     }
 
@@ -187,101 +204,90 @@ final class GRUSequence {
         var input, weightIH, weightHH, biasIH, biasHH, h0: Tensor?
     }
 
-    /// Backward through time from `upstream` = ∂loss/∂output `[B, L, H]`. Call once: it overwrites the
-    /// saved state.
-    func backward(upstream: Tensor, weightIH: Tensor, weightHH: Tensor, needs: Needs) -> Gradients {
+    /// Backward through time from `upstream` = ∂loss/∂output `[B, L, H]`, given the forward `output`.
+    /// Call once: it overwrites the saved gates.
+    func backward(upstream: Tensor, output: Tensor, needs: Needs) -> Gradients {
         precondition(upstream.shape == [batch, length, hiddenSize], "gru upstream gradient has shape \(upstream.shape)")
         let (n, h) = (inputSize, hiddenSize)
         // Per-chunk partial sums of the parameter gradients: [∂W_ih | ∂W_hh | Σdr | Σdz | Σdn | Σdn⊙r].
         let partialSize = 3 * h * n + 3 * h * h + 4 * h
         var partials = [Float](repeating: 0, count: partialSize * chunks.count)
-        var inputGrad = needs.input ? [Float](repeating: 0, count: batch * length * n) : []
+        let inputCount = needs.input ? batch * length * n : 0
+        var inputGrad = [Float](unsafeUninitializedCapacity: inputCount) { _, count in count = inputCount }
         var h0Grad = needs.h0 ? [Float](repeating: 0, count: batch * h) : []
 
         upstream.scalars.withUnsafeBufferPointer { dOut in
+        output.scalars.withUnsafeBufferPointer { out in
         weightIH.scalars.withUnsafeBufferPointer { wIH in
         weightHH.scalars.withUnsafeBufferPointer { wHH in
         partials.withUnsafeMutableBufferPointer { partial in
         inputGrad.withUnsafeMutableBufferPointer { dX in
         h0Grad.withUnsafeMutableBufferPointer { dH0 in
+        withChunkViews(output: out.baseAddress!) { views in
             forEachChunk { c in
-                backwardChunk(c, upstream: dOut.baseAddress!, weightIH: wIH.baseAddress!,
+                backwardChunk(views[c], upstream: dOut.baseAddress!, weightIH: wIH.baseAddress!,
                               weightHH: wHH.baseAddress!, needs: needs,
                               partial: partial.baseAddress! + c * partialSize,
                               inputGrad: dX.baseAddress, h0Grad: dH0.baseAddress)
             }
-        }}}}}}
+        }}}}}}}}
 
         for c in 1..<max(1, chunks.count) {
             for i in 0..<partialSize { partials[i] += partials[c * partialSize + i] }
         }
         let wIHEnd = 3 * h * n, wHHEnd = wIHEnd + 3 * h * h
-        let sums = partials[wHHEnd..<(wHHEnd + 4 * h)]
-        let rz = Array(sums.prefix(2 * h))
+        let sums = Array(partials[wHHEnd..<(wHHEnd + 4 * h)])
+        let rz = Array(sums[0..<(2 * h)])
         var result = Gradients()
         if needs.input { result.input = Tensor(shape: [batch, length, n], scalars: inputGrad) }
         if needs.h0 { result.h0 = Tensor(shape: [batch, h], scalars: h0Grad) }
         if needs.weightIH { result.weightIH = Tensor(shape: [3 * h, n], scalars: Array(partials[0..<wIHEnd])) }
         if needs.weightHH { result.weightHH = Tensor(shape: [3 * h, h], scalars: Array(partials[wIHEnd..<wHHEnd])) }
-        let sumsStart = sums.startIndex
-        if needs.biasIH { result.biasIH = Tensor(shape: [3 * h], scalars: rz + sums[(sumsStart + 2 * h)..<(sumsStart + 3 * h)]) }
-        if needs.biasHH { result.biasHH = Tensor(shape: [3 * h], scalars: rz + sums[(sumsStart + 3 * h)...]) }
+        if needs.biasIH { result.biasIH = Tensor(shape: [3 * h], scalars: rz + sums[(2 * h)..<(3 * h)]) }
+        if needs.biasHH { result.biasHH = Tensor(shape: [3 * h], scalars: rz + sums[(3 * h)...]) }
         return result
     }
 
     private func backwardChunk(
-        _ c: Int, upstream: UnsafePointer<Float>, weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>,
+        _ v: ChunkView, upstream: UnsafePointer<Float>, weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>,
         needs: Needs, partial: UnsafeMutablePointer<Float>,
         inputGrad: UnsafeMutablePointer<Float>?, h0Grad: UnsafeMutablePointer<Float>?
     ) {
-        let (b0, nb) = (chunks[c].lowerBound, chunks[c].count)
-        let (l, n, h) = (length, inputSize, hiddenSize)
-        let xs = inputs + l * b0 * n, gs = gates + l * b0 * 3 * h
-        let hns = hiddenN + l * b0 * h, hs = hidden + (l + 1) * b0 * h
+        let (b0, nb, l, n, h) = (v.b0, v.nb, v.l, v.n, v.h)
         let dWIH = partial, dWHH = partial + 3 * h * n, biasSums = partial + 3 * h * n + 3 * h * h
 
-        // Backward through time: `carry` holds ∂loss/∂h_t arriving from step t+1.
+        // `carry` holds ∂loss/∂h_t arriving from step t+1; `inputSide` the step's [dr | dz | dn].
         let carry = UnsafeMutablePointer<Float>.allocate(capacity: nb * h)
-        defer { carry.deallocate() }
+        let inputSide = UnsafeMutablePointer<Float>.allocate(capacity: nb * 3 * h)
+        defer { carry.deallocate(); inputSide.deallocate() }
         carry.initialize(repeating: 0, count: nb * h)
         for t in stride(from: l - 1, through: 0, by: -1) {
-            let row = t * nb
-            adr_gru_backward_step(nb, h, upstream + (b0 * l + t) * h, l * h, carry, gs + row * 3 * h,
-                                  hns + row * h, hs + row * h, biasSums)
+            let recurrentSide = v.gateRows(t)
+            let (previous, previousStride) = v.previousRows(t)
+            adr_gru_backward_step(nb, h, upstream + (b0 * l + t) * h, l * h, carry, recurrentSide,
+                                  v.hiddenNRows(t), previous, previousStride, inputSide, biasSums)
+            if needs.weightHH && (t > 0 || initialState != nil) {
+                // ∂W_hh += [dr | dz | dn⊙r]ᵀ · h_{t−1}   ([3H, nb] · [nb, H])
+                sgemm(transposeA: true, transposeB: false, m: 3 * h, n: h, k: nb, a: recurrentSide, lda: 3 * h,
+                      b: previous, ldb: previousStride, beta: 1, c: dWHH, ldc: h)
+            }
             if t > 0 || needs.h0 {
                 // carry += [dr | dz | dn⊙r] · W_hh   ([nb, 3H] · [3H, H])
-                sgemm(transposeA: false, transposeB: false, m: nb, n: h, k: 3 * h,
-                      a: gs + t * nb * 3 * h, lda: 3 * h, b: weightHH, ldb: h, beta: 1, c: carry, ldc: h)
+                sgemm(transposeA: false, transposeB: false, m: nb, n: h, k: 3 * h, a: recurrentSide, lda: 3 * h,
+                      b: weightHH, ldb: h, beta: 1, c: carry, ldc: h)
+            }
+            if needs.weightIH {
+                // ∂W_ih += [dr | dz | dn]ᵀ · x_t   ([3H, nb] · [nb, In])
+                sgemm(transposeA: true, transposeB: false, m: 3 * h, n: n, k: nb, a: inputSide, lda: 3 * h,
+                      b: v.inputRows(t), ldb: l * n, beta: 1, c: dWIH, ldc: n)
+            }
+            if needs.input, let inputGrad {
+                // ∂x_t = [dr | dz | dn] · W_ih   ([nb, 3H] · [3H, In]), straight into [B, L, In]
+                sgemm(transposeA: false, transposeB: false, m: nb, n: n, k: 3 * h, a: inputSide, lda: 3 * h,
+                      b: weightIH, ldb: n, c: inputGrad + (b0 * l + t) * n, ldc: l * n)
             }
         }
         if needs.h0, let h0Grad { (h0Grad + b0 * h).update(from: carry, count: nb * h) }
-
-        let rows = l * nb
-        if needs.weightHH {
-            // ∂W_hh = Σ_t [dr | dz | dn⊙r]_tᵀ · h_{t−1}; without h0, step 0 pairs with zeros.
-            let first = hasInitialState ? 0 : nb
-            if rows > first {
-                sgemm(transposeA: true, transposeB: false, m: 3 * h, n: h, k: rows - first,
-                      a: gs + first * 3 * h, lda: 3 * h, b: hs + first * h, ldb: h, c: dWHH, ldc: h)
-            }
-        }
-        if needs.weightIH {
-            // ∂W_ih = [dr | dz | dn]ᵀ · x: the r, z rows from `gates`, the n rows from `hiddenN`.
-            sgemm(transposeA: true, transposeB: false, m: 2 * h, n: n, k: rows,
-                  a: gs, lda: 3 * h, b: xs, ldb: n, c: dWIH, ldc: n)
-            sgemm(transposeA: true, transposeB: false, m: h, n: n, k: rows,
-                  a: hns, lda: h, b: xs, ldb: n, c: dWIH + 2 * h * n, ldc: n)
-        }
-        if needs.input, let inputGrad {
-            // ∂x = [dr | dz | dn] · W_ih, time-major into `inputs` (x is no longer needed), then to [B, L, In].
-            sgemm(transposeA: false, transposeB: false, m: rows, n: n, k: 2 * h,
-                  a: gs, lda: 3 * h, b: weightIH, ldb: n, c: xs, ldc: n)
-            sgemm(transposeA: false, transposeB: false, m: rows, n: n, k: h,
-                  a: hns, lda: h, b: weightIH + 2 * h * n, ldb: n, beta: 1, c: xs, ldc: n)
-            for t in 0..<l {
-                for i in 0..<nb { (inputGrad + ((b0 + i) * l + t) * n).update(from: xs + (t * nb + i) * n, count: n) }
-            }
-        }
     }
 }
 

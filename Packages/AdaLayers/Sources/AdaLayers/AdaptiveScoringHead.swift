@@ -44,26 +44,28 @@ public final class AdaptiveScoringHead: Module {
 
     /// Probabilities `[B, C]` for `sequence [B, D]`, `candidates [B, C, D]` and `z [B, D]`.
     public func callAsFunction(sequence: Variable, candidates: Variable, z: Variable) -> Variable {
-        let pair = base.droppedPairFeatures(sequence: sequence, candidates: candidates)   // [B, C, 2D]
-        let hidden = Self.adaptiveLinear(pair, layer: base.hidden, weightModulation: memoryW1(z),
-                                         biasModulation: memoryB1(z)).tanh()           // [B, C, D]
-        let logits = Self.adaptiveLinear(hidden, layer: base.output, weightModulation: memoryW2(z),
-                                         biasModulation: memoryB2(z))                  // [B, C, 1]
+        let pair = base.droppedPairFeatures(sequence: sequence, candidates: candidates)      // [B, C, 2D]
+        let hidden = Self.adaptiveLinear(pair, layer: base.hidden, weightMemory: memoryW1,
+                                         biasMemory: memoryB1, z: z).tanh()               // [B, C, D]
+        let logits = Self.adaptiveLinear(hidden, layer: base.output, weightMemory: memoryW2,
+                                         biasMemory: memoryB2, z: z)                      // [B, C, 1]
         return logits.sigmoid().reshaped([candidates.shape[0], candidates.shape[1]])
     }
 
-    /// A Linear layer with per-row parameters: `x [B, C, in]` → `x · (M ⊙ W)ᵀ + (b + m) [B, C, out]`,
-    /// with `W [out, in]`, `b [out]` the layer's and `M [B, out, in]`, `m [B, out, 1]` the modulations.
-    public static func adaptiveLinear(_ x: Variable, layer: Linear, weightModulation: Variable,
-                                      biasModulation: Variable) -> Variable {
+    /// A Linear layer with per-row parameters: `x [B, C, in]` → `x · (M ⊙ W)ᵀ + (b + m)`, `[B, C, out]`,
+    /// with `W [out, in]`, `b [out]` the layer's and `M = weightMemory(z) [B, out, in]`,
+    /// `m = biasMemory(z) [B, out, 1]` the modulations. The weight part runs as one fused op
+    /// (`Variable.slotModulatedLinear`), which never forms the `[B, out, in]` tensors.
+    public static func adaptiveLinear(_ x: Variable, layer: Linear, weightMemory: MemoryUnit,
+                                      biasMemory: MemoryUnit, z: Variable) -> Variable {
         let rows = x.shape[0], outFeatures = layer.outFeatures
-        precondition(weightModulation.shape == [rows, outFeatures, layer.inFeatures],
-                     "weight modulation \(weightModulation.shape) does not fit \(rows) rows of a \([outFeatures, layer.inFeatures]) weight")
-        precondition(biasModulation.shape == [rows, outFeatures, 1],
-                     "bias modulation \(biasModulation.shape) does not fit \(rows) rows of a [\(outFeatures)] bias")
-        let weight = weightModulation * layer.weight                                       // [B, out, in]
-        var y = x.matmul(weight, transposeB: true)                                          // [B, C, out]
-        y = y + biasModulation.reshaped([rows, 1, outFeatures])
+        precondition(weightMemory.outFeatures == outFeatures && weightMemory.inFeatures == layer.inFeatures,
+                     "weight memory [\(weightMemory.outFeatures), \(weightMemory.inFeatures)] does not fit the layer's weight \(layer.weight.shape)")
+        precondition(biasMemory.outFeatures == outFeatures && biasMemory.inFeatures == 1,
+                     "bias memory [\(biasMemory.outFeatures), \(biasMemory.inFeatures)] does not fit a [\(outFeatures)] bias")
+        var y = Variable.slotModulatedLinear(x, attention: weightMemory.attention(z), slots: weightMemory.array,
+                                             weight: layer.weight)                           // [B, C, out]
+        y = y + biasMemory(z).reshaped([rows, 1, outFeatures])
         if let bias = layer.bias { y = y + bias }
         return y
     }

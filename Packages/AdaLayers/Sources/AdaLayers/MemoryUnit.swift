@@ -47,9 +47,13 @@ public final class MemoryUnit: Module {
         array.value = Initializer.xavierUniform(array.shape, using: &rng)
     }
 
+    /// The attention over the slots: `softmax(z · indexᵀ)`, `z [B, D]` → `[B, S]`.
+    public func attention(_ z: Variable) -> Variable {
+        z.matmul(index, transposeB: true).softmax(axis: 1)
+    }
+
     /// The modulation for each row: `z [B, D]` → `[B, outFeatures, inFeatures]`.
     public func callAsFunction(_ z: Variable) -> Variable {
-        let attention = z.matmul(index, transposeB: true).softmax(axis: 1)   // [B, S]
-        return attention.matmul(array).reshaped([z.shape[0], outFeatures, inFeatures])
+        attention(z).matmul(array).reshaped([z.shape[0], outFeatures, inFeatures])
     }
 }

@@ -37,7 +37,8 @@ struct ParityCommand: ParsableCommand {
         let width = outcomes.map(\.fixture.count).max() ?? 0
         for outcome in outcomes { print(outcome.summaryLine(nameWidth: width)) }
         let failed = outcomes.filter { !$0.passed }.count
-        print(failed == 0 ? "\(outcomes.count) fixtures ok" : "\(failed) of \(outcomes.count) fixtures failed")
+        let noun = outcomes.count == 1 ? "fixture" : "fixtures"
+        print(failed == 0 ? "\(outcomes.count) \(noun) ok" : "\(failed) of \(outcomes.count) \(noun) failed")
         if failed > 0 { throw ExitCode.failure }
     }
 

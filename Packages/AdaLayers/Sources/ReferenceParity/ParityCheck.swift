@@ -64,7 +64,7 @@ public enum ParityCheck {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ParityError.noFixtures(directory: directory.path, reason: "it is not a directory")
+            throw ParityError.noFixtures(directory: directory.path, reason: "it does not exist or is not a directory")
         }
         func isFixture(_ folder: URL) -> Bool {
             fixtureFiles.contains { manager.fileExists(atPath: folder.appendingPathComponent($0).path) }

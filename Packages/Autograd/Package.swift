@@ -7,9 +7,9 @@ let package = Package(
     products: [.library(name: "Autograd", targets: ["Autograd"])],
     dependencies: [.package(path: "../Tensor")],
     targets: [
-        // The fused GRU's element-wise gate kernels, in C so they can use AVX2 + FMA (dispatched at run time).
-        .target(name: "CGRUKernels"),
-        .target(name: "Autograd", dependencies: ["Tensor", "CGRUKernels"]),
+        // Element-wise kernels in C (GRU gates, optimiser updates) so that they can use AVX2 + FMA, dispatched at run time.
+        .target(name: "CAutogradKernels"),
+        .target(name: "Autograd", dependencies: ["Tensor", "CAutogradKernels"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
     ],
     swiftLanguageModes: [.v5]

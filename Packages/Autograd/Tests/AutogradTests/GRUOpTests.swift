@@ -1,5 +1,5 @@
 import XCTest
-import CGRUKernels
+import CAutogradKernels
 import Tensor
 @testable import Autograd
 

@@ -1,5 +1,5 @@
 import CBLAS
-import CGRUKernels
+import CAutogradKernels
 import Dispatch
 import Foundation
 import Tensor

@@ -1,6 +1,6 @@
 /// Eight-lane vector helpers for element-wise kernels written in Swift (the GELU kernel): partial
 /// loads and stores, and a fast exponential. The fused GRU's gate kernels are in C
-/// (`Sources/CGRUKernels`) with the same exponential, so that they can use AVX2.
+/// (`Sources/CAutogradKernels`) with the same exponential, so that they can use AVX2.
 
 /// Eight lanes: one AVX register, two SSE registers.
 typealias FloatLanes = SIMD8<Float>

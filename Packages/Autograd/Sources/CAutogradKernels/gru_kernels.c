@@ -1,58 +1,6 @@
 #include "gru_kernels.h"
-
-#include <string.h>
-
-// The vector helpers are always inlined, so passing 256-bit vectors between them never crosses a
-// real call boundary: the ABI note clang emits for non-AVX builds does not apply.
-#pragma clang diagnostic ignored "-Wpsabi"
-
-// Eight-lane float and int vectors (clang/GCC vector extensions). Inside the AVX2 entry points the
-// always-inline helpers below compile to 256-bit instructions; elsewhere to pairs of SSE instructions.
-typedef float f8 __attribute__((vector_size(32)));
-typedef int i8 __attribute__((vector_size(32)));
-
-#define INLINE static inline __attribute__((always_inline))
-
-INLINE f8 load8(const float *p) { f8 v; memcpy(&v, p, sizeof v); return v; }
-INLINE void store8(float *p, f8 v) { memcpy(p, &v, sizeof v); }
-
-/// Loads `n` (1…8) floats; missing lanes are zero.
-INLINE f8 load_n(const float *p, long n) {
-    if (n == 8) return load8(p);
-    f8 v = {0, 0, 0, 0, 0, 0, 0, 0};
-    memcpy(&v, p, (size_t)n * sizeof(float));
-    return v;
-}
-
-/// Stores the first `n` (1…8) lanes.
-INLINE void store_n(float *p, f8 v, long n) {
-    if (n == 8) { store8(p, v); return; }
-    memcpy(p, &v, (size_t)n * sizeof(float));
-}
-
-INLINE f8 splat(float x) { return (f8){x, x, x, x, x, x, x, x}; }
-
-/// exp(x), relative error ≈ 2 ulp: x = k·ln2 + r, |r| ≤ ln2/2; exp(r) by the Cephes degree-6
-/// polynomial; 2^k written into the exponent bits. Inputs clamped to [−87, 88].
-INLINE f8 exp8(f8 x) {
-    x = __builtin_elementwise_max(x, splat(-87.0f));
-    x = __builtin_elementwise_min(x, splat(88.0f));
-    const f8 magic = splat(12582912.0f);   // 1.5·2²³: adding it rounds to an integer kept in the low bits
-    f8 shifted = x * 1.44269504f + magic;
-    f8 k = shifted - magic;
-    f8 r = x - k * 0.693359375f + k * 2.12194440e-4f;
-    i8 bits = ((i8)shifted - 0x4B400000 + 127) << 23;
-    f8 p = splat(1.9875691500e-4f);
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    return (p * r * r + r + 1.0f) * (f8)bits;
-}
-
-INLINE f8 sigmoid8(f8 x) { return 1.0f / (1.0f + exp8(-x)); }
-INLINE f8 tanh8(f8 x) { return 1.0f - 2.0f / (1.0f + exp8(x + x)); }
+#include "kernels.h"
+#include "vector8.h"
 
 INLINE void forward_lanes(long j, long n, long h, float *g, const float *a, const float *bias,
                           const float *biasN, const float *p, float *out, float *hnSave) {
@@ -115,14 +63,14 @@ INLINE void backward_rows(long rows, long h, const float *upstream, long upstrea
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma")))
+AVX2_TARGET
 static void forward_avx2(long rows, long h, float *gates, const float *recurrent, const float *bias,
                          const float *biasN, const float *previous, long previousStride,
                          float *output, long outputStride, float *savedHN) {
     forward_rows(rows, h, gates, recurrent, bias, biasN, previous, previousStride, output, outputStride, savedHN);
 }
 
-__attribute__((target("avx2,fma")))
+AVX2_TARGET
 static void backward_avx2(long rows, long h, const float *upstream, long upstreamStride, float *carry,
                           float *gates, const float *savedHN, const float *previous, long previousStride,
                           float *inputSide, float *sums) {
@@ -130,29 +78,12 @@ static void backward_avx2(long rows, long h, const float *upstream, long upstrea
 }
 #endif
 
-static int avx2_allowed = 1;
-
-void adr_gru_allow_avx2(int allowed) { avx2_allowed = allowed; }
-
-int adr_gru_uses_avx2(void) {
-#if defined(__x86_64__)
-    static int supported = -1;
-    if (supported < 0) {
-        __builtin_cpu_init();
-        supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return supported && avx2_allowed;
-#else
-    return 0;
-#endif
-}
-
 void adr_gru_forward_step(long rows, long hidden, float *gates, const float *recurrent,
                           const float *inputBias, const float *recurrentBiasN,
                           const float *previous, long previousStride,
                           float *output, long outputStride, float *savedHN) {
 #if defined(__x86_64__)
-    if (adr_gru_uses_avx2()) {
+    if (adr_kernels_use_avx2()) {
         forward_avx2(rows, hidden, gates, recurrent, inputBias, recurrentBiasN, previous, previousStride,
                      output, outputStride, savedHN);
         return;
@@ -167,7 +98,7 @@ void adr_gru_backward_step(long rows, long hidden, const float *upstream, long u
                            const float *previous, long previousStride,
                            float *inputSide, float *biasSums) {
 #if defined(__x86_64__)
-    if (adr_gru_uses_avx2()) {
+    if (adr_kernels_use_avx2()) {
         backward_avx2(rows, hidden, upstream, upstreamStride, carry, gates, savedHN, previous, previousStride,
                       inputSide, biasSums);
         return;

@@ -166,9 +166,9 @@ final class GRUOpTests: XCTestCase {
 
     /// The portable (non-AVX2) gate kernels give the same values and gradients.
     func testPortableKernelsMatchReference() {
-        adr_gru_allow_avx2(0)
-        defer { adr_gru_allow_avx2(1) }
-        XCTAssertEqual(adr_gru_uses_avx2(), 0)
+        adr_kernels_allow_avx2(0)
+        defer { adr_kernels_allow_avx2(1) }
+        XCTAssertEqual(adr_kernels_use_avx2(), 0)
         let p = Problem(batch: 3, length: 4, inputSize: 3, hiddenSize: 13, biases: true, initialState: true, seed: 10)
         assertMatchesReference(p)
         assertGradientsMatchFiniteDifferences(p)

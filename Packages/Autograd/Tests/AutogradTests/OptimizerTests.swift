@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CAutogradKernels
 import Tensor
 @testable import Autograd
 
@@ -7,9 +8,11 @@ import Tensor
 /// parameters, and exact resumption from an exported state.
 final class OptimizerTests: XCTestCase {
     /// The tiny problem: loss = Σ (p ⊙ p ⊙ c) / 2 + Σ p ⊙ d, so ∂loss/∂p = p ⊙ c + d (set directly).
-    private let c: [Double] = [1.0, 0.5, 2.0, -0.3]
-    private let d: [Double] = [0.2, -0.1, 0.05, 0.45]
-    private let start: [Float] = [0.5, -1.5, 0.25, 2.0]
+    /// Eleven entries: one full eight-lane block of the update kernels and a partial one.
+    private let c: [Double] = [1.0, 0.5, 2.0, -0.3, 0.8, 1.5, -0.2, 0.9, 0.35, 1.1, 0.6]
+    private let d: [Double] = [0.2, -0.1, 0.05, 0.45, -0.3, 0.15, 0.25, -0.05, 0.1, -0.4, 0.3]
+    private let start: [Float] = [0.5, -1.5, 0.25, 2.0, -0.75, 1.25, 0.6, -0.9, 1.75, -0.2, 0.05]
+    private var size: Int { start.count }
 
     private func gradient(_ p: [Double]) -> [Double] { zip(zip(p, c), d).map { $0.0 * $0.1 + $1 } }
 
@@ -20,7 +23,7 @@ final class OptimizerTests: XCTestCase {
 
     /// Runs `steps` optimiser steps on the tiny problem and returns the parameter values after each.
     private func run(_ makeOptimizer: ([(String, Parameter)]) -> Optimizer, steps: Int) -> [[Float]] {
-        let p = Parameter.parameter(Tensor(shape: [4], scalars: start))
+        let p = Parameter.parameter(Tensor(shape: [size], scalars: start))
         let optimizer = makeOptimizer([("p", p)])
         var trajectory: [[Float]] = []
         for _ in 0..<steps {
@@ -43,11 +46,11 @@ final class OptimizerTests: XCTestCase {
 
     func testAdamMatchesHandDerivedSteps() {
         let (lr, beta1, beta2, eps, wd) = (0.01, 0.9, 0.999, 1e-8, 0.1)
-        var p = start.map(Double.init), m = [Double](repeating: 0, count: 4), v = m
+        var p = start.map(Double.init), m = [Double](repeating: 0, count: size), v = m
         var expected: [[Double]] = []
         for t in 1...6 {
             let g = zip(gradient(p), p).map { $0 + wd * $1 }
-            for i in 0..<4 {
+            for i in 0..<size {
                 m[i] = beta1 * m[i] + (1 - beta1) * g[i]
                 v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
                 let mHat = m[i] / (1 - pow(beta1, Double(t)))
@@ -61,11 +64,11 @@ final class OptimizerTests: XCTestCase {
 
     func testSGDWithMomentumMatchesHandDerivedSteps() {
         let (lr, momentum, wd) = (0.1, 0.9, 0.01)
-        var p = start.map(Double.init), buffer = [Double](repeating: 0, count: 4)
+        var p = start.map(Double.init), buffer = [Double](repeating: 0, count: size)
         var expected: [[Double]] = []
         for t in 1...5 {
             let g = zip(gradient(p), p).map { $0 + wd * $1 }
-            for i in 0..<4 {
+            for i in 0..<size {
                 buffer[i] = t == 1 ? g[i] : momentum * buffer[i] + g[i]
                 p[i] -= lr * buffer[i]
             }
@@ -84,11 +87,11 @@ final class OptimizerTests: XCTestCase {
 
     func testAdagradMatchesHandDerivedSteps() {
         let (lr, eps) = (0.05, 1e-10)
-        var p = start.map(Double.init), sum = [Double](repeating: 0, count: 4)
+        var p = start.map(Double.init), sum = [Double](repeating: 0, count: size)
         var expected: [[Double]] = []
         for _ in 1...5 {
             let g = gradient(p)
-            for i in 0..<4 {
+            for i in 0..<size {
                 sum[i] += g[i] * g[i]
                 p[i] -= lr * g[i] / (sum[i].squareRoot() + eps)
             }
@@ -100,11 +103,11 @@ final class OptimizerTests: XCTestCase {
     func testRMSpropMatchesHandDerivedSteps() {
         for momentum in [0.0, 0.5] {
             let (lr, alpha, eps, wd) = (0.01, 0.99, 1e-8, 0.05)
-            var p = start.map(Double.init), square = [Double](repeating: 0, count: 4), buffer = square
+            var p = start.map(Double.init), square = [Double](repeating: 0, count: size), buffer = square
             var expected: [[Double]] = []
             for _ in 1...5 {
                 let g = zip(gradient(p), p).map { $0 + wd * $1 }
-                for i in 0..<4 {
+                for i in 0..<size {
                     square[i] = alpha * square[i] + (1 - alpha) * g[i] * g[i]
                     let step = g[i] / (square[i].squareRoot() + eps)
                     buffer[i] = momentum * buffer[i] + step
@@ -124,7 +127,7 @@ final class OptimizerTests: XCTestCase {
             { Adagrad(parameters: $0, weightDecay: 0.1) }, { RMSprop(parameters: $0, weightDecay: 0.1, momentum: 0.5) },
         ]
         for make in makers {
-            let trained = Parameter.parameter(Tensor(shape: [4], scalars: start))
+            let trained = Parameter.parameter(Tensor(shape: [size], scalars: start))
             let frozen = Parameter.parameter(Tensor(shape: [2], scalars: [0.1, -0.7]))
             let unused = Parameter.parameter(Tensor(shape: [3], scalars: [1.25, 3, -2]))
             frozen.requiresGrad = false
@@ -150,7 +153,7 @@ final class OptimizerTests: XCTestCase {
     /// Export after 3 steps, import into a fresh optimiser, continue: identical to 6 uninterrupted steps.
     func testStateExportAndImportResumeExactly() throws {
         func make(_ p: Parameter) -> Adam { Adam(parameters: [("w", p)], learningRate: 0.02, weightDecay: 0.01) }
-        let continuous = Parameter.parameter(Tensor(shape: [4], scalars: start))
+        let continuous = Parameter.parameter(Tensor(shape: [size], scalars: start))
         let optimizer = make(continuous)
         for _ in 0..<3 { setGradient(continuous); optimizer.step() }
         let saved = optimizer.stateDict()
@@ -165,18 +168,42 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(resumed.value.scalars.map(\.bitPattern), continuous.value.scalars.map(\.bitPattern))
     }
 
+    /// The portable (non-AVX2) update kernels agree with the AVX2 ones on 1000 entries.
+    func testPortableKernelsMatch() {
+        var rng = SeededGenerator(seed: 3)
+        let initial = Tensor.uniform([1000], low: -1, high: 1, using: &rng)
+        let gradient = Tensor.uniform([1000], low: -1, high: 1, using: &rng)
+        let makers: [([(String, Parameter)]) -> Optimizer] = [
+            { Adam(parameters: $0, weightDecay: 0.1) }, { Adagrad(parameters: $0, weightDecay: 0.1) },
+            { RMSprop(parameters: $0, weightDecay: 0.1) }, { RMSprop(parameters: $0, momentum: 0.5) },
+        ]
+        for make in makers {
+            var results: [[Float]] = []
+            for allowAVX2 in [Int32(1), 0] {
+                adr_kernels_allow_avx2(allowAVX2)
+                let p = Parameter.parameter(initial)
+                let optimizer = make([("p", p)])
+                for _ in 0..<3 { p.grad = gradient; optimizer.step() }
+                results.append(p.value.scalars)
+            }
+            adr_kernels_allow_avx2(1)
+            for (a, b) in zip(results[0], results[1]) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+            XCTAssertNotEqual(results[0], initial.scalars)
+        }
+    }
+
     func testLoadingRejectsMalformedState() {
-        let p = Parameter.parameter(Tensor(shape: [4], scalars: start))
+        let p = Parameter.parameter(Tensor(shape: [size], scalars: start))
         let optimizer = Adam(parameters: [("w", p)])
         setGradient(p)
         optimizer.step()
         var state = optimizer.stateDict()
         state["w.exp_avg"] = .zeros([3])
         XCTAssertThrowsError(try optimizer.loadStateDict(state)) { error in
-            XCTAssertEqual(error as? OptimizerStateError, .shapeMismatch(name: "w.exp_avg", expected: [4], found: [3]))
+            XCTAssertEqual(error as? OptimizerStateError, .shapeMismatch(name: "w.exp_avg", expected: [size], found: [3]))
         }
         state = optimizer.stateDict()
-        state["v.exp_avg"] = .zeros([4])
+        state["v.exp_avg"] = .zeros([size])
         XCTAssertThrowsError(try optimizer.loadStateDict(state)) { error in
             XCTAssertEqual(error as? OptimizerStateError, .unknownEntry("v.exp_avg"))
         }

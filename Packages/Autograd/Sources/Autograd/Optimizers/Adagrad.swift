@@ -1,3 +1,4 @@
+import CAutogradKernels
 import Tensor
 
 /// Adagrad as `torch.optim.Adagrad` (learning-rate decay 0, initial accumulator 0):
@@ -29,12 +30,7 @@ public final class Adagrad: Optimizer {
             gradient.scalars.withUnsafeBufferPointer { g in
             parameter.value.scalars.withUnsafeMutableBufferPointer { p in
             slot.first.withUnsafeMutableBufferPointer { s in
-                for i in 0..<p.count {
-                    let gi = g[i] + weightDecay * p[i]
-                    let si = s[i] + gi * gi
-                    s[i] = si
-                    p[i] -= learningRate * (gi / (si.squareRoot() + eps))
-                }
+                adr_adagrad_update(p.count, p.baseAddress!, g.baseAddress!, s.baseAddress!, learningRate, eps, weightDecay)
             }}}
         }
     }

@@ -1,3 +1,4 @@
+import CAutogradKernels
 import Foundation
 import Tensor
 
@@ -9,7 +10,8 @@ import Tensor
 /// v ← β2·v + (1 − β2)·g²
 /// p ← p − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + eps)
 /// ```
-/// State buffers: `exp_avg` (m), `exp_avg_sq` (v). One pass over the raw buffers per parameter.
+/// State buffers: `exp_avg` (m), `exp_avg_sq` (v). One vectorised pass over the raw buffers per
+/// parameter (`adr_adam_update` in CAutogradKernels).
 public final class Adam: Optimizer {
     public var learningRate: Float
     public let beta1: Float
@@ -37,18 +39,13 @@ public final class Adam: Optimizer {
             let t = Double(slot.step)
             let stepSize = Float(learningRate / (1 - pow(Double(beta1), t)))
             let correction2Root = Float((1 - pow(Double(beta2), t)).squareRoot())
+            let count = parameter.value.count
             gradient.scalars.withUnsafeBufferPointer { g in
             parameter.value.scalars.withUnsafeMutableBufferPointer { p in
             slot.first.withUnsafeMutableBufferPointer { m in
             slot.second.withUnsafeMutableBufferPointer { v in
-                for i in 0..<p.count {
-                    let gi = g[i] + weightDecay * p[i]
-                    let mi = m[i] + (1 - beta1) * (gi - m[i])
-                    let vi = beta2 * v[i] + (1 - beta2) * gi * gi
-                    m[i] = mi
-                    v[i] = vi
-                    p[i] -= stepSize * (mi / (vi.squareRoot() / correction2Root + eps))
-                }
+                adr_adam_update(count, p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, beta1, beta2,
+                                eps, weightDecay, stepSize, correction2Root)
             }}}}
         }
     }

@@ -1,3 +1,4 @@
+import CAutogradKernels
 import Tensor
 
 /// RMSprop as `torch.optim.RMSprop` (not centred):
@@ -37,24 +38,14 @@ public final class RMSprop: Optimizer {
             gradient.scalars.withUnsafeBufferPointer { g in
             parameter.value.scalars.withUnsafeMutableBufferPointer { p in
             slot.first.withUnsafeMutableBufferPointer { a in
-                if momentum == 0 {
-                    for i in 0..<p.count {
-                        let gi = g[i] + weightDecay * p[i]
-                        let ai = alpha * a[i] + (1 - alpha) * gi * gi
-                        a[i] = ai
-                        p[i] -= learningRate * (gi / (ai.squareRoot() + eps))
-                    }
+                guard momentum != 0 else {
+                    adr_rmsprop_update(p.count, p.baseAddress!, g.baseAddress!, a.baseAddress!, nil, learningRate, alpha,
+                                       eps, weightDecay, 0)
                     return
                 }
                 slot.second.withUnsafeMutableBufferPointer { b in
-                    for i in 0..<p.count {
-                        let gi = g[i] + weightDecay * p[i]
-                        let ai = alpha * a[i] + (1 - alpha) * gi * gi
-                        a[i] = ai
-                        let bi = momentum * b[i] + gi / (ai.squareRoot() + eps)
-                        b[i] = bi
-                        p[i] -= learningRate * bi
-                    }
+                    adr_rmsprop_update(p.count, p.baseAddress!, g.baseAddress!, a.baseAddress!, b.baseAddress!,
+                                       learningRate, alpha, eps, weightDecay, momentum)
                 }
             }}}
         }

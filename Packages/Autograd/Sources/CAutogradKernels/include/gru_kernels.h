@@ -3,7 +3,7 @@
 
 /// Element-wise gate kernels of the fused GRU (Packages/Autograd/Sources/Autograd/Ops/GRUOp.swift),
 /// one time step for `rows` batch rows. Gate rows are `[r | z | n]`, `3 * hidden` floats each.
-/// AVX2 + FMA code where the CPU has it (checked once at run time), portable vector code otherwise.
+/// AVX2 + FMA code where the CPU has it (see kernels.h), portable vector code otherwise.
 
 /// Forward: for each row i, with `g = gates + i·3H`, `a = recurrent + i·3H` (W_h· h_{t−1}, no bias),
 /// `p = previous + i·previousStride` (h_{t−1}):
@@ -25,11 +25,5 @@ void adr_gru_backward_step(long rows, long hidden, const float *upstream, long u
                            float *carry, float *gates, const float *savedHN,
                            const float *previous, long previousStride,
                            float *inputSide, float *biasSums);
-
-/// 1 when the AVX2 + FMA kernels are in use.
-int adr_gru_uses_avx2(void);
-
-/// Allows (1, the default) or forbids (0) the AVX2 kernels, so that tests can check the portable ones.
-void adr_gru_allow_avx2(int allowed);
 
 #endif

@@ -3,6 +3,12 @@ import Tensor
 
 /// Word2vec pre-training of item vectors on users' item sequences (SPEC §2.3), following gensim 4's
 /// `Word2Vec` with negative sampling.
+///
+/// Deliberate differences from gensim, none of which changes the model: noise items are drawn
+/// with the alias method (same distribution, O(1) per draw) instead of a binary search in
+/// `cum_table`; sentences are not cut at 10 000 items; each worker's learning rate follows its
+/// own share of the corpus rather than a shared word counter; initial vectors are uniform in
+/// `±0.5 / D` as in word2vec.c (gensim 4 uses `±1 / D`); random numbers come from `SeededGenerator`.
 public enum Word2Vec {
     /// Progress callback: `(processedWords, totalWords)`, both counted in corpus items over all
     /// epochs (`totalWords = corpus items · epochs`). Called on the calling thread about every

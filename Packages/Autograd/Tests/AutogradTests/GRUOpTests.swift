@@ -115,6 +115,26 @@ final class GRUOpTests: XCTestCase {
         }
     }
 
+    /// Large batches run as several chunks per thread, on one and on two threads.
+    func testSeveralChunksPerThreadMatchReference() {
+        let p = Problem(batch: 1100, length: 3, inputSize: 3, hiddenSize: 5, biases: true, initialState: true, seed: 11)
+        var gradients: [[Tensor]] = []
+        for threads in [1, 2] {
+            setBLASThreads(threads)
+            let sequence = GRUSequence(input: p.x, h0: p.h0, weightIH: p.weightIH, weightHH: p.weightHH, hiddenSize: 5)
+            XCTAssertEqual(sequence.chunks.count, 4)
+            XCTAssertEqual(sequence.threads, threads)
+            assertMatchesReference(p)
+            let v = p.variables()
+            p.run(v).backward(seed: p.upstream)
+            gradients.append(v.map { $0.grad! })
+        }
+        setBLASThreads(1)
+        for (a, b) in zip(gradients[0], gradients[1]) {
+            for (x, y) in zip(a.scalars, b.scalars) { XCTAssertEqual(x, y, accuracy: 1e-4 * max(1, abs(x))) }
+        }
+    }
+
     /// ∂(Σ out ⊙ R)/∂(x, W_ih, W_hh, b_ih, b_hh, h0) against central differences.
     private func assertGradientsMatchFiniteDifferences(_ p: Problem, file: StaticString = #filePath, line: UInt = #line) {
         let leaves = p.variables()

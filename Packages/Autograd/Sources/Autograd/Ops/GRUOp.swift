@@ -68,8 +68,8 @@ extension Variable {
 
 /// One fused GRU call: its inputs, and the state saved by the forward pass for the backward pass.
 ///
-/// The batch is split into parts ("chunks", one per thread); each chunk is an independent GRU over
-/// its rows `b0..<b0+nb`. Per chunk and step t, `x_t` and `h_{t−1}` are read in place from the
+/// The batch is split into parts ("chunks" of about `rowsPerChunk` rows, an equal number per thread);
+/// each chunk is an independent GRU over its rows `b0..<b0+nb`. Per chunk and step t, `x_t` and `h_{t−1}` are read in place from the
 /// batch-first input `[B, L, In]` and output `[B, L, H]` (row stride `L·In`, `L·H`), and the saved
 /// buffers are time-major so that one step's rows are contiguous (chunk block at `L·b0·width`, step
 /// `t` at `t·nb` rows within it):
@@ -79,13 +79,19 @@ extension Variable {
 final class GRUSequence {
     let batch: Int, length: Int, inputSize: Int, hiddenSize: Int
     let input: Tensor, initialState: Tensor?, weightIH: Tensor, weightHH: Tensor
-    /// Batch ranges run by separate threads.
+    /// Batch ranges, each run as an independent GRU; thread `i` of `threads` runs chunks
+    /// `i·k..<(i+1)·k` (k = chunks per thread) one after the other.
     let chunks: [Range<Int>]
+    let threads: Int
     let gates: UnsafeMutablePointer<Float>
     let hiddenN: UnsafeMutablePointer<Float>
 
     /// Fewest batch rows per thread worth splitting for.
     static let minimumRowsPerChunk = 32
+    /// Rows per chunk to aim for: small enough that one step's gate rows and GEMM operands stay in
+    /// the core's cache (measured: 256 rows beat 1024 by about 10 % at H = 128), large enough for
+    /// efficient GEMMs.
+    static let rowsPerChunk = 256
 
     init(input: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tensor, hiddenSize: Int) {
         let (batch, length) = (input.shape[0], input.shape[1])
@@ -96,7 +102,10 @@ final class GRUSequence {
         self.weightIH = weightIH
         self.weightHH = weightHH
         let threads = max(1, min(Int(openblas_get_num_threads()), batch / GRUSequence.minimumRowsPerChunk))
-        chunks = (0..<threads).map { c in (batch * c / threads)..<(batch * (c + 1) / threads) }
+        let perThread = max(1, Int((Double(batch) / Double(threads * GRUSequence.rowsPerChunk)).rounded()))
+        let count = threads * perThread
+        self.threads = threads
+        chunks = (0..<count).map { c in (batch * c / count)..<(batch * (c + 1) / count) }
         gates = GRUBufferPool.take(batch * length * 3 * hiddenSize)
         hiddenN = GRUBufferPool.take(batch * length * hiddenSize)
     }
@@ -106,13 +115,16 @@ final class GRUSequence {
         GRUBufferPool.give(hiddenN)
     }
 
-    /// Runs `body(chunkIndex)` for every chunk, in parallel when there are several (BLAS is then
-    /// single-threaded inside each chunk and restored afterwards).
+    /// Runs `body(chunkIndex)` for every chunk, on `threads` threads (BLAS is then single-threaded
+    /// inside each chunk and restored afterwards).
     private func forEachChunk(_ body: (Int) -> Void) {
-        if chunks.count == 1 { body(0); return }
+        if threads == 1 { for c in chunks.indices { body(c) }; return }
         let blasThreads = openblas_get_num_threads()
         openblas_set_num_threads(1)
-        DispatchQueue.concurrentPerform(iterations: chunks.count, execute: body)
+        let perThread = chunks.count / threads
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            for c in (t * perThread)..<((t + 1) * perThread) { body(c) }
+        }
         openblas_set_num_threads(blasThreads)
     }
 

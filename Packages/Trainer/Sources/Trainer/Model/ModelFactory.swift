@@ -1,0 +1,124 @@
+import AdaLayers
+import Autograd
+import DataPipeline
+import Foundation
+import SeqModels
+import Tensor
+
+/// Builds the ranking model of a run from its configuration and fills it with pre-trained item
+/// vectors or checkpoint weights, checking that names and shapes agree.
+public enum ModelFactory {
+    /// The model's hyper-parameters from the configuration (model keys only; `seed` seeds the
+    /// initialisation).
+    public static func modelConfig(_ config: Configuration) throws -> ModelConfig {
+        var values: [String: Any] = [:]
+        for (key, value) in config.values {
+            guard let plain = plainValue(value) else { continue }
+            values[key] = plain
+        }
+        do {
+            return try ModelConfig(values)
+        } catch let error as ModelConfigError {
+            throw TrainerError.invalidSetting(error.description)
+        }
+    }
+
+    /// A new model (Base or Ada-Ranker per `train_type`), initialised from `seed`.
+    public static func makeModel(_ config: Configuration) throws -> any RankingModel {
+        let modelConfig = try modelConfig(config)
+        let model: any RankingModel
+        do {
+            model = try makeRankingModel(config: modelConfig)
+        } catch let error as ModelConfigError {
+            throw TrainerError.invalidSetting(error.description)
+        }
+        if let ada = model as? AdaRanker, config.contains("kl_weight") {
+            ada.klWeight = Float(try config.double("kl_weight"))
+        }
+        return model
+    }
+
+    /// The training objective: BCE, plus `kl_weight · KL` for an Ada-Ranker when that weight is set.
+    public static func trainingLoss(of model: any RankingModel, _ batch: RankingBatch) -> Variable {
+        (model as? AdaRanker)?.trainingLoss(batch) ?? model.loss(batch)
+    }
+
+    /// The shared random stream of the model's dropout layers and neural-process sampler.
+    public static func randomSource(of model: any RankingModel) -> RandomSource {
+        if let ranker = model as? Ranker { return ranker.random }
+        if let ada = model as? AdaRanker { return ada.base.random }
+        preconditionFailure("unsupported model type \(type(of: model))")
+    }
+
+    /// Copies pre-trained item vectors into `item_embedding.weight` (row 0 stays as given: zeros).
+    ///
+    /// Looks in `folder` for `item_emb_<D>.safetensors`, then `item_emb_<D>.txt` (SPEC §2.3).
+    /// - Throws: `TrainerError.invalidSetting` when neither exists or the table does not fit.
+    public static func loadPretrainedItemEmbeddings(into model: any RankingModel, folder: String,
+                                                    itemNum: Int, dimension: Int) throws -> String {
+        let base = URL(fileURLWithPath: folder)
+        let binary = base.appendingPathComponent(ItemEmbeddings.safeTensorsFileName(vectorSize: dimension)).path
+        let text = base.appendingPathComponent(ItemEmbeddings.textFileName(vectorSize: dimension)).path
+        let embeddings: ItemEmbeddings
+        let source: String
+        if FileManager.default.fileExists(atPath: binary) {
+            embeddings = try ItemEmbeddings.readSafeTensors(from: binary)
+            source = binary
+        } else if FileManager.default.fileExists(atPath: text) {
+            embeddings = try ItemEmbeddings.readText(from: text, itemCount: itemNum - 1, vectorSize: dimension)
+            source = text
+        } else {
+            throw TrainerError.invalidSetting(
+                "use_pre_item_emb = 1 but \(folder) has neither \(URL(fileURLWithPath: binary).lastPathComponent) nor \(URL(fileURLWithPath: text).lastPathComponent); run `train prepare` without --no-pretrain or pass --use_pre_item_emb=0")
+        }
+        guard embeddings.itemCount + 1 == itemNum, embeddings.vectorSize == dimension else {
+            throw TrainerError.invalidSetting(
+                "\(source) holds \(embeddings.itemCount + 1) × \(embeddings.vectorSize) item vectors (padding row included), the model needs item_num \(itemNum) × embedding_size \(dimension)")
+        }
+        try model.loadStateDict(["item_embedding.weight": embeddings.tensor], strict: false)
+        return source
+    }
+
+    /// Loads checkpoint weights into a model of the same kind, requiring exactly its parameters.
+    /// - Throws: `TrainerError.checkpointMismatch` naming the first missing, unexpected or
+    ///   mis-shaped parameter (with both shapes).
+    public static func loadWeights(_ weights: [String: Tensor], into model: any RankingModel, path: String) throws {
+        do {
+            try model.loadCheckedStateDict(weights, strict: true, source: path)
+        } catch let error as StateDictFileError {
+            throw TrainerError.checkpointMismatch(path: path, reason: error.reason)
+        }
+    }
+
+    /// Loads a Base checkpoint into an Ada-Ranker for fine-tuning: the checkpoint must hold exactly
+    /// the parameters of the Base model of the same configuration; the adaptation layers keep their
+    /// fresh initialisation.
+    public static func loadBaseWeights(_ weights: [String: Tensor], into model: any RankingModel,
+                                       config: Configuration, path: String) throws {
+        var baseConfig = config
+        baseConfig.append(ConfigLayer(source: "fine-tuning", values: ["train_type": .string("Base")]))
+        let base = try makeModel(baseConfig)
+        try loadWeights(weights, into: base, path: path)
+        try model.loadStateDict(base.stateDict(), strict: false)
+    }
+
+    /// Freezes every parameter a Base model has, leaving the adaptation layers trainable.
+    public static func freezeBase(of model: any RankingModel) throws {
+        guard let ada = model as? AdaRanker else {
+            throw TrainerError.invalidSetting("freeze = 1 applies to an Ada-Ranker only")
+        }
+        ada.freezeBaseParameters()
+    }
+
+    /// Plain Swift values for `ModelConfig`'s dictionary initialiser.
+    private static func plainValue(_ value: ConfigValue) -> Any? {
+        switch value {
+        case .null, .mapping: return nil
+        case .bool(let b): return b
+        case .int(let i): return i
+        case .double(let d): return d
+        case .string(let s): return s
+        case .list(let items): return items.compactMap(plainValue)
+        }
+    }
+}

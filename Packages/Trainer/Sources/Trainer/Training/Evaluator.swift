@@ -1,0 +1,45 @@
+import DataPipeline
+import Metrics
+import SeqModels
+import Tensor
+
+/// Scores a split with a model in evaluation mode (no dropout, `z = mu`, no graph) and turns the
+/// scores into the SPEC §6 metrics — means over all rows of the split.
+public struct Evaluator {
+    public let model: any RankingModel
+    public let batchSize: Int
+    public let maxSeqLen: Int
+    public let needsGraph: Bool
+    public let showProgress: Bool
+
+    public init(model: any RankingModel, batchSize: Int, maxSeqLen: Int, needsGraph: Bool, showProgress: Bool) {
+        self.model = model
+        self.batchSize = batchSize
+        self.maxSeqLen = maxSeqLen
+        self.needsGraph = needsGraph
+        self.showProgress = showProgress
+    }
+
+    /// The metrics of `split` (its rows in order).
+    public func metrics(of split: Split, title: String) -> RankingMetrics {
+        var metrics = RankingMetrics()
+        forEachScoredBatch(split, title: title) { _, scores in
+            scores.scalars.withUnsafeBufferPointer { metrics.add(scores: $0, candidateCount: scores.shape[1]) }
+        }
+        return metrics
+    }
+
+    /// Calls `body` with each batch and its scores `[B, C]` (column 0 = the positive), in row order.
+    public func forEachScoredBatch(_ split: Split, title: String, _ body: (Batch, Tensor) throws -> Void) rethrows {
+        let model = self.model
+        let batches = BatchIterator(split: split, batchSize: batchSize, maxSeqLen: maxSeqLen,
+                                    order: .sequential, includeSRGNNGraph: needsGraph)
+        let bar = ProgressBar(title: title, total: split.rowCount, unit: "rows", enabled: showProgress ? nil : false)
+        for batch in batches {
+            let scores = model.scores(RankingBatch(batch))
+            try body(batch, scores)
+            bar.advance(by: batch.size)
+        }
+        bar.finish()
+    }
+}

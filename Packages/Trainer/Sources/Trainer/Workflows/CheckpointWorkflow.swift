@@ -1,0 +1,126 @@
+import DataPipeline
+import Foundation
+import Metrics
+import SeqModels
+import Tensor
+
+/// Which checkpoint to use on which data: the inputs of `train evaluate` and `train infer`.
+public struct CheckpointRequest: Sendable {
+    /// A checkpoint written by `train fit` (with its `.json` sidecar), or a bare safetensors state
+    /// dict (e.g. exported from the reference PyTorch code), which then needs `model` and `mode`.
+    public var checkpoint: String
+    public var dataFolder: String
+    public var split: DataSplit
+    /// Required without a sidecar; must agree with the sidecar otherwise.
+    public var model: String?
+    public var mode: FitRequest.Mode?
+    public var dataset: String?
+    public var overrides: [String]
+    public var configDirectory: URL
+    public var showProgress: Bool
+
+    public init(checkpoint: String, dataFolder: String, split: DataSplit = .test, model: String? = nil,
+                mode: FitRequest.Mode? = nil, dataset: String? = nil, overrides: [String] = [],
+                configDirectory: URL, showProgress: Bool = true) {
+        self.checkpoint = checkpoint
+        self.dataFolder = dataFolder
+        self.split = split
+        self.model = model
+        self.mode = mode
+        self.dataset = dataset
+        self.overrides = overrides
+        self.configDirectory = configDirectory
+        self.showProgress = showProgress
+    }
+}
+
+/// `train evaluate` and `train infer`: a checkpoint's model scored on a split.
+public enum CheckpointWorkflow {
+    /// A loaded model ready to score `data`.
+    public struct Loaded {
+        public var model: any RankingModel
+        public var data: PreparedDataset
+        public var evaluator: Evaluator
+        public var description: String
+        /// Differences between the checkpoint's training data and `data` (for a warning).
+        public var dataNotes: [String]
+    }
+
+    /// Builds the model the checkpoint describes and loads its weights.
+    public static func load(_ request: CheckpointRequest) throws -> Loaded {
+        let data = try DataLoading.load(request.dataFolder)
+        let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: request.checkpoint))
+        var config: Configuration
+        var notes: [String] = []
+        if let info = checkpoint.info {
+            if let model = request.model, model != info.model {
+                throw TrainerError.checkpointMismatch(path: request.checkpoint, reason: "it holds a \(info.model) model, not \(model)")
+            }
+            if let mode = request.mode, mode.trainType != info.trainType {
+                throw TrainerError.checkpointMismatch(path: request.checkpoint, reason: "it holds a \(info.trainType) model, not \(mode.trainType)")
+            }
+            config = Configuration(layers: [ConfigLayer(source: Checkpoint.sidecarURL(for: URL(fileURLWithPath: request.checkpoint)).path,
+                                                        values: info.config.filter { !ConfigSchema.dataDerivedKeys.contains($0.key) })])
+            config.append(try ConfigLoader.parseOverrides(request.overrides))
+            try config.validate()
+            if let trained = info.data {
+                if let problem = trained.incompatibility(with: DataFingerprint(stats: data.stats)) {
+                    throw TrainerError.dataMismatch(path: request.checkpoint, reason: problem)
+                }
+                notes = trained.differences(from: DataFingerprint(stats: data.stats))
+            }
+        } else {
+            guard let model = request.model, let mode = request.mode, mode != .finetune else {
+                throw TrainerError.invalidSetting("\(request.checkpoint) has no sidecar (.json); pass --model and --mode base|ada to say what it holds")
+            }
+            config = try ConfigLoader(directory: request.configDirectory)
+                .load(model: model, dataset: request.dataset ?? URL(fileURLWithPath: request.dataFolder).standardizedFileURL.lastPathComponent,
+                      modeValues: ["train_type": .string(mode.trainType), "use_pre_item_emb": .int(0)],
+                      overrides: request.overrides)
+        }
+        try config.bindDataValues(["user_num": data.userNum, "item_num": data.itemNum, "cate_num": data.cateNum],
+                                  source: DataLoading.statsDescription(request.dataFolder))
+        let settings = try TrainingSettings(config)
+        let model = try ModelFactory.makeModel(config)
+        try ModelFactory.loadWeights(checkpoint.weights, into: model, path: request.checkpoint)
+        let name = try config.choice("model")
+        let evaluator = Evaluator(model: model, batchSize: settings.evalBatchSize, maxSeqLen: settings.maxSeqLen,
+                                  needsGraph: name == "SRGNN", showProgress: request.showProgress)
+        return Loaded(model: model, data: data, evaluator: evaluator,
+                      description: "\(name) \(try config.choice("train_type"))", dataNotes: notes)
+    }
+
+    /// The SPEC §6 metrics of the checkpoint on the requested split.
+    public static func evaluate(_ request: CheckpointRequest) throws -> (metrics: RankingMetrics, loaded: Loaded) {
+        let loaded = try load(request)
+        let split = loaded.data.split(Split.Name(rawValue: request.split.rawValue)!)
+        return (loaded.evaluator.metrics(of: split, title: "evaluate \(request.split.rawValue)"), loaded)
+    }
+
+    /// Writes one line per row of the split: its candidates' scores separated by tabs, the
+    /// positive's first (the input format of `train metrics`). Rows are in split order; each score
+    /// is printed in the shortest form that reads back to the same `Float`, so `train metrics` on
+    /// the file gives exactly the metrics of `evaluate`.
+    /// - Returns: the number of rows written.
+    @discardableResult
+    public static func infer(_ request: CheckpointRequest, to output: URL) throws -> Int {
+        let loaded = try load(request)
+        let split = loaded.data.split(Split.Name(rawValue: request.split.rawValue)!)
+        var text = ""
+        text.reserveCapacity(split.rowCount * 21 * 10)
+        loaded.evaluator.forEachScoredBatch(split, title: "infer \(request.split.rawValue)") { _, scores in
+            let columns = scores.shape[1]
+            scores.scalars.withUnsafeBufferPointer { values in
+                for row in 0..<scores.shape[0] {
+                    for column in 0..<columns {
+                        if column > 0 { text += "\t" }
+                        text += String(values[row * columns + column])
+                    }
+                    text += "\n"
+                }
+            }
+        }
+        try AtomicFile.write(text, to: output)
+        return split.rowCount
+    }
+}

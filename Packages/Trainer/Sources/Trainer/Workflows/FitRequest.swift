@@ -1,0 +1,77 @@
+import Foundation
+
+/// What to train: the inputs of `train fit` and `train finetune`.
+public struct FitRequest: Sendable {
+    /// How the model is trained.
+    public enum Mode: String, CaseIterable, Sendable {
+        /// A Base ranker (`train_type: Base`).
+        case base
+        /// An Ada-Ranker trained end to end (`train_type: Ada-Ranker`).
+        case ada
+        /// An Ada-Ranker initialised from a Base checkpoint (`freeze` 0 or 1).
+        case finetune
+
+        /// The reference's `train_type` of the mode.
+        public var trainType: String { self == .base ? "Base" : "Ada-Ranker" }
+    }
+
+    /// One of the seven model names (`GRU4Rec`, …).
+    public var model: String
+    public var mode: Mode
+    /// A folder made by `train prepare`, or one holding the reference's split TSVs.
+    public var dataFolder: String
+    /// The run folder (created; must not already hold a run unless `resume`).
+    public var outputFolder: String
+    /// Selects `Configs/dataset/<dataset>.yaml`; default: the data folder's name.
+    public var dataset: String?
+    /// `--key=value` configuration overrides.
+    public var overrides: [String]
+    /// Fine-tuning: the Base checkpoint to start from.
+    public var checkpoint: String?
+    /// Fine-tuning: train only the adaptation layers (`freeze = 1`).
+    public var freeze: Bool?
+    /// Continue the interrupted run in `outputFolder` from its last finished epoch.
+    public var resume: Bool
+    /// The `Configs` folder.
+    public var configDirectory: URL
+    /// Also print the log on standard error.
+    public var console: Bool
+
+    public init(model: String, mode: Mode, dataFolder: String, outputFolder: String, dataset: String? = nil,
+                overrides: [String] = [], checkpoint: String? = nil, freeze: Bool? = nil, resume: Bool = false,
+                configDirectory: URL, console: Bool = true) {
+        self.model = model
+        self.mode = mode
+        self.dataFolder = dataFolder
+        self.outputFolder = outputFolder
+        self.dataset = dataset
+        self.overrides = overrides
+        self.checkpoint = checkpoint
+        self.freeze = freeze
+        self.resume = resume
+        self.configDirectory = configDirectory
+        self.console = console
+    }
+
+    /// The dataset name: `dataset`, else the data folder's last path component.
+    public var datasetName: String {
+        dataset ?? URL(fileURLWithPath: dataFolder).standardizedFileURL.lastPathComponent
+    }
+}
+
+/// What a finished run reports.
+public struct FitReport: Sendable {
+    public var folder: URL
+    public var model: String
+    public var trainType: String
+    public var dataset: String
+    /// Test metrics of the best checkpoint, in report order.
+    public var test: [(name: String, value: Double)]
+    public var bestValidScore: Double?
+    public var bestEpoch: Int?
+    public var epochsTrained: Int
+    public var seconds: Double
+
+    /// A test metric by name.
+    public subscript(test name: String) -> Double? { test.first { $0.name == name }?.value }
+}

@@ -1,0 +1,172 @@
+import AdaLayers
+import DataPipeline
+import Foundation
+import Logging
+import Metrics
+import SeqModels
+
+/// `train fit` and `train finetune` as a library call: assemble the configuration, build the
+/// model, train it with the SPEC §6 loop and write the run folder (see `RunFolder`).
+public enum FitWorkflow {
+    /// Configuration keys that may change between an interrupted run and its `--resume` without
+    /// changing what the run computes.
+    static let keysFreeOnResume: Set<String> = ["epochs", "show_progress", "state", "eval_batch_size"]
+
+    public static func run(_ request: FitRequest) throws -> FitReport {
+        let started = Date()
+        let data = try DataLoading.load(request.dataFolder)
+        let config = try assembleConfiguration(request, data: data)
+        let settings = try TrainingSettings(config)
+        let trainType = try config.choice("train_type")
+        guard trainType == request.mode.trainType else {
+            throw TrainerError.invalidSetting("--train_type=\(trainType) contradicts --mode \(request.mode.rawValue); drop the override")
+        }
+        guard settings.negativeCount == data.stats.negItemsNum else {
+            throw TrainerError.invalidSetting("neg_items_num = \(settings.negativeCount) but the data in \(request.dataFolder) has \(data.stats.negItemsNum) negatives per row")
+        }
+        if request.mode == .finetune && request.checkpoint == nil && !request.resume {
+            throw TrainerError.invalidSetting("finetune needs --checkpoint, the Base model to start from")
+        }
+
+        let folder = RunFolder(url: URL(fileURLWithPath: request.outputFolder))
+        if !request.resume, FileManager.default.fileExists(atPath: folder.metricsFile.path) {
+            throw TrainerError.invalidSetting("\(folder.url.path) already holds a run (metrics.jsonl); pass --resume to continue it or choose another --output")
+        }
+        try folder.create()
+        let sink = try RunLogSink(fileURL: folder.logFile, console: request.console)
+        let logger = sink.logger(level: settings.logLevel)
+        logger.info("\(request.resume ? "resuming" : "starting") \(request.model) \(trainType) (\(request.mode.rawValue)) on \(request.datasetName) from \(request.dataFolder)")
+        for warning in config.unknownKeyWarnings { logger.warning("\(warning)") }
+        logger.info("configuration:\n\(config.summary)")
+        try AtomicFile.write(try config.jsonData(), to: folder.configFile)
+
+        let model = try ModelFactory.makeModel(config)
+        let fingerprint = DataFingerprint(stats: data.stats)
+        var resumeState: (progress: FitProgress, records: [EvaluationRecord])?
+        var lastCheckpoint: Checkpoint?
+        if request.resume {
+            let last = try loadResumableState(folder: folder, config: config, fingerprint: fingerprint)
+            try ModelFactory.loadWeights(last.checkpoint.weights, into: model, path: folder.lastCheckpoint.path)
+            lastCheckpoint = last.checkpoint
+            resumeState = (last.progress, try folder.readMetrics().filter { $0.split == DataSplit.valid.rawValue && $0.epoch <= last.progress.completedEpochs })
+            logger.info("resumed after epoch \(last.progress.completedEpochs) (best valid \(settings.validMetric) \(last.progress.stopping.bestScore.map { String(format: "%.4f", $0) } ?? "–") at epoch \(last.progress.stopping.bestEpoch ?? 0))")
+        } else if request.mode == .finetune, let path = request.checkpoint {
+            try loadBaseCheckpoint(path: path, into: model, config: config, fingerprint: fingerprint, logger: logger)
+        } else if settings.usePretrainedItemEmbeddings {
+            let source = try ModelFactory.loadPretrainedItemEmbeddings(into: model, folder: request.dataFolder,
+                                                                       itemNum: data.itemNum, dimension: try config.int("embedding_size"))
+            logger.info("item table initialised from \(source)")
+        }
+        if request.mode == .finetune && settings.freeze {
+            try ModelFactory.freezeBase(of: model)
+        }
+        let trainable = model.namedParameters().filter { $0.1.requiresGrad }
+        logger.info("trainable parameters: \(trainable.reduce(0) { $0 + $1.1.value.count }) in \(trainable.count) tensors (\(trainable.map(\.0).joined(separator: ", ")))")
+
+        let optimizer = try OptimizerFactory.make(settings, parameters: model.namedParameters())
+        if let state = lastCheckpoint?.optimizerState { try optimizer.loadStateDict(state) }
+
+        let configValues = config.values
+        let validMetric = settings.validMetric
+        let session = RankerSession(
+            model: model, optimizer: optimizer, data: data, settings: settings, folder: folder,
+            needsGraph: request.model == "SRGNN", startEpoch: resumeState?.progress.completedEpochs ?? 0,
+            logger: logger) { epoch, progress in
+                CheckpointInfo(model: request.model, trainType: trainType, epoch: epoch, validMetric: validMetric,
+                               bestScore: progress.stopping.bestScore, bestEpoch: progress.stopping.bestEpoch,
+                               progress: progress, config: configValues, data: fingerprint,
+                               weightsChecksum: "", optimizerChecksum: nil,
+                               created: ISO8601DateFormatter().string(from: Date()))
+            }
+        let title = "\(request.model) \(trainType) on \(request.datasetName)"
+        let reportSettings = config.values.sorted { $0.key < $1.key }.map { ($0.key, $0.value.description) }
+        let loop = FitLoop(schedule: settings.schedule) { records in
+            try folder.writeMetrics(records)
+            try folder.writeReport(title: title, records: records, validMetric: validMetric, settings: reportSettings)
+        }
+        let outcome = try loop.run(session, resume: resumeState)
+        try folder.writeResults(outcome.test.values)
+        let seconds = Date().timeIntervalSince(started)
+        logger.info("best valid \(validMetric) \(outcome.bestScore.map { String(format: "%.4f", $0) } ?? "–") after epoch \(outcome.bestEpoch ?? 0); \(outcome.epochsTrained) epochs in \(String(format: "%.1f", seconds)) s")
+        let testLine = outcome.test.values.map { "\($0.name): \(String(format: "%.4f", $0.value))" }.joined(separator: "  ")
+        logger.info("test result: \(testLine)")
+        return FitReport(folder: folder.url, model: request.model, trainType: trainType, dataset: request.datasetName,
+                         test: outcome.test.values, bestValidScore: outcome.bestScore, bestEpoch: outcome.bestEpoch,
+                         epochsTrained: outcome.epochsTrained, seconds: seconds)
+    }
+
+    /// overall → model → dataset → the mode's settings → `--key=value`, then the table sizes from the data.
+    static func assembleConfiguration(_ request: FitRequest, data: PreparedDataset) throws -> Configuration {
+        var modeValues: [String: ConfigValue] = ["train_type": .string(request.mode.trainType)]
+        if request.mode == .finetune {
+            // The item table comes from the Base checkpoint (as in the reference's fine-tuning script).
+            modeValues["use_pre_item_emb"] = .int(0)
+            if let freeze = request.freeze { modeValues["freeze"] = .int(freeze ? 1 : 0) }
+        }
+        var config = try ConfigLoader(directory: request.configDirectory)
+            .load(model: request.model, dataset: request.datasetName, modeValues: modeValues, overrides: request.overrides)
+        try config.bindDataValues(["user_num": data.userNum, "item_num": data.itemNum, "cate_num": data.cateNum],
+                                  source: DataLoading.statsDescription(request.dataFolder))
+        return config
+    }
+
+    /// Loads a Base checkpoint into a fresh Ada-Ranker, checking model name, train type and data.
+    static func loadBaseCheckpoint(path: String, into model: any RankingModel, config: Configuration,
+                                   fingerprint: DataFingerprint, logger: Logger) throws {
+        let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: path))
+        if let info = checkpoint.info {
+            let modelName = try config.choice("model")
+            guard info.model == modelName else {
+                throw TrainerError.checkpointMismatch(path: path, reason: "it holds a \(info.model) model, not \(modelName)")
+            }
+            guard info.trainType == "Base" else {
+                throw TrainerError.checkpointMismatch(path: path, reason: "fine-tuning starts from a Base checkpoint, this one is \(info.trainType)")
+            }
+            if let trained = info.data {
+                if let problem = trained.incompatibility(with: fingerprint) { throw TrainerError.dataMismatch(path: path, reason: problem) }
+                for note in trained.differences(from: fingerprint) { logger.warning("the Base checkpoint was trained on other data: \(note)") }
+            }
+        }
+        try ModelFactory.loadBaseWeights(checkpoint.weights, into: model, config: config, path: path)
+        logger.info("base parameters loaded from \(path)")
+    }
+
+    /// The last checkpoint of an interrupted run, checked against the current configuration and data.
+    static func loadResumableState(folder: RunFolder, config: Configuration,
+                                   fingerprint: DataFingerprint) throws -> (checkpoint: Checkpoint, progress: FitProgress) {
+        let path = folder.lastCheckpoint.path
+        guard FileManager.default.fileExists(atPath: path) else { throw TrainerError.nothingToResume(folder: folder.url.path) }
+        let checkpoint = try Checkpoint.read(from: folder.lastCheckpoint)
+        guard let info = checkpoint.info, let progress = info.progress, checkpoint.optimizerState != nil else {
+            throw TrainerError.checkpointUnreadable(path: path, reason: "it lacks the sidecar with the run's progress or the optimiser state")
+        }
+        let now = config.values
+        for key in Set(info.config.keys).union(now.keys).sorted() where !keysFreeOnResume.contains(key) {
+            if info.config[key] != now[key] {
+                throw TrainerError.invalidSetting("--resume: config key '\(key)' was \(info.config[key]?.description ?? "unset") in the interrupted run and is \(now[key]?.description ?? "unset") now; resume with the same settings")
+            }
+        }
+        if let trained = info.data, trained != fingerprint {
+            throw TrainerError.dataMismatch(path: path, reason: trained.incompatibility(with: fingerprint)
+                ?? trained.differences(from: fingerprint).joined(separator: "; "))
+        }
+        return (checkpoint, progress)
+    }
+}
+
+/// Loading a prepared dataset folder with one-line errors.
+public enum DataLoading {
+    public static func load(_ folder: String) throws -> PreparedDataset {
+        do {
+            return try PreparedDataset.load(from: folder)
+        } catch let error as DataPipelineError {
+            throw TrainerError.invalidSetting("\(error)")
+        }
+    }
+
+    /// Names where the table sizes came from (for messages).
+    static func statsDescription(_ folder: String) -> String {
+        let stats = URL(fileURLWithPath: folder).appendingPathComponent("stats.json").path
+        return FileManager.default.fileExists(atPath: stats) ? stats : "the split TSVs in \(folder)"
+    }
+}

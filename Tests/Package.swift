@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Cross-package, end-to-end tests: the packages composed the way the `train` tool composes them.
+let package = Package(
+    name: "CrossPackageTests",
+    dependencies: [
+        .package(path: "../Packages/Tensor"),
+        .package(path: "../Packages/Autograd"),
+        .package(path: "../Packages/Metrics"),
+        .package(path: "../Packages/DataPipeline"),
+        .package(path: "../Packages/SeqModels"),
+        .package(path: "../Packages/AdaLayers"),
+        .package(path: "../Packages/Trainer"),
+    ],
+    targets: [
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "Tensor", "Autograd", "Metrics", "DataPipeline", "SeqModels", "AdaLayers", "Trainer",
+            .product(name: "ReferenceParity", package: "AdaLayers"),
+        ]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Trainer
+
+/// Where the `Configs` folder is.
+struct ConfigLocation: ParsableArguments {
+    @Option(name: .customLong("configs"), help: ArgumentHelp(
+        "The Configs folder.", discussion: "Default: $ADARANKER_CONFIGS, else the nearest Configs/ holding overall.yaml in the current folder, its parents, or above the executable.",
+        valueName: "dir"))
+    var configs: String?
+
+    func directory() throws -> URL {
+        if let configs { return URL(fileURLWithPath: configs) }
+        guard let found = ConfigLoader.locateDefault() else {
+            throw TrainerError.invalidSetting("cannot find the Configs folder (with overall.yaml); pass --configs DIR or set ADARANKER_CONFIGS")
+        }
+        return found
+    }
+}
+
+/// `base` or `ada` for the command line.
+enum TrainMode: String, ExpressibleByArgument, CaseIterable {
+    case base, ada
+
+    var fitMode: FitRequest.Mode { self == .base ? .base : .ada }
+}
+
+extension DataSplit: @retroactive ExpressibleByArgument {}
+
+/// Reads `--key=value` configuration overrides left over by the parser.
+func configurationOverrides(_ arguments: [String]) throws -> [String] {
+    for argument in arguments where !(argument.hasPrefix("--") && argument.contains("=")) {
+        throw ValidationError("unexpected argument '\(argument)'; configuration overrides are written --key=value (e.g. --learning_rate=0.001)")
+    }
+    return arguments
+}
+
+/// Prints to standard output.
+func printOut(_ text: String) {
+    FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}

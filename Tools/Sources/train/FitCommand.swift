@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import Trainer
+
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Train a Base ranker or an Ada-Ranker end to end.",
+        discussion: """
+            Evaluates on valid before training and after every epoch, keeps the best checkpoint by
+            valid group_auc, stops after more than stopping_step evaluations without improvement,
+            then evaluates the best checkpoint on test. The output folder receives train.log,
+            config.json, metrics.jsonl, results.tsv, report.html, best.safetensors (+ .json,
+            .optimizer.safetensors) and last.* for --resume.
+
+            Any configuration key can be set reference-style after the options, e.g.
+            --learning_rate=0.001 --MAX_SEQ_LEN=50 --epochs=20 --use_pre_item_emb=0.
+
+            Examples:
+              train fit --model GRU4Rec --mode base --data Datasets/ML100K --output runs/gru-base
+              train fit --model SASRec --mode ada --data Datasets/ML10M --output runs/sasrec-ada --epochs=50
+              train fit --model GRU4Rec --mode base --data Datasets/ML100K --output runs/gru-base --resume
+            """)
+
+    @Option(help: "Model: MF, GRU4Rec, SASRec, NARM, NextItNet, SRGNN or SHAN.")
+    var model: String
+
+    @Option(help: "base (Base ranker) or ada (Ada-Ranker end to end).")
+    var mode: TrainMode
+
+    @Option(help: ArgumentHelp("A folder made by `train prepare`, or one with the reference's train/valid/test.tsv (and optional item_emb_64.txt).", valueName: "dir"))
+    var data: String
+
+    @Option(help: ArgumentHelp("The run folder.", valueName: "dir"))
+    var output: String
+
+    @Option(help: "Dataset name selecting Configs/dataset/<name>.yaml (default: the data folder's name).")
+    var dataset: String?
+
+    @Flag(help: "Continue the interrupted run in --output from its last finished epoch (same settings, same results).")
+    var resume = false
+
+    @Flag(help: "Log only to the run folder, not to the console.")
+    var quiet = false
+
+    @OptionGroup var location: ConfigLocation
+
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Configuration overrides.", valueName: "--key=value"))
+    var overrides: [String] = []
+
+    func run() throws {
+        let report = try FitWorkflow.run(FitRequest(
+            model: model, mode: mode.fitMode, dataFolder: data, outputFolder: output, dataset: dataset,
+            overrides: try configurationOverrides(overrides), resume: resume,
+            configDirectory: try location.directory(), console: !quiet))
+        printSummary(report)
+    }
+}
+
+struct FinetuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finetune",
+        abstract: "Train an Ada-Ranker starting from a Base checkpoint (two-stage training).",
+        discussion: """
+            The Base checkpoint's parameters initialise the Ada-Ranker's base part; the adaptation
+            layers (distribution extractor, FiLM, memory units) start fresh. --freeze 1 trains only
+            the adaptation layers (the base weights stay bit-identical), --freeze 0 trains everything.
+            The checkpoint may be one written by `train fit` or a reference PyTorch state dict
+            exported to safetensors. Configuration overrides work as for `fit`.
+
+            Example:
+              train finetune --model GRU4Rec --checkpoint runs/gru-base/best.safetensors --freeze 1 \\
+                  --data Datasets/ML100K --output runs/gru-finetune
+            """)
+
+    @Option(help: "Model of the checkpoint: MF, GRU4Rec, SASRec, NARM, NextItNet, SRGNN or SHAN.")
+    var model: String
+
+    @Option(help: ArgumentHelp("The Base checkpoint (.safetensors).", valueName: "file"))
+    var checkpoint: String?
+
+    @Option(help: "1: train only the adaptation layers; 0: train all parameters.")
+    var freeze: Int
+
+    @Option(help: ArgumentHelp("The prepared data folder.", valueName: "dir"))
+    var data: String
+
+    @Option(help: ArgumentHelp("The run folder.", valueName: "dir"))
+    var output: String
+
+    @Option(help: "Dataset name selecting Configs/dataset/<name>.yaml (default: the data folder's name).")
+    var dataset: String?
+
+    @Flag(help: "Continue the interrupted fine-tuning run in --output.")
+    var resume = false
+
+    @Flag(help: "Log only to the run folder, not to the console.")
+    var quiet = false
+
+    @OptionGroup var location: ConfigLocation
+
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Configuration overrides.", valueName: "--key=value"))
+    var overrides: [String] = []
+
+    func validate() throws {
+        guard freeze == 0 || freeze == 1 else { throw ValidationError("--freeze must be 0 or 1") }
+        guard checkpoint != nil || resume else { throw ValidationError("--checkpoint is required (the Base model to start from)") }
+    }
+
+    func run() throws {
+        let report = try FitWorkflow.run(FitRequest(
+            model: model, mode: .finetune, dataFolder: data, outputFolder: output, dataset: dataset,
+            overrides: try configurationOverrides(overrides), checkpoint: checkpoint, freeze: freeze == 1,
+            resume: resume, configDirectory: try location.directory(), console: !quiet))
+        printSummary(report)
+    }
+}
+
+/// The run's test metrics on standard output.
+func printSummary(_ report: FitReport) {
+    var lines = ["\(report.model) \(report.trainType) on \(report.dataset): best valid after epoch \(report.bestEpoch ?? 0) of \(report.epochsTrained), \(String(format: "%.0f", report.seconds)) s; test metrics (\(report.folder.path)/results.tsv):"]
+    lines += report.test.map { "\($0.name)\t\(String(format: "%.4f", $0.value))" }
+    printOut(lines.joined(separator: "\n"))
+}

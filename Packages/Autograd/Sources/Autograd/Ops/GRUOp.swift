@@ -23,9 +23,9 @@ extension Variable {
     /// Each step costs two GEMMs over the batch rows (`x_t · W_ihᵀ` and `h_{t−1} · W_hhᵀ`, read in
     /// place from the batch-first tensors) and one vectorised gate pass; backward through time costs
     /// one gate pass and four GEMMs per step (`∂h_{t−1}`, `∂x_t`, and the accumulations of `∂W_hh`,
-    /// `∂W_ih`) while that step's gate gradients are still in cache. With `setBLASThreads(n)`,
-    /// `n > 1`, the batch is split into `n` independent parts that run on `n` threads (each with
-    /// single-threaded BLAS).
+    /// `∂W_ih`) while that step's gate gradients are still in cache. The batch runs as independent
+    /// chunks of about 256 rows; with `setBLASThreads(n)`, `n > 1`, they are shared out over `n`
+    /// threads (each with single-threaded BLAS).
     public static func gru(
         input: Variable, h0: Variable? = nil, weightIH: Variable, weightHH: Variable,
         biasIH: Variable?, biasHH: Variable?
@@ -68,11 +68,11 @@ extension Variable {
 
 /// One fused GRU call: its inputs, and the state saved by the forward pass for the backward pass.
 ///
-/// The batch is split into parts ("chunks" of about `rowsPerChunk` rows, an equal number per thread);
-/// each chunk is an independent GRU over its rows `b0..<b0+nb`. Per chunk and step t, `x_t` and `h_{t−1}` are read in place from the
-/// batch-first input `[B, L, In]` and output `[B, L, H]` (row stride `L·In`, `L·H`), and the saved
-/// buffers are time-major so that one step's rows are contiguous (chunk block at `L·b0·width`, step
-/// `t` at `t·nb` rows within it):
+/// The batch is split into parts ("chunks" of about `rowsPerChunk` rows, an equal number per
+/// thread); each chunk is an independent GRU over its rows `b0..<b0+nb`. Per chunk and step t, `x_t`
+/// and `h_{t−1}` are read in place from the batch-first input `[B, L, In]` and output `[B, L, H]`
+/// (row stride `L·In`, `L·H`), and the saved buffers are time-major so that one step's rows are
+/// contiguous (chunk block at `L·b0·width`, step `t` at `t·nb` rows within it):
 /// - `gates [L·B, 3H]`: `W_ih x_t`, then `[r | z | n]`, then in backward `[dr | dz | dn ⊙ r]`;
 /// - `hiddenN [L·B, H]`: `W_hn h_{t−1} + b_hn`.
 /// Every per-step product is a GEMM on cache-resident rows; nothing is allocated inside the loops.

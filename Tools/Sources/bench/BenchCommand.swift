@@ -1,6 +1,8 @@
 // `bench`: release-build micro and model benchmarks.
 //
 //     swift run -c release --package-path Tools bench [--threads 1,2] [--runs 7] [--case sgemm] [--list]
+//     swift run -c release --package-path Tools bench --case model --threads 2 --runs 5 \
+//         [--models GRU4Rec,SASRec] [--modes base,ada] [--lengths 50,200] [--requests 2000]
 //
 // Adding a benchmark case:
 //   1. Create `<Name>Bench.swift` in this folder with a type conforming to `BenchCase`:
@@ -22,6 +24,8 @@
 // `context.report` (one aligned line, optionally with a throughput) so all output lines up.
 
 import ArgumentParser
+import Foundation
+import SeqModels
 import Tensor
 
 @main
@@ -31,6 +35,7 @@ struct BenchCommand: ParsableCommand {
         SgemmBench(),
         TensorOpsBench(),
         GRUBench(),
+        ModelBench(),
     ]
 
     static let configuration = CommandConfiguration(
@@ -50,9 +55,59 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "List the cases and exit.")
     var list = false
 
+    @Option(name: .long, help: "model case: comma-separated encoders (MF, GRU4Rec, SASRec, NARM, NextItNet, SRGNN, SHAN; default all).")
+    var models: String?
+
+    @Option(name: .long, help: "model case: comma-separated modes, 'base' and/or 'ada' (default both).")
+    var modes: String?
+
+    @Option(name: .long, help: "model case: comma-separated history lengths of the training steps (default 50,200; 0 = no training steps).")
+    var lengths: String?
+
+    @Option(name: .long, help: "model case: single requests timed for p50/p99 (default 2000; 0 = none).")
+    var requests: Int?
+
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         guard threadCounts != nil else { throw ValidationError("--threads must be a comma-separated list of positive integers, got '\(threads)'") }
+        _ = try modelOptions()
+    }
+
+    /// The `model` case's selection from `--models`, `--modes`, `--lengths`, `--requests`.
+    private func modelOptions() throws -> ModelBenchOptions {
+        func list(_ text: String?) -> [String]? {
+            text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        }
+        var options = ModelBenchOptions()
+        if let names = list(models) {
+            options.models = try names.map { name in
+                guard let model = ModelName.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+                    throw ValidationError("--models: unknown model '\(name)'; expected \(ModelName.allNames.joined(separator: ", "))")
+                }
+                return model
+            }
+        }
+        if let names = list(modes) {
+            options.modes = try names.map { name in
+                switch name.lowercased() {
+                case "base": return .base
+                case "ada", "ada-ranker": return .adaRanker
+                default: throw ValidationError("--modes: unknown mode '\(name)'; expected base or ada")
+                }
+            }
+        }
+        if let values = list(lengths) {
+            let parsed = values.map { Int($0) }
+            guard parsed.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+                throw ValidationError("--lengths must be comma-separated non-negative integers, got '\(lengths!)'")
+            }
+            options.lengths = parsed.map { $0! }.filter { $0 > 0 }
+        }
+        if let requests {
+            guard requests >= 0 else { throw ValidationError("--requests must be non-negative") }
+            options.requests = requests
+        }
+        return options
     }
 
     /// `--threads` parsed, or nil when malformed.
@@ -75,11 +130,14 @@ struct BenchCommand: ParsableCommand {
         #if DEBUG
         print("warning: debug build; timings are meaningless, use -c release")
         #endif
+        Tensor.configureAllocatorForTraining()
         for benchCase in selected {
             print("== \(benchCase.name): \(benchCase.summary)")
             for count in threadCounts! {
                 setBLASThreads(count)
-                try benchCase.run(BenchContext(caseName: benchCase.name, threads: count, runs: runs))
+                var context = BenchContext(caseName: benchCase.name, threads: count, runs: runs)
+                context.modelOptions = try modelOptions()
+                try benchCase.run(context)
             }
         }
     }

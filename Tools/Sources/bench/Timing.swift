@@ -7,6 +7,8 @@ struct BenchContext {
     let threads: Int
     /// Timed runs per measurement.
     let runs: Int
+    /// Selection for the `model` case (`--models`, `--modes`, `--lengths`, `--requests`).
+    var modelOptions = ModelBenchOptions()
 
     /// Median seconds per call of `body`: one untimed warm-up call, then `runs` timed runs. A run
     /// repeats `body` enough times to last at least `minimumRunSeconds` (so short kernels are not

@@ -1,0 +1,145 @@
+import AdaLayers
+import Autograd
+import Foundation
+import SeqModels
+import Tensor
+
+/// Which models, modes and lengths the `model` case runs (`--models`, `--modes`, `--lengths`,
+/// `--requests`); the defaults run everything.
+struct ModelBenchOptions {
+    /// Encoders by reference name (`MF`, `GRU4Rec`, …).
+    var models: [ModelName] = ModelName.allCases
+    /// Base and/or Ada-Ranker.
+    var modes: [TrainType] = TrainType.allCases
+    /// History lengths L of the training-step measurements (an empty list skips training).
+    var lengths: [Int] = [50, 200]
+    /// Single requests timed for the latency percentiles (0 skips the latency measurement).
+    var requests = 2000
+}
+
+/// Full training steps and single-request latency of every ranking model at the reference's sizes:
+/// D = 64, 20 candidates (positive + 19 negatives), item table 10,677 rows, user table 69,879 rows.
+///
+/// - Training step (training mode: dropout on, Ada-Ranker samples z): forward, BCE loss, backward,
+///   and one dense Adam step over every parameter (both embedding tables included, as PyTorch's
+///   Adam does), on synthetic batches of B = 1024 (Base) / 2048 (Ada-Ranker) rows with histories of
+///   length L. Reported as samples (rows) per second from the median step time, plus the process
+///   CPU time per step.
+/// - Single request (evaluation mode, no graph): `scores` for B = 1, 20 candidates, L = 50;
+///   p50 and p99 over `requests` calls, after a warm-up.
+///
+/// Histories are left-padded with random true lengths in 1…L (items 1 ..< 10,677); SRGNN's session
+/// graphs are built with the batch (outside the timed step, as a data loader would).
+struct ModelBench: BenchCase {
+    let name = "model"
+    let summary = "training step (fwd+BCE+bwd+Adam), B 1024/2048, L 50/200, samples/s; single request p50/p99"
+
+    static let itemCount = 10_677
+    static let userCount = 69_879
+    static let candidateCount = 20
+    static let latencyLength = 50
+
+    func run(_ context: BenchContext) throws {
+        let options = context.modelOptions
+        for model in options.models {
+            for mode in options.modes {
+                let batchSize = mode == .base ? 1024 : 2048
+                for length in options.lengths {
+                    try measureTraining(model: model, mode: mode, batchSize: batchSize, length: length, context: context)
+                }
+                if options.requests > 0 {
+                    try measureLatency(model: model, mode: mode, requests: options.requests, context: context)
+                }
+            }
+        }
+    }
+
+    /// A model at the benchmark's table sizes, initialised from seed 2020.
+    static func makeModel(_ model: ModelName, mode: TrainType, length: Int) throws -> any RankingModel {
+        let config = ModelConfig(model: model, trainType: mode, maxSeqLen: length,
+                                 itemNum: itemCount, userNum: userCount)
+        return try makeRankingModel(config: config)
+    }
+
+    /// `label` for a report line, e.g. `GRU4Rec Ada B=2048 L=50`.
+    static func label(_ model: ModelName, _ mode: TrainType, _ rest: String) -> String {
+        "\(model.rawValue) \(mode == .base ? "Base" : "Ada") \(rest)"
+    }
+
+    func measureTraining(model name: ModelName, mode: TrainType, batchSize: Int, length: Int,
+                         context: BenchContext) throws {
+        let model = try Self.makeModel(name, mode: mode, length: length)
+        model.train()
+        let optimizer = Adam(parameters: model.namedParameters(), learningRate: 1e-3)
+        var rng = SeededGenerator(seed: UInt64(length * 31 + batchSize))
+        // Two batches, alternated, so consecutive steps do not see identical inputs.
+        let batches = (0..<2).map { _ in
+            Self.syntheticBatch(rows: batchSize, length: length, withGraph: name == .srgnn, rng: &rng)
+        }
+        var stepIndex = 0
+        func step() {
+            let loss = model.loss(batches[stepIndex % batches.count])
+            loss.backward()
+            optimizer.step()
+            optimizer.zeroGrad()
+            stepIndex += 1
+        }
+        let cpuStart = processCPUSeconds()
+        let seconds = context.measure(minimumRunSeconds: 0, step)
+        let cpu = (processCPUSeconds() - cpuStart) / Double(stepIndex)
+        let label = Self.label(name, mode, "train B=\(batchSize) L=\(length)")
+        context.report(label: label, seconds: seconds, throughput: (Double(batchSize) / seconds, "samples/s"))
+        context.report(label: label + " (cpu)", seconds: cpu, throughput: nil)
+    }
+
+    func measureLatency(model name: ModelName, mode: TrainType, requests: Int, context: BenchContext) throws {
+        let model = try Self.makeModel(name, mode: mode, length: Self.latencyLength)
+        model.eval()
+        var rng = SeededGenerator(seed: 99)
+        let pool = (0..<64).map { _ in
+            Self.syntheticBatch(rows: 1, length: Self.latencyLength, withGraph: name == .srgnn, rng: &rng)
+        }
+        var sink: Float = 0
+        for i in 0..<min(200, requests) { sink += model.scores(pool[i % pool.count]).scalars[0] }
+        var samples = [Double](repeating: 0, count: requests)
+        for i in 0..<requests {
+            let request = pool[i % pool.count]
+            samples[i] = BenchContext.time { sink += model.scores(request).scalars[0] }
+        }
+        if sink.isNaN { print("unexpected NaN score") }
+        samples.sort()
+        let p50 = samples[requests / 2]
+        let p99 = samples[min(requests - 1, Int((Double(requests) * 0.99).rounded(.up)) - 1)]
+        let label = Self.label(name, mode, "request B=1 L=\(Self.latencyLength)")
+        context.report(label: label + " p50", seconds: p50, throughput: nil)
+        context.report(label: label + " p99", seconds: p99, throughput: nil)
+    }
+
+    /// A random batch: users uniform over the table, histories of random true length in 1…L
+    /// (left-padded with 0), candidates `[positive, 19 negatives]` uniform over items 1 ..< I.
+    static func syntheticBatch(rows: Int, length: Int, withGraph: Bool, rng: inout SeededGenerator) -> RankingBatch {
+        var users = [Int](repeating: 0, count: rows)
+        var lengths = [Int](repeating: 0, count: rows)
+        var history = [Int](repeating: 0, count: rows * length)
+        var candidates = [Int](repeating: 0, count: rows * candidateCount)
+        for row in 0..<rows {
+            users[row] = rng.nextInt(below: userCount)
+            let trueLength = 1 + rng.nextInt(below: length)
+            lengths[row] = trueLength
+            for t in (length - trueLength)..<length { history[row * length + t] = 1 + rng.nextInt(below: itemCount - 1) }
+            for c in 0..<candidateCount { candidates[row * candidateCount + c] = 1 + rng.nextInt(below: itemCount - 1) }
+        }
+        let itemSeq = IndexTensor(shape: [rows, length], indices: history)
+        return RankingBatch(userIds: IndexTensor(shape: [rows], indices: users), itemSeq: itemSeq,
+                            itemSeqLen: IndexTensor(shape: [rows], indices: lengths),
+                            candidates: IndexTensor(shape: [rows, candidateCount], indices: candidates),
+                            graph: withGraph ? SessionGraph(itemSeq: itemSeq) : nil)
+    }
+}
+
+/// User + system CPU time of the whole process, in seconds.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}

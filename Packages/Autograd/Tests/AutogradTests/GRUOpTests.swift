@@ -1,5 +1,6 @@
 import XCTest
 import CAutogradKernels
+import CBLAS
 import Tensor
 @testable import Autograd
 
@@ -101,6 +102,8 @@ final class GRUOpTests: XCTestCase {
     /// Enough rows to split the batch over two threads: the parts must agree with the reference.
     func testForwardAndBackwardSplitOverThreadsMatchSingleThread() {
         let p = Problem(batch: 70, length: 4, inputSize: 3, hiddenSize: 9, biases: true, initialState: true, seed: 4)
+        let previousThreads = Int(openblas_get_num_threads())
+        defer { setBLASThreads(previousThreads) }
         setBLASThreads(2)
         let split = GRUSequence(input: p.x, h0: nil, weightIH: p.weightIH, weightHH: p.weightHH, hiddenSize: 9)
         XCTAssertEqual(split.chunks.count, 2)
@@ -118,6 +121,8 @@ final class GRUOpTests: XCTestCase {
     /// Large batches run as several chunks per thread, on one and on two threads.
     func testSeveralChunksPerThreadMatchReference() {
         let p = Problem(batch: 1100, length: 3, inputSize: 3, hiddenSize: 5, biases: true, initialState: true, seed: 11)
+        let previousThreads = Int(openblas_get_num_threads())
+        defer { setBLASThreads(previousThreads) }
         var gradients: [[Tensor]] = []
         for threads in [1, 2] {
             setBLASThreads(threads)
@@ -129,7 +134,6 @@ final class GRUOpTests: XCTestCase {
             p.run(v).backward(seed: p.upstream)
             gradients.append(v.map { $0.grad! })
         }
-        setBLASThreads(1)
         for (a, b) in zip(gradients[0], gradients[1]) {
             for (x, y) in zip(a.scalars, b.scalars) { XCTAssertEqual(x, y, accuracy: 1e-4 * max(1, abs(x))) }
         }

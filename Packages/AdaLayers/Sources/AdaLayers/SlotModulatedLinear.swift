@@ -46,6 +46,7 @@ struct SlotModulatedLinear {
                      "slotModulatedLinear attention \(attention) must be [B, S] with B = \(x[0])")
         precondition(slots == [attention[1], weight[0] * weight[1]],
                      "slotModulatedLinear slots \(slots) must be [S, out·in] = \([attention[1], weight[0] * weight[1]])")
+        precondition(attention[1] >= 1, "slotModulatedLinear needs at least one slot")
         (rows, columns, inFeatures) = (x[0], x[1], x[2])
         (outFeatures, slotCount) = (weight[0], attention[1])
     }
@@ -64,9 +65,8 @@ struct SlotModulatedLinear {
             modulated.withUnsafeMutableBufferPointer { pmod in
                 for first in stride(from: 0, to: rows, by: block) {
                     let count = min(block, rows - first)
-                    sgemm(transposeA: false, transposeB: false, m: count, n: size, k: s,
-                          a: pa.baseAddress! + first * s, lda: s, b: ps.baseAddress!, ldb: size,
-                          c: pm.baseAddress!, ldc: size)
+                    readMemory(rows: count, attention: pa.baseAddress! + first * s, slots: ps.baseAddress!,
+                               into: pm.baseAddress!)
                     for r in 0..<count {
                         let m = pm.baseAddress! + r * size
                         for i in 0..<size { pmod[i] = m[i] * pw[i] }
@@ -78,6 +78,40 @@ struct SlotModulatedLinear {
                 }
             }}}}}}
         })
+    }
+
+    /// The memory read-out of `rows` consecutive rows: `memory [rows, out·in] = attention [rows, S] · slots`.
+    /// One GEMM for a block of rows; for very few rows (single requests) a direct accumulation,
+    /// because packing the `[S, out·in]` slots for the GEMM costs more than the product itself.
+    func readMemory(rows count: Int, attention: UnsafePointer<Float>, slots: UnsafePointer<Float>,
+                    into memory: UnsafeMutablePointer<Float>) {
+        let (s, size) = (slotCount, weightSize)
+        guard count <= 2 else {
+            sgemm(transposeA: false, transposeB: false, m: count, n: size, k: s,
+                  a: attention, lda: s, b: slots, ldb: size, c: memory, ldc: size)
+            return
+        }
+        for r in 0..<count {
+            let m = memory + r * size
+            let weights = attention + r * s
+            // Eight outputs at a time, summed over the slots in registers (one store per output).
+            var i = 0
+            while i + 8 <= size {
+                var sum = SIMD8<Float>(repeating: 0)
+                for slot in 0..<s {
+                    let row = UnsafeRawPointer(slots + slot * size + i)
+                    sum += weights[slot] * row.loadUnaligned(as: SIMD8<Float>.self)
+                }
+                UnsafeMutableRawPointer(m + i).storeBytes(of: sum, as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < size {
+                var sum: Float = 0
+                for slot in 0..<s { sum += weights[slot] * slots[slot * size + i] }
+                m[i] = sum
+                i += 1
+            }
+        }
     }
 
     /// Gradients for `[x, attention, slots, weight]` (nil where `needs` is false).
@@ -111,9 +145,8 @@ struct SlotModulatedLinear {
         dWeight.scalars.withUnsafeMutableBufferPointer { pdw in
             for first in stride(from: 0, to: rows, by: block) {
                 let count = min(block, rows - first)
-                sgemm(transposeA: false, transposeB: false, m: count, n: size, k: s,
-                      a: pa.baseAddress! + first * s, lda: s, b: ps.baseAddress!, ldb: size,
-                      c: pm.baseAddress!, ldc: size)
+                readMemory(rows: count, attention: pa.baseAddress! + first * s, slots: ps.baseAddress!,
+                           into: pm.baseAddress!)
                 for r in 0..<count {
                     let b = first + r
                     let m = pm.baseAddress! + r * size

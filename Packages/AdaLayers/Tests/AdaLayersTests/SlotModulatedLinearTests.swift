@@ -20,9 +20,10 @@ final class SlotModulatedLinearTests: XCTestCase {
     }
 
     /// Values and all four gradients agree, including several row blocks with a partial last block
-    /// (out·in = 1200 gives blocks of 54 rows; 120 rows) and the head's own shapes.
+    /// (out·in = 1200 gives blocks of 54 rows; 110 rows end with a block of 2, which reads the memory
+    /// without a GEMM), single rows, and the head's own shapes.
     func testMatchesCompositeOps() {
-        for (rows, columns, inFeatures, outFeatures, slots) in [(120, 3, 40, 30, 4), (5, 20, 32, 16, 10), (7, 20, 16, 1, 10), (1, 1, 1, 1, 1)] {
+        for (rows, columns, inFeatures, outFeatures, slots) in [(110, 3, 40, 30, 4), (5, 20, 32, 16, 10), (7, 20, 16, 1, 10), (2, 4, 8, 3, 10), (1, 20, 32, 16, 10), (1, 1, 1, 1, 1)] {
             let fusedInputs = inputs(rows: rows, columns: columns, inFeatures: inFeatures, outFeatures: outFeatures, slots: slots)
             let plainInputs = fusedInputs.map { Variable($0.value, requiresGrad: true) }
             let upstream = Variable(TestSupport.random([rows, columns, outFeatures], seed: 5))

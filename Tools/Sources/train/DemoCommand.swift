@@ -7,11 +7,13 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "The main job without data or network: synthetic data → Base vs Ada-Ranker → a Markdown table.",
         discussion: """
-            Generates the built-in synthetic dataset (categories, popularity skew, sequential signal;
-            settings in the synthetic: section of Configs/dataset/demo.yaml), prepares it (sampling,
-            word2vec), trains the model as a Base ranker and as an Ada-Ranker with the settings of
-            Configs/dataset/demo.yaml, and prints their test metrics side by side. Everything goes
-            under --out (its data/, <model>-Base/, <model>-Ada-Ranker/ and results.md are replaced on every run).
+            Generates the built-in synthetic dataset (categories, popularity skew,
+            sequential signal; settings in the synthetic: section of
+            Configs/dataset/demo.yaml), prepares it (sampling, word2vec), trains the
+            model as a Base ranker and as an Ada-Ranker with the settings of
+            Configs/dataset/demo.yaml, and prints their test metrics side by side.
+            Everything goes under --out (its data/, <model>-Base/, <model>-Ada-Ranker/
+            and results.md are replaced on every run).
 
             Examples:
               train demo

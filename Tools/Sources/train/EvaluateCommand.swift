@@ -37,13 +37,15 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Compute the ranking metrics of a checkpoint on a split.",
         discussion: """
-            Prints metric<TAB>value lines (group_auc, ndcg, ndcg@1/3/10, hit@1/3/10, mrr; means over
-            all rows). With --output, also writes them to that results.tsv file.
+            Prints metric<TAB>value lines (group_auc, ndcg, ndcg@1/3/10, hit@1/3/10,
+            mrr; means over all rows). With --output, also writes them to that
+            results.tsv file.
 
             Examples:
-              train evaluate --checkpoint runs/gru-ada/best.safetensors --data Datasets/ML100K
-              train evaluate --checkpoint reference_gru4rec.safetensors --model GRU4Rec --mode base \\
-                  --data Datasets/ML10M --split valid
+              train evaluate --checkpoint runs/gru-ada/best.safetensors --data \\
+                  Datasets/ML100K
+              train evaluate --checkpoint reference_gru4rec.safetensors --model \\
+                  GRU4Rec --mode base --data Datasets/ML10M --split valid
             """)
 
     @OptionGroup var options: CheckpointOptions
@@ -70,12 +72,13 @@ struct InferCommand: ParsableCommand {
         commandName: "infer",
         abstract: "Score every row of a split with a checkpoint: one line of candidate scores per row.",
         discussion: """
-            Writes one line per row of the split, in the split's row order: the scores of its
-            candidates separated by tabs, the positive's first ([item_id, neg_items...]). The file
-            is the input format of `train metrics`.
+            Writes one line per row of the split, in the split's row order: the scores
+            of its candidates separated by tabs, the positive's first ([item_id,
+            neg_items...]). The file is the input format of `train metrics`.
 
             Example:
-              train infer --checkpoint runs/gru-ada/best.safetensors --data Datasets/ML100K --output scores.tsv
+              train infer --checkpoint runs/gru-ada/best.safetensors --data \\
+                  Datasets/ML100K --output scores.tsv
             """)
 
     @OptionGroup var options: CheckpointOptions
@@ -97,10 +100,10 @@ struct MetricsCommand: ParsableCommand {
         commandName: "metrics",
         abstract: "Compute the ranking metrics of any file of score rows (positive first).",
         discussion: """
-            Each non-empty line holds one candidate list's scores separated by tabs, commas or spaces,
-            the positive's score first. Metrics follow SPEC §6 (ties count against the positive;
-            means over all rows), so another system's scores can be compared under the same
-            definitions.
+            Each non-empty line holds one candidate list's scores separated by tabs,
+            commas or spaces, the positive's score first. Metrics follow SPEC §6 (ties
+            count against the positive; means over all rows), so another system's scores
+            can be compared under the same definitions.
 
             Example:
               train metrics scores.tsv

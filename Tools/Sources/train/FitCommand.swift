@@ -7,19 +7,23 @@ struct FitCommand: ParsableCommand {
         commandName: "fit",
         abstract: "Train a Base ranker or an Ada-Ranker end to end.",
         discussion: """
-            Evaluates on valid before training and after every epoch, keeps the best checkpoint by
-            valid group_auc, stops after more than stopping_step evaluations without improvement,
-            then evaluates the best checkpoint on test. The output folder receives train.log,
-            config.json, metrics.jsonl, results.tsv, report.html, best.safetensors (+ .json,
-            .optimizer.safetensors) and last.* for --resume.
+            Evaluates on valid before training and after every epoch, keeps the best
+            checkpoint by valid group_auc, stops after more than stopping_step
+            evaluations without improvement, then evaluates the best checkpoint on test.
+            The output folder receives train.log, config.json, metrics.jsonl,
+            results.tsv, report.html, best.safetensors (+ .json, .optimizer.safetensors)
+            and last.* for --resume.
 
             Any configuration key can be set reference-style after the options, e.g.
             --learning_rate=0.001 --MAX_SEQ_LEN=50 --epochs=20 --use_pre_item_emb=0.
 
             Examples:
-              train fit --model GRU4Rec --mode base --data Datasets/ML100K --output runs/gru-base
-              train fit --model SASRec --mode ada --data Datasets/ML10M --output runs/sasrec-ada --epochs=50
-              train fit --model GRU4Rec --mode base --data Datasets/ML100K --output runs/gru-base --resume
+              train fit --model GRU4Rec --mode base --data Datasets/ML100K --output \\
+                  runs/gru-base
+              train fit --model SASRec --mode ada --data Datasets/ML10M --output \\
+                  runs/sasrec-ada --epochs=50
+              train fit --model GRU4Rec --mode base --data Datasets/ML100K --output \\
+                  runs/gru-base --resume
             """)
 
     @Option(help: "Model: MF, GRU4Rec, SASRec, NARM, NextItNet, SRGNN or SHAN.")
@@ -62,15 +66,17 @@ struct FinetuneCommand: ParsableCommand {
         commandName: "finetune",
         abstract: "Train an Ada-Ranker starting from a Base checkpoint (two-stage training).",
         discussion: """
-            The Base checkpoint's parameters initialise the Ada-Ranker's base part; the adaptation
-            layers (distribution extractor, FiLM, memory units) start fresh. --freeze 1 trains only
-            the adaptation layers (the base weights stay bit-identical), --freeze 0 trains everything.
-            The checkpoint may be one written by `train fit` or a reference PyTorch state dict
-            exported to safetensors. Configuration overrides work as for `fit`.
+            The Base checkpoint's parameters initialise the Ada-Ranker's base part; the
+            adaptation layers (distribution extractor, FiLM, memory units) start fresh.
+            --freeze 1 trains only the adaptation layers (the base weights stay
+            bit-identical), --freeze 0 trains everything. The checkpoint may be one
+            written by `train fit` or a reference PyTorch state dict exported to
+            safetensors. Configuration overrides work as for `fit`.
 
             Example:
-              train finetune --model GRU4Rec --checkpoint runs/gru-base/best.safetensors --freeze 1 \\
-                  --data Datasets/ML100K --output runs/gru-finetune
+              train finetune --model GRU4Rec --checkpoint \\
+                  runs/gru-base/best.safetensors --freeze 1 --data Datasets/ML100K \\
+                  --output runs/gru-finetune
             """)
 
     @Option(help: "Model of the checkpoint: MF, GRU4Rec, SASRec, NARM, NextItNet, SRGNN or SHAN.")

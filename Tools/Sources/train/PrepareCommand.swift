@@ -8,15 +8,18 @@ struct PrepareCommand: ParsableCommand {
         commandName: "prepare",
         abstract: "Turn raw interactions into training data: splits, negatives, stats.json and word2vec item vectors.",
         discussion: """
-            Reads MovieLens (ratings.dat/movies.dat, a folder or the GroupLens zip), RecBole atomic
-            files (.inter/.item) or a 4-field TSV (user_id item_id cate_id timestamp), runs the
-            reference preprocessing and distribution-mixer negative sampling (SPEC §2.2) and writes
-            train/valid/test (binary .split and reference .tsv), the id maps, stats.json and, unless
-            --no-pretrain, item_emb_64.txt / item_emb_64.safetensors.
+            Reads MovieLens (ratings.dat/movies.dat, a folder or the GroupLens zip),
+            RecBole atomic files (.inter/.item) or a 4-field TSV (user_id item_id
+            cate_id timestamp), runs the reference preprocessing and distribution-mixer
+            negative sampling (SPEC §2.2) and writes train/valid/test (binary .split and
+            reference .tsv), the id maps, stats.json and, unless --no-pretrain,
+            item_emb_64.txt / item_emb_64.safetensors.
 
             Examples:
-              train prepare --input ../shared/datasets/ml-100k --format recbole --out Datasets/ML100K
-              train prepare --input Datasets/ml-10m.zip --out Datasets/ML10M --sampling reference
+              train prepare --input ../shared/datasets/ml-100k --format recbole --out \\
+                  Datasets/ML100K
+              train prepare --input Datasets/ml-10m.zip --out Datasets/ML10M \\
+                  --sampling reference
               train prepare --synthetic demo --out Datasets/demo
             """)
 

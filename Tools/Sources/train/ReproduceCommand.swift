@@ -8,17 +8,20 @@ struct ReproduceCommand: ParsableCommand {
         commandName: "reproduce",
         abstract: "The paper's flow on a real dataset: prepare, Base, Ada-Ranker end to end, two-stage fine-tuning, one table.",
         discussion: """
-            Prepares --input into --data (skipped when --data already holds data prepared with the same
-            sampling rule), prints a run-time estimate measured on this machine, then for each model
-            trains Base, Ada-Ranker end to end, and fine-tunes Ada-Ranker from the Base checkpoint with
-            freeze = 0 and freeze = 1. Writes <runs>/results.md: test metrics of every run next to the
-            paper's numbers where the paper reports them (ML-10M, GRU4Rec group_auc: Base 0.9187,
-            Ada-Ranker 0.9279).
+            Prepares --input into --data (skipped when --data already holds data
+            prepared with the same sampling rule), prints a run-time estimate measured
+            on this machine, then for each model trains Base, Ada-Ranker end to end, and
+            fine-tunes Ada-Ranker from the Base checkpoint with freeze = 0 and freeze =
+            1. Writes <runs>/results.md: test metrics of every run next to the paper's
+            numbers where the paper reports them (ML-10M, GRU4Rec group_auc: Base
+            0.9187, Ada-Ranker 0.9279).
 
             Examples:
-              train reproduce --input Datasets/ml-10m.zip --name ML10M --data Datasets/ML10M --runs runs/ml10m
-              train reproduce --input ../shared/datasets/ml-100k --format recbole --name ML100K \\
-                  --data Datasets/ML100K --runs runs/ml100k --sampling leak-free --models all --epochs=30
+              train reproduce --input Datasets/ml-10m.zip --name ML10M --data \\
+                  Datasets/ML10M --runs runs/ml10m
+              train reproduce --input ../shared/datasets/ml-100k --format recbole \\
+                  --name ML100K --data Datasets/ML100K --runs runs/ml100k --sampling \\
+                  leak-free --models all --epochs=30
             """)
 
     @Option(help: ArgumentHelp("Raw input (ml-10m.zip, a MovieLens folder, RecBole files or a 4-field TSV).", valueName: "path"))

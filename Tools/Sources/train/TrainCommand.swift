@@ -8,12 +8,17 @@ struct TrainCommand: ParsableCommand {
         abstract: "Ada-Ranker in Swift: prepare data, train Base and Ada-Ranker models, evaluate and score them.",
         discussion: """
             A typical session:
-              train prepare --input Datasets/ml-100k --format recbole --out Datasets/ML100K
-              train fit --model GRU4Rec --mode base --data Datasets/ML100K --output runs/gru-base
-              train fit --model GRU4Rec --mode ada  --data Datasets/ML100K --output runs/gru-ada
-              train finetune --model GRU4Rec --checkpoint runs/gru-base/best.safetensors --freeze 1 \\
-                  --data Datasets/ML100K --output runs/gru-ft
-              train evaluate --checkpoint runs/gru-ada/best.safetensors --data Datasets/ML100K
+              train prepare --input Datasets/ml-100k --format recbole --out \\
+                  Datasets/ML100K
+              train fit --model GRU4Rec --mode base --data Datasets/ML100K --output \\
+                  runs/gru-base
+              train fit --model GRU4Rec --mode ada  --data Datasets/ML100K --output \\
+                  runs/gru-ada
+              train finetune --model GRU4Rec --checkpoint \\
+                  runs/gru-base/best.safetensors --freeze 1 --data Datasets/ML100K \\
+                  --output runs/gru-ft
+              train evaluate --checkpoint runs/gru-ada/best.safetensors --data \\
+                  Datasets/ML100K
             Settings come from Configs/overall.yaml, Configs/model/<Model>.yaml and
             Configs/dataset/<Dataset>.yaml, then --key=value arguments (later wins).
             """,

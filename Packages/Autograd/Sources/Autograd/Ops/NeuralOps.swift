@@ -1,3 +1,4 @@
+import CAutogradKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -30,7 +31,8 @@ extension Variable {
     ///
     /// Backward (x̂ the normalised row, r = 1/√(σ² + eps), d = g ⊙ weight):
     /// ∂x = r·(d − mean(d) − x̂·mean(d ⊙ x̂)), ∂weight = Σ_rows g ⊙ x̂, ∂bias = Σ_rows g.
-    /// Only the row means and r are saved; x̂ is recomputed from x.
+    /// Only the row means and r are saved; x̂ is recomputed from x. Both passes are C kernels
+    /// (`adr_layer_norm_forward` / `_backward`, eight lanes, AVX2 when available).
     public func layerNorm(weight: Variable, bias: Variable, eps: Float) -> Variable {
         let x = value, w = weight.value, b = bias.value
         let d = x.shape.last ?? 1
@@ -39,54 +41,37 @@ extension Variable {
         let rows = x.count / Swift.max(d, 1)
         // Per row: mean and 1/√(σ² + eps), saved for backward.
         var statistics = [Float](repeating: 0, count: 2 * rows)
-
         let y = Tensor(shape: x.shape, unsafeUninitializedScalars: { out in
             x.scalars.withUnsafeBufferPointer { px in
-                w.scalars.withUnsafeBufferPointer { pw in
-                    b.scalars.withUnsafeBufferPointer { pb in
-                        statistics.withUnsafeMutableBufferPointer { stats in
-                            for r in 0..<rows {
-                                let row = px.baseAddress! + r * d, o = out.baseAddress! + r * d
-                                var sum: Float = 0
-                                for j in 0..<d { sum += row[j] }
-                                let mean = sum / Float(d)
-                                var squares: Float = 0
-                                for j in 0..<d { let c = row[j] - mean; squares += c * c }
-                                let inverse = 1 / (squares / Float(d) + eps).squareRoot()
-                                stats[2 * r] = mean
-                                stats[2 * r + 1] = inverse
-                                for j in 0..<d { o[j] = (row[j] - mean) * inverse * pw[j] + pb[j] }
-                            }
-                        }
-                    }
-                }
-            }
+            w.scalars.withUnsafeBufferPointer { pw in
+            b.scalars.withUnsafeBufferPointer { pb in
+            statistics.withUnsafeMutableBufferPointer { stats in
+                guard rows > 0, d > 0 else { return }
+                adr_layer_norm_forward(rows, d, px.baseAddress!, pw.baseAddress!, pb.baseAddress!, eps,
+                                       out.baseAddress!, stats.baseAddress!)
+            }}}}
         })
 
         return Variable.record(y, inputs: [self, weight, bias]) {
             [needX = requiresGrad, needW = weight.requiresGrad, needB = bias.requiresGrad] g in
             var dx = [Float](repeating: 0, count: needX ? x.count : 0)
-            var parameterGrads = [Float](repeating: 0, count: 2 * d)  // ∂weight then ∂bias
+            var dWeight = [Float](repeating: 0, count: needW ? d : 0)
+            var dBias = [Float](repeating: 0, count: needB ? d : 0)
             x.scalars.withUnsafeBufferPointer { px in
-                g.scalars.withUnsafeBufferPointer { pg in
-                    w.scalars.withUnsafeBufferPointer { pw in
-                        statistics.withUnsafeBufferPointer { stats in
-                            dx.withUnsafeMutableBufferPointer { pdx in
-                                parameterGrads.withUnsafeMutableBufferPointer { pp in
-                                    layerNormBackward(rows: rows, d: d, x: px.baseAddress!, g: pg.baseAddress!,
-                                                      weight: pw.baseAddress!, statistics: stats.baseAddress!,
-                                                      dx: needX ? pdx.baseAddress! : nil,
-                                                      dWeight: needW ? pp.baseAddress! : nil,
-                                                      dBias: needB ? pp.baseAddress! + d : nil)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            g.scalars.withUnsafeBufferPointer { pg in
+            w.scalars.withUnsafeBufferPointer { pw in
+            statistics.withUnsafeBufferPointer { stats in
+            dx.withUnsafeMutableBufferPointer { pdx in
+            dWeight.withUnsafeMutableBufferPointer { pdw in
+            dBias.withUnsafeMutableBufferPointer { pdb in
+                guard rows > 0, d > 0 else { return }
+                adr_layer_norm_backward(rows, d, px.baseAddress!, pg.baseAddress!, pw.baseAddress!,
+                                        stats.baseAddress!, needX ? pdx.baseAddress! : nil,
+                                        needW ? pdw.baseAddress! : nil, needB ? pdb.baseAddress! : nil)
+            }}}}}}}
             return [needX ? Tensor(shape: x.shape, scalars: dx) : nil,
-                    needW ? Tensor(shape: [d], scalars: Array(parameterGrads[..<d])) : nil,
-                    needB ? Tensor(shape: [d], scalars: Array(parameterGrads[d...])) : nil]
+                    needW ? Tensor(shape: [d], scalars: dWeight) : nil,
+                    needB ? Tensor(shape: [d], scalars: dBias) : nil]
         }
     }
 
@@ -97,11 +82,32 @@ extension Variable {
         precondition(p >= 0 && p <= 1, "dropout probability must be in [0, 1], got \(p)")
         guard training, p > 0 else { return self }
         let keptScale: Float = p < 1 ? 1 / (1 - p) : 0
-        let mask = Tensor(shape: shape, unsafeUninitializedScalars: { m in
-            for i in 0..<m.count { m[i] = rng.nextFloat() < p ? 0 : keptScale }
-        })
-        return Variable.record(Tensor.zipMap(value, mask) { $0 * $1 }, inputs: [self]) { g in
-            [Tensor.zipMap(g, mask) { $0 * $1 }]
+        let count = value.count
+        // One pass: draw, store the mask and scale the input; the generator runs on a local copy.
+        var generator = rng
+        var output: [Float] = []
+        let mask = [Float](unsafeUninitializedCapacity: count) { m, maskCount in
+            output = [Float](unsafeUninitializedCapacity: count) { out, outputCount in
+                value.scalars.withUnsafeBufferPointer { x in
+                    for i in 0..<count {
+                        let scale = generator.nextFloat() < p ? 0 : keptScale
+                        m[i] = scale
+                        out[i] = x[i] * scale
+                    }
+                }
+                outputCount = count
+            }
+            maskCount = count
+        }
+        rng = generator
+        return Variable.record(Tensor(shape: shape, scalars: output), inputs: [self]) { g in
+            [Tensor(shape: g.shape, unsafeUninitializedScalars: { out in
+                g.scalars.withUnsafeBufferPointer { pg in
+                    mask.withUnsafeBufferPointer { m in
+                        for i in 0..<count { out[i] = pg[i] * m[i] }
+                    }
+                }
+            })]
         }
     }
 }
@@ -159,35 +165,4 @@ private func softmaxBackward(_ g: Tensor, _ y: Tensor, axis: Int, logarithm: Boo
             }
         }
     })
-}
-
-/// Layer-norm backward over `rows` rows of length `d` (see `Variable.layerNorm`); `statistics`
-/// holds each row's mean and 1/√(σ² + eps). Writes ∂x (when `dx` is given) and adds Σ_rows g ⊙ x̂
-/// into `dWeight` and Σ_rows g into `dBias` (when given).
-private func layerNormBackward(rows: Int, d: Int, x: UnsafePointer<Float>, g: UnsafePointer<Float>,
-                               weight: UnsafePointer<Float>, statistics: UnsafePointer<Float>,
-                               dx: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
-                               dBias: UnsafeMutablePointer<Float>?) {
-    // Scratch rows: x̂ and g ⊙ weight of the current row.
-    let normalized = UnsafeMutablePointer<Float>.allocate(capacity: 2 * d)
-    defer { normalized.deallocate() }
-    let scaled = normalized + d
-    for r in 0..<rows {
-        let row = x + r * d, gRow = g + r * d
-        let mean = statistics[2 * r], inverse = statistics[2 * r + 1]
-        for j in 0..<d { normalized[j] = (row[j] - mean) * inverse }
-        if let dWeight { for j in 0..<d { dWeight[j] += gRow[j] * normalized[j] } }
-        if let dBias { for j in 0..<d { dBias[j] += gRow[j] } }
-        guard let dx else { continue }
-        var meanScaled: Float = 0, meanScaledNormalized: Float = 0
-        for j in 0..<d {
-            scaled[j] = gRow[j] * weight[j]
-            meanScaled += scaled[j]
-            meanScaledNormalized += scaled[j] * normalized[j]
-        }
-        meanScaled /= Float(d)
-        meanScaledNormalized /= Float(d)
-        let out = dx + r * d
-        for j in 0..<d { out[j] = inverse * (scaled[j] - meanScaled - normalized[j] * meanScaledNormalized) }
-    }
 }

@@ -1,0 +1,188 @@
+#include "neural_kernels.h"
+#include "kernels.h"
+#include "vector8.h"
+
+#include <math.h>
+
+// Rows are processed in blocks of eight lanes; the last `d mod 8` entries of a row run as scalars.
+
+/// Sum of the eight lanes.
+INLINE float sum8(f8 v) {
+    return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
+}
+
+/// Lanes of `a` where `mask` is set (all ones), of `b` elsewhere.
+INLINE f8 select8(i8 mask, f8 a, f8 b) { return (f8)(((i8)a & mask) | ((i8)b & ~mask)); }
+
+// ---- Layer norm -------------------------------------------------------------------------------
+
+INLINE void layer_norm_forward_rows(long rows, long d, const float *x, const float *w, const float *b,
+                                    float eps, float *y, float *stats) {
+    const long full = d - d % 8;
+    for (long r = 0; r < rows; r++) {
+        const float *row = x + r * d;
+        float *out = y + r * d;
+        f8 acc = splat(0);
+        for (long j = 0; j < full; j += 8) acc += load8(row + j);
+        float total = sum8(acc);
+        for (long j = full; j < d; j++) total += row[j];
+        const float mean = total / (float)d;
+        const f8 m = splat(mean);
+        acc = splat(0);
+        for (long j = 0; j < full; j += 8) { f8 c = load8(row + j) - m; acc += c * c; }
+        float squares = sum8(acc);
+        for (long j = full; j < d; j++) { float c = row[j] - mean; squares += c * c; }
+        const float inverse = 1.0f / sqrtf(squares / (float)d + eps);
+        stats[2 * r] = mean;
+        stats[2 * r + 1] = inverse;
+        const f8 inv = splat(inverse);
+        for (long j = 0; j < full; j += 8) store8(out + j, (load8(row + j) - m) * inv * load8(w + j) + load8(b + j));
+        for (long j = full; j < d; j++) out[j] = (row[j] - mean) * inverse * w[j] + b[j];
+    }
+}
+
+INLINE void layer_norm_backward_rows(long rows, long d, const float *x, const float *g, const float *w,
+                                     const float *stats, float *dx, float *dw, float *db) {
+    const long full = d - d % 8;
+    for (long r = 0; r < rows; r++) {
+        const float *row = x + r * d, *gRow = g + r * d;
+        const float mean = stats[2 * r], inverse = stats[2 * r + 1];
+        const f8 m = splat(mean), inv = splat(inverse);
+        // Pass 1: parameter gradients and the two row means of dx.
+        f8 sumScaled = splat(0), sumScaledNormalized = splat(0);
+        for (long j = 0; j < full; j += 8) {
+            f8 normalized = (load8(row + j) - m) * inv, gj = load8(gRow + j);
+            if (dw) store8(dw + j, load8(dw + j) + gj * normalized);
+            if (db) store8(db + j, load8(db + j) + gj);
+            f8 scaled = gj * load8(w + j);
+            sumScaled += scaled;
+            sumScaledNormalized += scaled * normalized;
+        }
+        float meanScaled = sum8(sumScaled), meanScaledNormalized = sum8(sumScaledNormalized);
+        for (long j = full; j < d; j++) {
+            float normalized = (row[j] - mean) * inverse;
+            if (dw) dw[j] += gRow[j] * normalized;
+            if (db) db[j] += gRow[j];
+            float scaled = gRow[j] * w[j];
+            meanScaled += scaled;
+            meanScaledNormalized += scaled * normalized;
+        }
+        if (!dx) continue;
+        meanScaled /= (float)d;
+        meanScaledNormalized /= (float)d;
+        // Pass 2: dx = r · (s − mean(s) − x̂ · mean(s ⊙ x̂)).
+        const f8 ms = splat(meanScaled), msn = splat(meanScaledNormalized);
+        float *out = dx + r * d;
+        for (long j = 0; j < full; j += 8) {
+            f8 normalized = (load8(row + j) - m) * inv;
+            store8(out + j, inv * (load8(gRow + j) * load8(w + j) - ms - normalized * msn));
+        }
+        for (long j = full; j < d; j++) {
+            float normalized = (row[j] - mean) * inverse;
+            out[j] = inverse * (gRow[j] * w[j] - meanScaled - normalized * meanScaledNormalized);
+        }
+    }
+}
+
+// ---- GELU -------------------------------------------------------------------------------------
+
+/// Φ(x) and φ(x) per lane: for u = |x|/√2, erfc(u) ≈ t·P(t)·e^(−u²) with t = 1/(1 + 0.3275911·u)
+/// (A&S 7.1.26), e^(−u²) = e^(−x²/2) shared with φ; Φ(−|x|) = ½·erfc(u).
+INLINE void normal_cdf_pdf(f8 x, f8 *cdf, f8 *pdf) {
+    f8 u = __builtin_elementwise_abs(x) * 0.7071067812f;
+    f8 t = 1.0f / (1.0f + 0.3275911f * u);
+    f8 poly = splat(1.061405429f);
+    poly = poly * t - 1.453152027f;
+    poly = poly * t + 1.421413741f;
+    poly = poly * t - 0.284496736f;
+    poly = poly * t + 0.254829592f;
+    f8 gauss = exp8(-0.5f * x * x);
+    f8 tail = 0.5f * poly * t * gauss;
+    *cdf = select8(x >= 0.0f, 1.0f - tail, tail);
+    *pdf = gauss * 0.3989422804f;
+}
+
+INLINE void gelu_forward_all(long count, const float *x, float *y) {
+    long i = 0;
+    f8 cdf, pdf;
+    for (; i + 8 <= count; i += 8) {
+        f8 v = load8(x + i);
+        normal_cdf_pdf(v, &cdf, &pdf);
+        store8(y + i, v * cdf);
+    }
+    if (i < count) {
+        long n = count - i;
+        f8 v = load_n(x + i, n);
+        normal_cdf_pdf(v, &cdf, &pdf);
+        store_n(y + i, v * cdf, n);
+    }
+}
+
+INLINE void gelu_backward_all(long count, const float *x, const float *g, float *dx) {
+    long i = 0;
+    f8 cdf, pdf;
+    for (; i + 8 <= count; i += 8) {
+        f8 v = load8(x + i);
+        normal_cdf_pdf(v, &cdf, &pdf);
+        store8(dx + i, load8(g + i) * (cdf + v * pdf));
+    }
+    if (i < count) {
+        long n = count - i;
+        f8 v = load_n(x + i, n);
+        normal_cdf_pdf(v, &cdf, &pdf);
+        store_n(dx + i, load_n(g + i, n) * (cdf + v * pdf), n);
+    }
+}
+
+// ---- Entry points -----------------------------------------------------------------------------
+
+#if defined(__x86_64__)
+AVX2_TARGET static void layer_norm_forward_avx2(long rows, long d, const float *x, const float *w, const float *b,
+                                                float eps, float *y, float *stats) {
+    layer_norm_forward_rows(rows, d, x, w, b, eps, y, stats);
+}
+
+AVX2_TARGET static void layer_norm_backward_avx2(long rows, long d, const float *x, const float *g, const float *w,
+                                                 const float *stats, float *dx, float *dw, float *db) {
+    layer_norm_backward_rows(rows, d, x, g, w, stats, dx, dw, db);
+}
+
+AVX2_TARGET static void gelu_forward_avx2(long count, const float *x, float *y) { gelu_forward_all(count, x, y); }
+
+AVX2_TARGET static void gelu_backward_avx2(long count, const float *x, const float *g, float *dx) {
+    gelu_backward_all(count, x, g, dx);
+}
+#endif
+
+void adr_layer_norm_forward(long rows, long d, const float *x, const float *weight, const float *bias,
+                            float eps, float *y, float *statistics) {
+#if defined(__x86_64__)
+    if (adr_kernels_use_avx2()) { layer_norm_forward_avx2(rows, d, x, weight, bias, eps, y, statistics); return; }
+#endif
+    layer_norm_forward_rows(rows, d, x, weight, bias, eps, y, statistics);
+}
+
+void adr_layer_norm_backward(long rows, long d, const float *x, const float *g, const float *weight,
+                             const float *statistics, float *dx, float *dWeight, float *dBias) {
+#if defined(__x86_64__)
+    if (adr_kernels_use_avx2()) {
+        layer_norm_backward_avx2(rows, d, x, g, weight, statistics, dx, dWeight, dBias);
+        return;
+    }
+#endif
+    layer_norm_backward_rows(rows, d, x, g, weight, statistics, dx, dWeight, dBias);
+}
+
+void adr_gelu_forward(long count, const float *x, float *y) {
+#if defined(__x86_64__)
+    if (adr_kernels_use_avx2()) { gelu_forward_avx2(count, x, y); return; }
+#endif
+    gelu_forward_all(count, x, y);
+}
+
+void adr_gelu_backward(long count, const float *x, const float *g, float *dx) {
+#if defined(__x86_64__)
+    if (adr_kernels_use_avx2()) { gelu_backward_avx2(count, x, g, dx); return; }
+#endif
+    gelu_backward_all(count, x, g, dx);
+}

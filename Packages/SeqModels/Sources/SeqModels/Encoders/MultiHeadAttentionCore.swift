@@ -46,11 +46,7 @@ extension Variable {
             }
         }
         let probabilities = scores.softmax(axis: -1)                          // [B, h, Q, L]
-        let keep: Tensor? = training && p > 0 ? Tensor(shape: probabilities.shape, unsafeUninitializedScalars: { m in
-            let kept: Float = p < 1 ? 1 / (1 - p) : 0
-            for i in 0..<m.count { m[i] = rng.nextFloat() < p ? 0 : kept }
-        }) : nil
-        let attended = keep.map { Tensor.zipMap(probabilities, $0) { $0 * $1 } } ?? probabilities
+        let (keep, attended) = dropProbabilities(probabilities, p: training ? p : 0, rng: &rng)
 
         let context = Tensor(shape: [rows, queryCount, width], unsafeUninitializedScalars: { out in
             attended.scalars.withUnsafeBufferPointer { pa in
@@ -91,6 +87,33 @@ extension Variable {
             }}}}}}}}}
             return [needQ ? dq : nil, needK ? dk : nil, needV ? dv : nil]
         }
+    }
+
+    /// Dropout on the attention probabilities: `(mask, probabilities ⊙ mask)` with the inverted
+    /// dropout mask (0 or 1/(1 − p), one draw per entry in row-major order, drawn on a local copy of
+    /// the generator), or `(nil, probabilities)` when `p == 0`.
+    private static func dropProbabilities(_ probabilities: Tensor, p: Float, rng: inout SeededGenerator)
+        -> (keep: Tensor?, attended: Tensor) {
+        guard p > 0 else { return (nil, probabilities) }
+        let kept: Float = p < 1 ? 1 / (1 - p) : 0
+        let count = probabilities.count
+        var generator = rng
+        var dropped: [Float] = []
+        let mask = [Float](unsafeUninitializedCapacity: count) { m, maskCount in
+            dropped = [Float](unsafeUninitializedCapacity: count) { out, droppedCount in
+                probabilities.scalars.withUnsafeBufferPointer { py in
+                    for i in 0..<count {
+                        let scale = generator.nextFloat() < p ? 0 : kept
+                        m[i] = scale
+                        out[i] = py[i] * scale
+                    }
+                }
+                droppedCount = count
+            }
+            maskCount = count
+        }
+        rng = generator
+        return (Tensor(shape: probabilities.shape, scalars: mask), Tensor(shape: probabilities.shape, scalars: dropped))
     }
 }
 

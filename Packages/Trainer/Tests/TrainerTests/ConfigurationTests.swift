@@ -145,3 +145,23 @@ final class ConfigurationTests: XCTestCase {
         }
     }
 }
+
+final class ConfigValueTests: XCTestCase {
+    func testEquivalenceIgnoresTheNumberRepresentation() {
+        XCTAssertTrue(ConfigValue.int(0).isEquivalent(to: .double(0)))
+        XCTAssertTrue(ConfigValue.list([.int(1), .double(4)]).isEquivalent(to: .list([.double(1), .int(4)])))
+        XCTAssertFalse(ConfigValue.int(1).isEquivalent(to: .double(1.5)))
+        XCTAssertFalse(ConfigValue.string("1").isEquivalent(to: .int(1)))
+        XCTAssertFalse(ConfigValue.list([.int(1)]).isEquivalent(to: .list([.int(1), .int(2)])))
+    }
+
+    func testCommandLineValuesAreReadLikeYAMLScalars() {
+        XCTAssertEqual(ConfigValue(commandLineText: "0.001"), .double(0.001))
+        XCTAssertEqual(ConfigValue(commandLineText: "50"), .int(50))
+        XCTAssertEqual(ConfigValue(commandLineText: "True"), .bool(true))
+        XCTAssertEqual(ConfigValue(commandLineText: "None"), .null)
+        XCTAssertEqual(ConfigValue(commandLineText: "[1, 4]"), .list([.int(1), .int(4)]))
+        XCTAssertEqual(ConfigValue(commandLineText: "Ada-Ranker"), .string("Ada-Ranker"))
+        XCTAssertEqual(ConfigValue(commandLineText: "{a: 1}"), .string("{a: 1}"), "mappings are not values on the command line")
+    }
+}

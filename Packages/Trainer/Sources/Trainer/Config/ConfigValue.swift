@@ -44,6 +44,19 @@ public enum ConfigValue: Equatable, Sendable {
         }
     }
 
+    /// Equality up to number representation: `.int(1)` and `.double(1.0)` agree (a value read
+    /// back from JSON loses the distinction), lists and mappings element by element.
+    public func isEquivalent(to other: ConfigValue) -> Bool {
+        switch (self, other) {
+        case (.int(let a), .double(let b)), (.double(let b), .int(let a)): return Double(a) == b
+        case (.list(let a), .list(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.isEquivalent(to: $1) }
+        case (.mapping(let a), .mapping(let b)):
+            return Set(a.keys) == Set(b.keys) && a.allSatisfy { key, value in value.isEquivalent(to: b[key]!) }
+        default: return self == other
+        }
+    }
+
     /// A short name of the value's type for error messages.
     public var typeName: String {
         switch self {

@@ -36,23 +36,27 @@ public struct EvaluationRecord: Equatable, Sendable {
         return "{" + fields.joined(separator: ",") + "}"
     }
 
-    /// Parses a line written by `jsonLine`.
+    /// Parses a line written by `jsonLine`. Numbers are read with `Double(_:)` from their text, so
+    /// values round-trip bit for bit (a resumed run rewrites the records it read).
     /// - Returns: nil when the line is not such an object.
     public init?(jsonLine: String) {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(jsonLine.utf8))) as? [String: Any],
-              let epoch = object["epoch"] as? Int, let split = object["split"] as? String else { return nil }
+        let trimmed = jsonLine.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("{"), trimmed.hasSuffix("}") else { return nil }
+        var fields: [String: String] = [:]
+        for field in trimmed.dropFirst().dropLast().split(separator: ",") {
+            guard let colon = field.firstIndex(of: ":") else { return nil }
+            let key = field[..<colon].trimmingCharacters(in: .whitespaces)
+            guard key.count >= 2, key.hasPrefix("\""), key.hasSuffix("\"") else { return nil }
+            fields[String(key.dropFirst().dropLast())] = field[field.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        guard let epochText = fields["epoch"], let epoch = Int(epochText),
+              let splitText = fields["split"], splitText.count >= 2, splitText.hasPrefix("\"") else { return nil }
         self.epoch = epoch
-        self.split = split
-        metrics = RankingMetrics.names.compactMap { name in Self.double(object[name]).map { (name, $0) } }
-        trainLoss = Self.double(object["train_loss"])
+        self.split = String(splitText.dropFirst().dropLast())
+        metrics = RankingMetrics.names.compactMap { name in fields[name].map { (name, Double($0) ?? .nan) } }
+        trainLoss = fields["train_loss"].map { Double($0) ?? .nan }
     }
 
     /// JSON has no NaN or infinity; they are written as `null`.
     private static func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
-
-    private static func double(_ any: Any?) -> Double? {
-        if let d = any as? Double { return d }
-        if let i = any as? Int { return Double(i) }
-        return nil
-    }
 }

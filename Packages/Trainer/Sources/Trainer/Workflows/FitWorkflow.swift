@@ -142,7 +142,9 @@ public enum FitWorkflow {
         }
         let now = config.values
         for key in Set(info.config.keys).union(now.keys).sorted() where !keysFreeOnResume.contains(key) {
-            if info.config[key] != now[key] {
+            let saved = info.config[key], current = now[key]
+            let same = saved.flatMap { a in current.map { a.isEquivalent(to: $0) } } ?? (saved == nil && current == nil)
+            if !same {
                 throw TrainerError.invalidSetting("--resume: config key '\(key)' was \(info.config[key]?.description ?? "unset") in the interrupted run and is \(now[key]?.description ?? "unset") now; resume with the same settings")
             }
         }

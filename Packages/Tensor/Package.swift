@@ -7,7 +7,9 @@ let package = Package(
     products: [.library(name: "Tensor", targets: ["Tensor"])],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
-        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        // Small C kernels (one-row matrix products) that use AVX2 + FMA when the CPU has them.
+        .target(name: "CTensorKernels"),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CTensorKernels"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,8 +1,13 @@
 import CBLAS
+import CTensorKernels
 
 /// Raw single-precision GEMM on row-major buffers: `C = alpha · op(A) · op(B) + beta · C`,
 /// with `op(A)` of shape `[m, k]`, `op(B)` `[k, n]` and `C` `[m, n]` (leading dimensions are the
-/// row lengths of the stored, untransposed matrices). Thin wrapper over OpenBLAS `cblas_sgemm`.
+/// row lengths of the stored, untransposed matrices). A wrapper over OpenBLAS `cblas_sgemm`,
+/// except for a single row times a transposed matrix (`m == 1`, `A` untransposed, `B` transposed
+/// and at most `singleRowProductLimit` entries), the shape of one-request inference (a GRU step,
+/// a Linear layer at batch size 1): that runs as one-row dot products in C (`adr_sgemv_rows`,
+/// AVX2 + FMA when available), about 20 % faster than OpenBLAS's small-matrix kernels there.
 @inlinable
 public func sgemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -11,10 +16,25 @@ public func sgemm(
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
     guard m > 0, n > 0 else { return }
+    if m == 1 && !transposeA && transposeB && k > 0 && n * k <= singleRowProductLimit {
+        singleRowProduct(n: n, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c)
+        return
+    }
     cblas_sgemm(CblasRowMajor,
                 transposeA ? CblasTrans : CblasNoTrans,
                 transposeB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}
+
+/// Largest `n · k` (entries of `B`) sent to `singleRowProduct`: 4 MB of weights, still a cache-
+/// and single-thread-sized problem; larger ones stay with OpenBLAS, which may use several threads.
+@usableFromInline let singleRowProductLimit = 1 << 20
+
+/// `c[0, j] = alpha · Σ_i a[i] · b[j, i] + beta · c[0, j]` for `j < n` (see `sgemm`).
+@usableFromInline
+func singleRowProduct(n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
+                      beta: Float, c: UnsafeMutablePointer<Float>) {
+    adr_sgemv_rows(n, k, alpha, b, ldb, a, beta, c)
 }
 
 extension Tensor {
@@ -73,3 +93,18 @@ extension Tensor {
 /// Sets the number of threads OpenBLAS uses (the `OPENBLAS_NUM_THREADS` environment variable sets
 /// the default at start-up).
 public func setBLASThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+
+/// The number of threads OpenBLAS currently uses.
+public func blasThreads() -> Int { Int(openblas_get_num_threads()) }
+
+/// Runs `body` with OpenBLAS limited to at most `count` threads, then restores the previous count.
+///
+/// For tiny products (one-request inference) a second BLAS thread costs more in hand-over than it
+/// saves. The setting is process-wide: BLAS calls made meanwhile on other threads see it too.
+public func withBLASThreads<T>(atMost count: Int, _ body: () throws -> T) rethrows -> T {
+    let previous = openblas_get_num_threads()
+    guard Int(previous) > count else { return try body() }
+    openblas_set_num_threads(Int32(count))
+    defer { openblas_set_num_threads(previous) }
+    return try body()
+}

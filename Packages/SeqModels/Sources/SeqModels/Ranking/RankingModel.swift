@@ -23,13 +23,17 @@ extension RankingModel {
     /// Click probabilities `[B, C]` for inference: evaluation mode (no dropout), no graph recorded.
     /// Works for any C ≥ 1 and any B ≥ 1 (one request: B = 1). The module's previous mode is restored.
     ///
-    /// Switches the shared module tree's mode while it runs: do not call it concurrently with
-    /// training on the same model.
+    /// Batches of at most `singleThreadedScoringRows` rows run with one BLAS thread: their products
+    /// are too small to gain from a second thread, which only adds hand-over latency.
+    ///
+    /// Switches the shared module tree's mode (and, for small batches, the process-wide BLAS thread
+    /// count) while it runs: do not call it concurrently with training.
     public func scores(_ batch: RankingBatch) -> Tensor {
         let wasTraining = isTraining
         if wasTraining { eval() }
         defer { if wasTraining { train() } }
-        return withoutGradients { scoreCandidates(batch).value }
+        let threads = batch.count <= singleThreadedScoringRows ? 1 : Int.max
+        return withBLASThreads(atMost: threads) { withoutGradients { scoreCandidates(batch).value } }
     }
 
     /// Writes every parameter, under its reference name, to a safetensors file (atomically).
@@ -96,6 +100,10 @@ public struct StateDictFileError: Error, CustomStringConvertible {
 
     public var description: String { "\(path): \(reason)" }
 }
+
+/// Largest batch that `RankingModel.scores` runs with a single BLAS thread (single requests and
+/// other tiny batches).
+public let singleThreadedScoringRows = 8
 
 /// Ranking labels of shape `[B, C]` (rank 2): 1 in column 0, 0 elsewhere.
 public func rankingLabels(shape: [Int]) -> Tensor {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensor
 
 /// `train`: prepare data, train and fine-tune rankers, evaluate and score checkpoints, compute metrics.
 @main
@@ -25,4 +26,11 @@ struct TrainCommand: ParsableCommand {
         subcommands: [PrepareCommand.self, FitCommand.self, FinetuneCommand.self, EvaluateCommand.self,
                       InferCommand.self, MetricsCommand.self, DemoCommand.self, ReproduceCommand.self]
     )
+
+    /// Tunes the allocator for training loops (large per-step temporaries stay in the heap), then
+    /// runs the command.
+    static func main() {
+        Tensor.configureAllocatorForTraining()
+        main(nil)
+    }
 }

@@ -16,7 +16,7 @@ let package = Package(
     ],
     targets: [
         .executableTarget(name: "bench", dependencies: [
-            "Tensor", "Autograd", "AdaLayers",
+            "Tensor", "Autograd", "AdaLayers", "DataPipeline",
             .product(name: "SeqModels", package: "SeqModels"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

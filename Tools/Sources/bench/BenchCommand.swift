@@ -36,6 +36,10 @@ struct BenchCommand: ParsableCommand {
         TensorOpsBench(),
         GRUBench(),
         ModelBench(),
+        PrepareML100KBench(),
+        PrepareML10MShapeBench(),
+        Word2VecBench(),
+        BatchBench(),
     ]
 
     static let configuration = CommandConfiguration(

@@ -1,3 +1,4 @@
+import CTensorKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -21,7 +22,8 @@ extension Tensor {
             scalars.withUnsafeBufferPointer { source in
                 let s = source.baseAddress!, o = out.baseAddress!
                 if inner == 1 {
-                    for i in 0..<outer { softmaxRow(s + i * n, o + i * n, n, logarithm) }
+                    // Contiguous rows: the C kernel (AVX2 + FMA when available).
+                    adr_softmax_rows(outer, n, s, o, logarithm ? 1 : 0)
                     return
                 }
                 // Strided slices: work on `inner` slices at once, row by row, so every loop is contiguous.
@@ -52,20 +54,5 @@ extension Tensor {
                 }
             }
         })
-    }
-}
-
-/// Softmax (or log-softmax) of one contiguous row of `n` values.
-private func softmaxRow(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int, _ logarithm: Bool) {
-    var m = x[0]
-    for j in 1..<n where x[j] > m { m = x[j] }
-    applyVectorized(x, out, n) { vectorExp($0 - m) }
-    let sum = contiguousSum(out, n)
-    if logarithm {
-        let logSum = logf(sum)
-        for j in 0..<n { out[j] = (x[j] - m) - logSum }
-    } else {
-        let scale = 1 / sum
-        for j in 0..<n { out[j] *= scale }
     }
 }

@@ -17,6 +17,9 @@ SWIFT_TEST_FLAGS ?=
 export ADARANKER_FIXTURES ?= $(SHARED)/fixtures
 export OPENBLAS_NUM_THREADS ?= 2
 
+TRAIN := swift run -c release --package-path Tools train
+MODELS ?= GRU4Rec
+
 .PHONY: deps test test-packages test-cross parity bench demo reproduce-ml10m reproduce-ml100k clean
 
 ## Install the system libraries (OpenBLAS, zlib) when they are missing.
@@ -48,6 +51,22 @@ parity: deps
 
 bench: deps
 	swift run -c release --package-path Tools bench $(ARGS)
+
+## The main job: built-in synthetic data (no download) → GRU4Rec Base vs Ada-Ranker → Markdown table.
+demo: deps
+	$(TRAIN) demo --out runs/demo
+
+## The paper's flow on ML-10M: ML10M_ZIP=<path> or a download; SAMPLING=reference|leak-free; MODELS=GRU4Rec|all.
+reproduce-ml10m: deps
+	SAMPLING="$(or $(SAMPLING),reference)" MODELS="$(MODELS)" bash Tools/scripts/reproduce-ml10m.sh
+
+## The same flow on ML-100K (RecBole files): DATA=<folder with ml-100k.inter/.item>; leak-free sampling
+## by default (the reference rule makes ML-100K's valid positives training negatives; SPEC §2.2).
+reproduce-ml100k: deps
+	@[ -n "$(DATA)" ] || { echo "usage: make reproduce-ml100k DATA=<folder with ml-100k.inter and ml-100k.item> [SAMPLING=leak-free|reference] [MODELS=GRU4Rec|all]" >&2; exit 2; }
+	$(TRAIN) reproduce --input "$(DATA)" --format recbole --name ML100K \
+	    --data "Datasets/ML100K-$(or $(SAMPLING),leak-free)" --runs "runs/reproduce-ml100k-$(or $(SAMPLING),leak-free)" \
+	    --sampling "$(or $(SAMPLING),leak-free)" --models "$(MODELS)"
 
 clean:
 	rm -rf Packages/*/.build Tools/.build Tests/.build

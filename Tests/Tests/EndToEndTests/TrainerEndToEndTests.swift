@@ -151,6 +151,11 @@ final class TrainerEndToEndTests: XCTestCase {
         let (metrics, _) = try CheckpointWorkflow.evaluate(checkpointRequest(bare.path, model: "NARM", mode: .base))
         XCTAssertEqual(metrics.values.map(\.value), report.test.map(\.value))
 
+        // … and fine-tunes directly (two-stage training from a reference Base model).
+        let tuned = try fit("NARM", .finetune, output: "narm-from-bare", checkpoint: bare.path, freeze: true)
+        let tunedWeights = try Checkpoint.read(from: tuned.folder.appendingPathComponent("last.safetensors")).weights
+        XCTAssertEqual(tunedWeights["item_embedding.weight"], checkpoint.weights["item_embedding.weight"])
+
         XCTAssertThrowsError(try CheckpointWorkflow.evaluate(checkpointRequest(bare.path))) {
             XCTAssertTrue("\($0)".contains("--model"), "\($0)")
         }

@@ -60,25 +60,27 @@ public enum ReportPage {
         }
         var (xMin, xMax) = (finite.map(\.0).min()!, finite.map(\.0).max()!)
         var (yMin, yMax) = (finite.map(\.1).min()!, finite.map(\.1).max()!)
-        if xMax == xMin { xMin -= 1; xMax += 1 }
+        if xMax == xMin { xMax += 1 }
         let pad = yMax == yMin ? max(abs(yMax) * 0.05, 0.01) : (yMax - yMin) * 0.08
         yMin -= pad; yMax += pad
         func px(_ x: Double) -> Double { left + (x - xMin) / (xMax - xMin) * plotW }
         func py(_ y: Double) -> Double { top + (1 - (y - yMin) / (yMax - yMin)) * plotH }
         for i in 0...4 {
-            let fraction = Double(i) / 4
-            let yValue = yMin + fraction * (yMax - yMin)
+            let yValue = yMin + Double(i) / 4 * (yMax - yMin)
             let y = py(yValue)
             svg += "<line x1=\"\(left)\" y1=\(q(y)) x2=\"\(left + plotW)\" y2=\(q(y)) stroke=\"#eee\"/>"
             svg += "<text x=\"\(left - 6)\" y=\(q(y + 4)) text-anchor=\"end\">\(format(yValue))</text>\n"
-            let xValue = xMin + fraction * (xMax - xMin)
-            svg += "<text x=\(q(px(xValue))) y=\"\(top + plotH + 16)\" text-anchor=\"middle\">\(formatEpoch(xValue))</text>\n"
+        }
+        // Whole epochs on the x axis, about five of them.
+        let step = max(1, Int(((xMax - xMin) / 5).rounded(.up)))
+        for epoch in stride(from: Int(xMin.rounded(.up)), through: Int(xMax), by: step) {
+            svg += "<text x=\(q(px(Double(epoch)))) y=\"\(top + plotH + 16)\" text-anchor=\"middle\">\(epoch)</text>\n"
         }
         svg += "<text x=\"\(left + plotW / 2)\" y=\"\(height - 6)\" text-anchor=\"middle\">epoch</text>\n"
         let path = finite.map { "\(q(px($0.0), quoted: false)),\(q(py($0.1), quoted: false))" }.joined(separator: " ")
         svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(path)\"/>\n"
         for (x, y) in finite {
-            svg += "<circle cx=\(q(px(x))) cy=\(q(py(y))) r=\"3\" fill=\"\(color)\"><title>epoch \(formatEpoch(x)): \(format(y))</title></circle>\n"
+            svg += "<circle cx=\(q(px(x))) cy=\(q(py(y))) r=\"3\" fill=\"\(color)\"><title>epoch \(Int(x)): \(format(y))</title></circle>\n"
         }
         return svg + "</svg>"
     }
@@ -90,9 +92,6 @@ public enum ReportPage {
 
     private static func format(_ value: Double) -> String { String(format: "%.4f", value) }
 
-    private static func formatEpoch(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
-    }
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

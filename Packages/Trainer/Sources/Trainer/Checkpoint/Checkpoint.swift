@@ -26,6 +26,24 @@ public struct CheckpointInfo: Codable, Sendable {
     public var optimizerChecksum: String?
     public var created: String
 
+    /// A sidecar; the checksums are filled in by `Checkpoint.write(to:)`.
+    public init(model: String, trainType: String, epoch: Int, validMetric: String, bestScore: Double?, bestEpoch: Int?,
+                progress: FitProgress?, config: [String: ConfigValue], data: DataFingerprint?,
+                weightsChecksum: String = "", optimizerChecksum: String? = nil, created: String) {
+        self.model = model
+        self.trainType = trainType
+        self.epoch = epoch
+        self.validMetric = validMetric
+        self.bestScore = bestScore
+        self.bestEpoch = bestEpoch
+        self.progress = progress
+        self.config = config
+        self.data = data
+        self.weightsChecksum = weightsChecksum
+        self.optimizerChecksum = optimizerChecksum
+        self.created = created
+    }
+
     enum CodingKeys: String, CodingKey {
         case format, model, epoch, progress, config, data, created
         case trainType = "train_type", validMetric = "valid_metric", bestScore = "best_score", bestEpoch = "best_epoch"

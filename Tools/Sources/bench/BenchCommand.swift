@@ -4,6 +4,10 @@
 //     swift run -c release --package-path Tools bench --case model --threads 2 --runs 5 \
 //         [--models GRU4Rec,SASRec] [--modes base,ada] [--lengths 50,200] [--requests 2000]
 //
+// The `model` case (full training steps and single-request latency of all 14 rankers; tens of
+// minutes for everything) runs only when named with `--case model`. The allocator is tuned for
+// training at start-up (`Tensor.configureAllocatorForTraining()`).
+//
 // Adding a benchmark case:
 //   1. Create `<Name>Bench.swift` in this folder with a type conforming to `BenchCase`:
 //
@@ -53,7 +57,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Timed runs per measurement (the median is reported).")
     var runs: Int = 7
 
-    @Option(name: [.customLong("case")], help: "Only run cases whose name contains one of these comma-separated words.")
+    @Option(name: [.customLong("case")], help: "Only run cases whose name contains one of these comma-separated words (the long 'model' case runs only when named).")
     var caseFilter: String?
 
     @Flag(name: .long, help: "List the cases and exit.")
@@ -79,11 +83,11 @@ struct BenchCommand: ParsableCommand {
 
     /// The `model` case's selection from `--models`, `--modes`, `--lengths`, `--requests`.
     private func modelOptions() throws -> ModelBenchOptions {
-        func list(_ text: String?) -> [String]? {
+        func items(_ text: String?) -> [String]? {
             text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         }
         var options = ModelBenchOptions()
-        if let names = list(models) {
+        if let names = items(models) {
             options.models = try names.map { name in
                 guard let model = ModelName.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
                     throw ValidationError("--models: unknown model '\(name)'; expected \(ModelName.allNames.joined(separator: ", "))")
@@ -91,7 +95,7 @@ struct BenchCommand: ParsableCommand {
                 return model
             }
         }
-        if let names = list(modes) {
+        if let names = items(modes) {
             options.modes = try names.map { name in
                 switch name.lowercased() {
                 case "base": return .base
@@ -100,7 +104,7 @@ struct BenchCommand: ParsableCommand {
                 }
             }
         }
-        if let values = list(lengths) {
+        if let values = items(lengths) {
             let parsed = values.map { Int($0) }
             guard parsed.allSatisfy({ ($0 ?? -1) >= 0 }) else {
                 throw ValidationError("--lengths must be comma-separated non-negative integers, got '\(lengths!)'")
@@ -123,11 +127,16 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         if list {
-            for c in Self.cases { print("\(c.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(c.summary)") }
+            for c in Self.cases {
+                let note = c.runsByDefault ? "" : " (only with --case \(c.name))"
+                print("\(c.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(c.summary)\(note)")
+            }
             return
         }
         let words = caseFilter?.split(separator: ",").map { $0.lowercased() } ?? []
-        let selected = Self.cases.filter { c in words.isEmpty || words.contains { c.name.lowercased().contains($0) } }
+        let selected = Self.cases.filter { c in
+            words.isEmpty ? c.runsByDefault : words.contains { c.name.lowercased().contains($0) }
+        }
         guard !selected.isEmpty else {
             throw ValidationError("no case matches --case \(caseFilter ?? ""); cases: \(Self.cases.map(\.name).joined(separator: ", "))")
         }
@@ -155,4 +164,10 @@ protocol BenchCase {
     var summary: String { get }
     /// Measures and reports at `context.threads` BLAS threads (already set).
     func run(_ context: BenchContext) throws
+    /// Whether the case runs without `--case` (long cases run only when named).
+    var runsByDefault: Bool { get }
+}
+
+extension BenchCase {
+    var runsByDefault: Bool { true }
 }

@@ -34,6 +34,8 @@ struct ModelBenchOptions {
 struct ModelBench: BenchCase {
     let name = "model"
     let summary = "training step (fwd+BCE+bwd+Adam), B 1024/2048, L 50/200, samples/s; single request p50/p99"
+    /// A full run takes tens of minutes: only with `--case model`.
+    let runsByDefault = false
 
     static let itemCount = 10_677
     static let userCount = 69_879

@@ -106,6 +106,8 @@ public enum ConfigSchema {
         ConfigKey("step", .integer(minimum: 1), "SRGNN gated-GNN steps"),
         ConfigKey("short_item_length", .integer(minimum: 1), "SHAN short-term window"),
         ConfigKey("dropout_prob", .number(minimum: 0, maximum: 1), "dropout of embeddings, scoring head and extractor"),
+        ConfigKey("ada_init", .choice(["reference", "identity"]),
+                  "Ada-Ranker adaptation layers' initialisation: reference (PyTorch/Xavier) or identity (starts as its Base ranker)"),
         ConfigKey("kl_weight", .number(minimum: 0, maximum: .infinity),
                   "Ada-Ranker: weight of KL(q(z) ‖ N(0, I)) added to the loss (0 = the reference's objective)"),
         // Sections.

@@ -32,8 +32,10 @@ public enum ModelFactory {
         } catch let error as ModelConfigError {
             throw TrainerError.invalidSetting(error.description)
         }
-        if let ada = model as? AdaRanker, config.contains("kl_weight") {
-            ada.klWeight = Float(try config.double("kl_weight"))
+        if let ada = model as? AdaRanker {
+            if config.contains("kl_weight") { ada.klWeight = Float(try config.double("kl_weight")) }
+            let initialisation = config.contains("ada_init") ? try config.choice("ada_init") : "reference"
+            try AdaptationInitialisation(rawValue: initialisation)!.apply(to: ada)
         }
         return model
     }

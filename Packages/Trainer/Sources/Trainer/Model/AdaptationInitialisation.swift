@@ -1,0 +1,39 @@
+import AdaLayers
+import Tensor
+
+/// How an Ada-Ranker's adaptation layers start (`ada_init`).
+///
+/// - `reference`: as the reference implementation — FiLM's two `Linear(D→1)` with PyTorch's
+///   default initialisation and the memory units Xavier-uniform (SPEC §5). The model then starts
+///   far from its Base ranker: the scoring head's weights are multiplied by memory read-outs of
+///   about ±0.03 (`W' = mem ⊙ W`) and the encoder's inputs by a random γ with a random shift β.
+///   It needs thousands of steps before it uses the history at all; on small data the FiLM
+///   coefficients can grow until the encoder's input saturates and the history is ignored.
+/// - `identity` (a project option, not the reference): γ ≡ 1 and β ≡ 0 (FiLM weights 0, scale
+///   bias 1, shift bias 0), weight memories ≡ 1 and bias memories ≡ 0, slot keys unchanged
+///   (Xavier). The Ada-Ranker then computes exactly its Base ranker's scores at the start — also
+///   right after loading a Base checkpoint for fine-tuning — and learns the adaptation from there;
+///   the slots differ through their keys, so their contents diverge with training.
+public enum AdaptationInitialisation: String, Sendable {
+    case reference, identity
+
+    /// Re-initialises the adaptation layers of `model` (by their reference parameter names) when
+    /// `self == .identity`; a Base model or `.reference` is left as built.
+    public func apply(to model: AdaRanker) throws {
+        guard self == .identity else { return }
+        var values: [String: Tensor] = [:]
+        for (name, parameter) in model.namedParameters() {
+            switch name {
+            case "film_affine_emb_scale.weight", "film_affine_emb_bias.weight", "film_affine_emb_bias.bias",
+                 "mem_b1.array", "mem_b2.array":
+                values[name] = .zeros(parameter.shape)
+            case "film_affine_emb_scale.bias", "mem_w1.array", "mem_w2.array":
+                values[name] = .ones(parameter.shape)
+            default:
+                continue
+            }
+        }
+        precondition(values.count == 8, "the Ada-Ranker lacks some of the reference's FiLM / memory parameters")
+        try model.loadStateDict(values, strict: false)
+    }
+}

@@ -1,0 +1,46 @@
+import AdaLayers
+import SeqModels
+import Tensor
+import XCTest
+@testable import Trainer
+
+final class ModelFactoryTests: XCTestCase {
+    private func configuration(trainType: String, adaInit: String) -> Configuration {
+        Configuration(layers: [ConfigLayer(source: "test", values: [
+            "model": .string("GRU4Rec"), "train_type": .string(trainType), "embedding_size": .int(8),
+            "hidden_size": .int(16), "MAX_SEQ_LEN": .int(6), "item_num": .int(30), "user_num": .int(10),
+            "seed": .int(5), "dropout_prob": .double(0.4), "ada_init": .string(adaInit),
+        ])])
+    }
+
+    private func batch() -> RankingBatch {
+        var rng = SeededGenerator(seed: 9)
+        let rows = 4
+        return RankingBatch(userIds: IndexTensor((0..<rows).map { _ in 1 + rng.nextInt(below: 9) }),
+                            itemSeq: IndexTensor(shape: [rows, 6], indices: (0..<rows * 6).map { i in i % 6 < 2 ? 0 : 1 + rng.nextInt(below: 29) }),
+                            itemSeqLen: IndexTensor([4, 4, 4, 4]),
+                            candidates: IndexTensor(shape: [rows, 20], indices: (0..<rows * 20).map { _ in 1 + rng.nextInt(below: 29) }))
+    }
+
+    func testIdentityInitialisationStartsAdaRankerAsItsBaseRanker() throws {
+        let base = try ModelFactory.makeModel(configuration(trainType: "Base", adaInit: "identity"))
+        let ada = try ModelFactory.makeModel(configuration(trainType: "Ada-Ranker", adaInit: "identity"))
+        XCTAssertTrue(ada is AdaRanker)
+        let expected = base.scores(batch()), found = ada.scores(batch())
+        XCTAssertEqual(expected.shape, [4, 20])
+        for (a, b) in zip(expected.scalars, found.scalars) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+
+        let reference = try ModelFactory.makeModel(configuration(trainType: "Ada-Ranker", adaInit: "reference"))
+        let differing = zip(expected.scalars, reference.scores(batch()).scalars).filter { abs($0 - $1) > 1e-3 }.count
+        XCTAssertGreaterThan(differing, 40, "the reference initialisation does not start from the Base ranker")
+    }
+
+    func testModelSettingsOfTheWrongKindAreOneLineErrors() {
+        var config = configuration(trainType: "Base", adaInit: "reference")
+        config.append(ConfigLayer(source: "command line", values: ["hidden_act": .string("gelu"), "model": .string("SASRec"), "hidden_size": .int(12)]))
+        XCTAssertThrowsError(try ModelFactory.makeModel(config)) { error in
+            XCTAssertTrue("\(error)".contains("hidden_size"), "\(error)")
+            XCTAssertFalse("\(error)".contains("\n"))
+        }
+    }
+}

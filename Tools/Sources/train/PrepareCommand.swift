@@ -47,7 +47,7 @@ struct PrepareCommand: ParsableCommand {
     @Flag(name: .customLong("pretrain-exclude-last-two"), help: "Train word2vec without each user's last two items (no valid/test leakage).")
     var pretrainExcludeLastTwo = false
 
-    @Option(help: "Worker threads for sampling and word2vec.")
+    @Option(help: "Worker threads for sampling and word2vec (sampling gives the same output for any count; word2vec is bit-reproducible with 1).")
     var threads: Int = 2
 
     @OptionGroup var location: ConfigLocation

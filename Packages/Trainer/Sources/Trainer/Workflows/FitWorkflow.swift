@@ -37,7 +37,8 @@ public enum FitWorkflow {
         let logger = sink.logger(level: settings.logLevel)
         logger.info("\(request.resume ? "resuming" : "starting") \(request.model) \(trainType) (\(request.mode.rawValue)) on \(request.datasetName) from \(request.dataFolder)")
         for warning in config.unknownKeyWarnings { logger.warning("\(warning)") }
-        logger.info("configuration:\n\(config.summary)")
+        logger.info("settings: learner \(settings.optimizer.rawValue), learning_rate \(settings.learningRate), batch_size \(settings.batchSize), epochs \(settings.epochs), stopping_step \(settings.stoppingStep), MAX_SEQ_LEN \(settings.maxSeqLen), seed \(settings.seed) (all in \(folder.configFile.path))")
+        logger.debug("configuration:\n\(config.summary)")
         try AtomicFile.write(try config.jsonData(), to: folder.configFile)
 
         let model = try ModelFactory.makeModel(config)
@@ -61,7 +62,8 @@ public enum FitWorkflow {
             try ModelFactory.freezeBase(of: model)
         }
         let trainable = model.namedParameters().filter { $0.1.requiresGrad }
-        logger.info("trainable parameters: \(trainable.reduce(0) { $0 + $1.1.value.count }) in \(trainable.count) tensors (\(trainable.map(\.0).joined(separator: ", ")))")
+        logger.info("trainable parameters: \(trainable.reduce(0) { $0 + $1.1.value.count }) in \(trainable.count) of \(model.namedParameters().count) tensors")
+        logger.debug("trainable: \(trainable.map(\.0).joined(separator: ", "))")
 
         let optimizer = try OptimizerFactory.make(settings, parameters: model.namedParameters())
         if let state = lastCheckpoint?.optimizerState { try optimizer.loadStateDict(state) }

@@ -9,12 +9,13 @@ struct ReproduceCommand: ParsableCommand {
         abstract: "The paper's flow on a real dataset: prepare, Base, Ada-Ranker end to end, two-stage fine-tuning, one table.",
         discussion: """
             Prepares --input into --data (skipped when --data already holds data
-            prepared with the same sampling rule), prints a run-time estimate measured
-            on this machine, then for each model trains Base, Ada-Ranker end to end, and
-            fine-tunes Ada-Ranker from the Base checkpoint with freeze = 0 and freeze =
-            1. Writes <runs>/results.md: test metrics of every run next to the paper's
-            numbers where the paper reports them (ML-10M, GRU4Rec group_auc: Base
-            0.9187, Ada-Ranker 0.9279).
+            prepared with the same sampling rule and seed), prints a run-time estimate
+            measured on this machine, then for each model trains Base, Ada-Ranker end to
+            end, and fine-tunes Ada-Ranker from the Base checkpoint with freeze = 0 and
+            freeze = 1. Writes <runs>/results.md: test metrics of every run next to the
+            paper's numbers where the paper reports them (ML-10M, GRU4Rec group_auc:
+            Base 0.9187, Ada-Ranker 0.9279). Started again, it reuses finished runs and
+            resumes interrupted ones.
 
             Examples:
               train reproduce --input Datasets/ml-10m.zip --name ML10M --data \\
@@ -109,23 +110,38 @@ struct ReproduceCommand: ParsableCommand {
         log("estimate for all \(4 * modelList.count) runs: about \(RuntimeEstimate.format(seconds: perEpoch)) per epoch of each; at least \(RuntimeEstimate.format(seconds: perEpoch * Double(minimumEpochs))), at most \(RuntimeEstimate.format(seconds: perEpoch * Double(epochLimit))) — early stopping decides")
         if estimateOnly { return }
 
+        /// Runs `request`, or takes the result of an earlier, finished run in its folder, or
+        /// resumes an interrupted one, so that the command can simply be started again.
+        func runOrContinue(_ request: FitRequest) throws -> FitReport {
+            let folder = URL(fileURLWithPath: request.outputFolder)
+            if let done = try FitWorkflow.finishedReport(in: folder, model: request.model,
+                                                         trainType: request.mode.trainType, dataset: name) {
+                log("reproduce: \(folder.path) already finished; using its results")
+                return done
+            }
+            var request = request
+            request.resume = FitWorkflow.isResumable(folder)
+            if request.resume { log("reproduce: resuming the interrupted run in \(folder.path)") }
+            return try FitWorkflow.run(request)
+        }
+
         var table = ResultsTable(metricNames: ["group_auc", "ndcg", "ndcg@10", "hit@1", "mrr"], extraColumns: ["paper group_auc"])
         let paper = Self.paperGroupAUC[name] ?? [:]
         for model in modelList {
             var reports: [(String, FitReport)] = []
-            let base = try FitWorkflow.run(request(model, .base, "\(model)-Base"))
+            let base = try runOrContinue(request(model, .base, "\(model)-Base"))
             reports.append(("Base", base))
-            reports.append(("Ada-Ranker", try FitWorkflow.run(request(model, .ada, "\(model)-Ada-Ranker"))))
+            reports.append(("Ada-Ranker", try runOrContinue(request(model, .ada, "\(model)-Ada-Ranker"))))
             let baseCheckpoint = base.folder.appendingPathComponent("best.safetensors").path
             for freeze in [false, true] {
                 let label = "Ada-Ranker fine-tuned, freeze=\(freeze ? 1 : 0)"
-                reports.append((label, try FitWorkflow.run(request(model, .finetune, "\(model)-finetune-freeze\(freeze ? 1 : 0)",
-                                                                   checkpoint: baseCheckpoint, freeze: freeze))))
+                reports.append((label, try runOrContinue(request(model, .finetune, "\(model)-finetune-freeze\(freeze ? 1 : 0)",
+                                                                 checkpoint: baseCheckpoint, freeze: freeze))))
             }
             for (label, report) in reports {
                 let reference = paper["\(model) \(label)"].map { String(format: "%.4f", $0) } ?? ""
                 table.rows.append(.init(model: model, mode: label, metrics: report.test, extra: ["paper group_auc": reference],
-                                        seconds: report.seconds, epochs: report.epochsTrained))
+                                        seconds: report.seconds.isNaN ? nil : report.seconds, epochs: report.epochsTrained))
             }
             try writeResults(table, started: started, rule: rule)
         }

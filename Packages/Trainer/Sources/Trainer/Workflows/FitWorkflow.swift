@@ -97,6 +97,24 @@ public enum FitWorkflow {
                          epochsTrained: outcome.epochsTrained, seconds: seconds)
     }
 
+    /// The report of a run that already finished in `folder` (its metrics.jsonl ends with the test
+    /// evaluation), or nil. Lets long multi-run commands skip finished runs when restarted.
+    public static func finishedReport(in folder: URL, model: String, trainType: String, dataset: String) throws -> FitReport? {
+        let run = RunFolder(url: folder)
+        let records = try run.readMetrics()
+        guard let test = records.last, test.split == DataSplit.test.rawValue else { return nil }
+        let valid = records.filter { $0.split == DataSplit.valid.rawValue }
+        let best = valid.filter { $0.epoch == test.epoch }.last
+        return FitReport(folder: folder, model: model, trainType: trainType, dataset: dataset, test: test.metrics,
+                         bestValidScore: best?[metric: "group_auc"], bestEpoch: test.epoch,
+                         epochsTrained: valid.map(\.epoch).max() ?? 0, seconds: .nan)
+    }
+
+    /// Whether `folder` holds an interrupted run that `--resume` can continue.
+    public static func isResumable(_ folder: URL) -> Bool {
+        FileManager.default.fileExists(atPath: RunFolder(url: folder).lastCheckpoint.path)
+    }
+
     /// overall → model → dataset → the mode's settings → `--key=value`, then the table sizes from the data.
     static func assembleConfiguration(_ request: FitRequest, data: PreparedDataset) throws -> Configuration {
         var modeValues: [String: ConfigValue] = ["train_type": .string(request.mode.trainType)]

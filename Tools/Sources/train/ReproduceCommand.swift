@@ -69,7 +69,9 @@ struct ReproduceCommand: ParsableCommand {
     func run() throws {
         guard let rule = SamplingMode(rawValue: sampling) else { throw ValidationError("--sampling must be reference or leak-free") }
         guard let inputFormat = PrepareOptions.InputFormat(rawValue: format) else { throw ValidationError("unknown --format \(format)") }
-        let modelList = models == "all" ? ConfigSchema.modelNames : models.split(separator: ",").map(String.init)
+        // An empty --models (e.g. an unset make variable) means the default, GRU4Rec.
+        let requested = models.trimmingCharacters(in: .whitespaces).isEmpty ? "GRU4Rec" : models
+        let modelList = requested == "all" ? ConfigSchema.modelNames : requested.split(separator: ",").map(String.init)
         for model in modelList where !ConfigSchema.modelNames.contains(model) {
             throw ValidationError("unknown model '\(model)'; expected \(ConfigSchema.modelNames.joined(separator: ", ")) or all")
         }

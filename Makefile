@@ -58,7 +58,7 @@ demo: deps
 
 ## The paper's flow on ML-10M: ML10M_ZIP=<path> or a download; SAMPLING=reference|leak-free; MODELS=GRU4Rec|all.
 reproduce-ml10m: deps
-	SAMPLING="$(or $(SAMPLING),reference)" MODELS="$(MODELS)" bash Tools/scripts/reproduce-ml10m.sh
+	ML10M_ZIP="$(ML10M_ZIP)" SAMPLING="$(or $(SAMPLING),reference)" MODELS="$(MODELS)" bash Tools/scripts/reproduce-ml10m.sh
 
 ## The same flow on ML-100K (RecBole files): DATA=<folder with ml-100k.inter/.item>; leak-free sampling
 ## by default (the reference rule makes ML-100K's valid positives training negatives; SPEC §2.2).

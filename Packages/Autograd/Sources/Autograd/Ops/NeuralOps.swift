@@ -81,14 +81,32 @@ extension Variable {
     public func dropout(probability p: Float, training: Bool, rng: inout SeededGenerator) -> Variable {
         precondition(p >= 0 && p <= 1, "dropout probability must be in [0, 1], got \(p)")
         guard training, p > 0 else { return self }
+        let (maskTensor, output) = value.invertedDropout(probability: p, rng: &rng)
+        let mask = maskTensor.scalars, count = value.count
+        return Variable.record(output, inputs: [self]) { g in
+            [Tensor(shape: g.shape, unsafeUninitializedScalars: { out in
+                g.scalars.withUnsafeBufferPointer { pg in
+                    mask.withUnsafeBufferPointer { m in
+                        for i in 0..<count { out[i] = pg[i] * m[i] }
+                    }
+                }
+            })]
+        }
+    }
+}
+
+extension Tensor {
+    /// The inverted-dropout kernel shared by `Variable.dropout` and fused ops (attention):
+    /// `mask[i]` is 0 with probability `p`, else 1/(1 − p) (one draw per element from `rng`, in
+    /// row-major order, on a local copy of the generator), and `output = self ⊙ mask`.
+    public func invertedDropout(probability p: Float, rng: inout SeededGenerator) -> (mask: Tensor, output: Tensor) {
         let keptScale: Float = p < 1 ? 1 / (1 - p) : 0
-        let count = value.count
-        // One pass: draw, store the mask and scale the input; the generator runs on a local copy.
+        let count = self.count
         var generator = rng
         var output: [Float] = []
         let mask = [Float](unsafeUninitializedCapacity: count) { m, maskCount in
             output = [Float](unsafeUninitializedCapacity: count) { out, outputCount in
-                value.scalars.withUnsafeBufferPointer { x in
+                scalars.withUnsafeBufferPointer { x in
                     for i in 0..<count {
                         let scale = generator.nextFloat() < p ? 0 : keptScale
                         m[i] = scale
@@ -100,15 +118,7 @@ extension Variable {
             maskCount = count
         }
         rng = generator
-        return Variable.record(Tensor(shape: shape, scalars: output), inputs: [self]) { g in
-            [Tensor(shape: g.shape, unsafeUninitializedScalars: { out in
-                g.scalars.withUnsafeBufferPointer { pg in
-                    mask.withUnsafeBufferPointer { m in
-                        for i in 0..<count { out[i] = pg[i] * m[i] }
-                    }
-                }
-            })]
-        }
+        return (Tensor(shape: shape, scalars: mask), Tensor(shape: shape, scalars: output))
     }
 }
 

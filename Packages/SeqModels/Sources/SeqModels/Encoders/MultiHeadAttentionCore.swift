@@ -95,25 +95,8 @@ extension Variable {
     private static func dropProbabilities(_ probabilities: Tensor, p: Float, rng: inout SeededGenerator)
         -> (keep: Tensor?, attended: Tensor) {
         guard p > 0 else { return (nil, probabilities) }
-        let kept: Float = p < 1 ? 1 / (1 - p) : 0
-        let count = probabilities.count
-        var generator = rng
-        var dropped: [Float] = []
-        let mask = [Float](unsafeUninitializedCapacity: count) { m, maskCount in
-            dropped = [Float](unsafeUninitializedCapacity: count) { out, droppedCount in
-                probabilities.scalars.withUnsafeBufferPointer { py in
-                    for i in 0..<count {
-                        let scale = generator.nextFloat() < p ? 0 : kept
-                        m[i] = scale
-                        out[i] = py[i] * scale
-                    }
-                }
-                droppedCount = count
-            }
-            maskCount = count
-        }
-        rng = generator
-        return (Tensor(shape: probabilities.shape, scalars: mask), Tensor(shape: probabilities.shape, scalars: dropped))
+        let (mask, dropped) = probabilities.invertedDropout(probability: p, rng: &rng)
+        return (mask, dropped)
     }
 }
 

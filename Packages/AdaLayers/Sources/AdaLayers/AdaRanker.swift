@@ -2,7 +2,7 @@ import Autograd
 import SeqModels
 import Tensor
 
-/// Ada-Ranker (SPEC §5) around any of the seven Base rankers.
+/// Ada-Ranker (AdaLayers README § What an Ada-Ranker computes) around any of the seven Base rankers.
 ///
 /// For a batch with candidates `[B, C]`:
 ///
@@ -110,7 +110,7 @@ public final class AdaRanker: Module, RankingModel {
         let candidates = base.embedItems(batch.candidates)          // [B, C, D]
         let distribution = extractor(candidates)
         let z = distribution.z
-        // MF has no item input to modulate (SPEC §5); skip FiLM so γ, β get no graph at all.
+        // MF has no item input to modulate (AdaLayers README § What an Ada-Ranker computes); skip FiLM so γ, β get no graph at all.
         let lookup: ItemEmbedder? = config.model == .mf
             ? nil
             : modulation.modulating({ [unowned base] ids in base.embedItems(ids) }, z: z)

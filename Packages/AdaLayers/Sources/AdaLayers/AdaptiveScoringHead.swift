@@ -2,7 +2,7 @@ import Autograd
 import SeqModels
 import Tensor
 
-/// The Base scoring MLP with its two Linear layers modulated per row by memory units (SPEC §5):
+/// The Base scoring MLP with its two Linear layers modulated per row by memory units (AdaLayers README § What an Ada-Ranker computes):
 ///
 ///     pair = dropout(concat(seq_emb repeated, candidate_emb))                 [B, C, 2D]
 ///     h    = tanh(pair · (mem_w1(z) ⊙ W₁)ᵀ + (b₁ + mem_b1(z)))               [B, C, D]

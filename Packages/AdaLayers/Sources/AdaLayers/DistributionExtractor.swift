@@ -2,7 +2,7 @@ import Autograd
 import Tensor
 
 /// The neural-process encoder that summarises a candidate list into a distribution vector `z`
-/// (SPEC §5, reference name `extract_distribution_layer`).
+/// (AdaLayers README § What an Ada-Ranker computes, reference name `extract_distribution_layer`).
 ///
 /// For candidate embeddings `x [B, C, D]` (the raw item embeddings of `[item_id, neg_items…]`):
 ///

@@ -2,7 +2,7 @@ import Autograd
 import SeqModels
 import Tensor
 
-/// FiLM input modulation (SPEC §5): one scalar scale and shift per row, computed from `z`,
+/// FiLM input modulation (AdaLayers README § What an Ada-Ranker computes): one scalar scale and shift per row, computed from `z`,
 /// applied to every item embedding the sequence encoder looks up.
 ///
 ///     γ = film_affine_emb_scale(z)   [B, 1]      (Linear(D → 1))

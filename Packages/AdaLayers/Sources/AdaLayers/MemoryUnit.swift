@@ -1,7 +1,7 @@
 import Autograd
 import Tensor
 
-/// A parameter pool read by attention over its slots (SPEC §5, "parameter modulation").
+/// A parameter pool read by attention over its slots (AdaLayers README § What an Ada-Ranker computes, "parameter modulation").
 ///
 /// With `index [S, D]` (one key per slot) and `array [S, in·out]` (one flattened `[out, in]`
 /// modulation per slot), the unit maps the distribution vector `z [B, D]` to

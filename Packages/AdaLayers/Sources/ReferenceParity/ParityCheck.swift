@@ -4,14 +4,14 @@ import Foundation
 import SeqModels
 import Tensor
 
-/// Checks models against reference fixtures (SPEC §7): for a folder holding `config.json`,
+/// Checks models against reference fixtures (AdaLayers README § Reference fixtures): for a folder holding `config.json`,
 /// `model.safetensors`, `batch.safetensors` and `expected.safetensors`, build the model that
 /// `config.json` describes (Base or Ada-Ranker, any of the seven encoders, any sizes), load the
 /// reference parameters strictly, run the batch in evaluation mode with gradients, back-propagate the
 /// mean BCE and compare scores, loss and every `grad.<name>`.
 ///
 /// ```swift
-/// for outcome in try ParityCheck.runAll(directory: URL(fileURLWithPath: "../shared/fixtures/parity")) {
+/// for outcome in try ParityCheck.runAll(directory: URL(fileURLWithPath: "Tests/Fixtures/parity")) {
 ///     print(outcome.summaryLine())
 /// }
 /// ```

@@ -1,6 +1,6 @@
 import Tensor
 
-/// The model-side view of a batch of B ranking requests (SPEC §3).
+/// The model-side view of a batch of B ranking requests (SeqModels README § Batches the models read).
 ///
 /// `candidates` holds the list to score per row; in training and evaluation column 0 is the
 /// positive (`[item_id, neg_items…]`, `[B, 20]`), at inference it can be any list of any length.
@@ -29,7 +29,7 @@ public struct RankingBatch {
     public var count: Int { userIds.count }
 }
 
-/// SRGNN's graph of one history per row (SPEC §3).
+/// SRGNN's graph of one history per row (DataPipeline README § Batches).
 public struct SessionGraph {
     /// `[B, L]` sorted distinct items of the padded history, zero-filled.
     public var uniqueItems: IndexTensor

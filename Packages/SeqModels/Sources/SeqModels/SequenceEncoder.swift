@@ -4,7 +4,7 @@ import Tensor
 /// Looks up (and possibly transforms) item embeddings: ids of any shape S → `[S..., D]`.
 ///
 /// Encoders receive their item embeddings through this function instead of reading the table
-/// themselves, so that Ada-Ranker can modulate the input (`γ·x + β`, SPEC §5) without the encoders
+/// themselves, so that Ada-Ranker can modulate the input (`γ·x + β`, AdaLayers README § What an Ada-Ranker computes) without the encoders
 /// knowing about it.
 public typealias ItemEmbedder = (IndexTensor) -> Variable
 

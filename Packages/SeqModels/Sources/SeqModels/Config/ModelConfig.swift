@@ -2,7 +2,7 @@ import Foundation
 
 /// The typed hyper-parameters of a ranker. Each property is the camel-case form of the reference's
 /// config key (given in its doc); defaults are the reference's (`Configs/model/<Model>.yaml`,
-/// SPEC §4: D = 64, dropout 0.4, 2 heads, …).
+/// SeqModels README § Models: D = 64, dropout 0.4, 2 heads, …).
 ///
 /// Build one in code (`ModelConfig(model: .gru4Rec, itemNum: …, userNum: …)`), from a decoded
 /// JSON/YAML dictionary (`try ModelConfig(["model": "SASRec", "embedding_size": 64, …])`), or from a

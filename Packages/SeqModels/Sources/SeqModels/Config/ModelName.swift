@@ -21,8 +21,8 @@ public enum ModelName: String, CaseIterable, Sendable {
 
 /// How a model is trained (the `train_type` config key).
 public enum TrainType: String, CaseIterable, Sendable {
-    /// A plain base ranker (SPEC §4).
+    /// A plain base ranker (SeqModels README § Models).
     case base = "Base"
-    /// The base ranker wrapped in the Ada-Ranker adaptation (SPEC §5).
+    /// The base ranker wrapped in the Ada-Ranker adaptation (AdaLayers README § What an Ada-Ranker computes).
     case adaRanker = "Ada-Ranker"
 }

@@ -1,7 +1,7 @@
 import Autograd
 import Tensor
 
-/// GRU4Rec (SPEC §4): item embeddings `[B, L, D]` → dropout(`dropout_prob`) → one GRU layer with
+/// GRU4Rec (SeqModels README § Models): item embeddings `[B, L, D]` → dropout(`dropout_prob`) → one GRU layer with
 /// biases (`gru_layers`, hidden H = 2D as in the reference, whatever `hidden_size` says) → `dense: Linear(H → D)` at the last
 /// step → `seq_emb [B, D]`.
 ///

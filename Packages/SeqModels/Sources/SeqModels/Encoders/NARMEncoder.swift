@@ -1,7 +1,7 @@
 import Autograd
 import Tensor
 
-/// NARM (SPEC §4): item embeddings → dropout → GRU without biases (`gru`, H = `hidden_size`,
+/// NARM (SeqModels README § Models): item embeddings → dropout → GRU without biases (`gru`, H = `hidden_size`,
 /// `num_layers` layers) → `gru_out [B, L, H]`, `c_global = h_L`;
 /// `h = softmax(a_1(gru_out) + a_2(h_L))` over the hidden axis (the reference's choice, kept);
 /// `alpha = v_t(mask ⊙ h)` `[B, L, 1]` with mask = item ≠ 0; `c_local = Σ_t alpha_t · gru_out_t`;

@@ -1,7 +1,7 @@
 import Autograd
 import Tensor
 
-/// NextItNet (SPEC §4): item embeddings `[B, L, D]` → residual blocks (b) with dilations
+/// NextItNet (SeqModels README § Models): item embeddings `[B, L, D]` → residual blocks (b) with dilations
 /// `dilations` repeated `block_num` times → `final_layer: Linear(D → D)` at the last position.
 ///
 /// Every convolution is causal (left zero-padding), so position t only sees positions ≤ t.

@@ -1,7 +1,7 @@
 import Autograd
 import Tensor
 
-/// SASRec (SPEC §4): `LayerNorm(item_emb + position_embedding(0..<L))` (eps `layer_norm_eps`) →
+/// SASRec (SeqModels README § Models): `LayerNorm(item_emb + position_embedding(0..<L))` (eps `layer_norm_eps`) →
 /// dropout(`hidden_dropout_prob`) → `n_layers` post-LN transformer layers (`trm_encoder.layer.<i>`,
 /// `n_heads` heads, feed-forward width `inner_size`, `hidden_act`) with the additive mask −10000 on
 /// padding keys and future positions → the last position, `seq_emb [B, D]`.

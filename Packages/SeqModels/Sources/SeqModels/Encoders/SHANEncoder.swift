@@ -1,7 +1,7 @@
 import Autograd
 import Tensor
 
-/// SHAN (SPEC §4), with `x` = item embeddings `[B, L, D]`, `u` = user embeddings `[B, D]` and the
+/// SHAN (SeqModels README § Models), with `x` = item embeddings `[B, L, D]`, `u` = user embeddings `[B, D]` and the
 /// padding mask `m = item_seq == 0`:
 /// - long-term: `w = softmax_t(masked(relu(long_w(x) + long_b) · u, m, −1e9))`, `lt = Σ_t w_t x_t`;
 /// - long-short: over `ls = [lt, x[:, −s:]]` `[B, s+1, D]` with mask `[false, m[:, −s:]]`,

@@ -1,7 +1,7 @@
 import Autograd
 import Tensor
 
-/// SR-GNN (SPEC §4): `h = item_embedding(uni_item_seq)` `[B, L, D]` → `step` gated GNN steps over
+/// SR-GNN (SeqModels README § Models): `h = item_embedding(uni_item_seq)` `[B, L, D]` → `step` gated GNN steps over
 /// the session graph (`gnn`) → gathered back to sequence order by `alias_item_seq` →
 /// `seq_hidden [B, L, D]`, `ht = seq_hidden[:, −1]`;
 /// `alpha = linear_three(σ(linear_one(ht) + linear_two(seq_hidden)))` `[B, L, 1]`;

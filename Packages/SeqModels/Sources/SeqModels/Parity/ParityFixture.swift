@@ -2,7 +2,7 @@ import Autograd
 import Foundation
 import Tensor
 
-/// One reference fixture folder (SPEC §7): `config.json`, `model.safetensors`, `batch.safetensors`,
+/// One reference fixture folder (AdaLayers README § Reference fixtures): `config.json`, `model.safetensors`, `batch.safetensors`,
 /// `expected.safetensors` (`scores [B, C]`, `loss [1]`, `grad.<name>` per parameter with a gradient).
 public struct ParityFixture {
     /// The folder, e.g. `…/fixtures/parity/GRU4Rec-Base`.

@@ -1,7 +1,7 @@
 import Autograd
 import Tensor
 
-/// The Base ranker (SPEC §4): user and item tables, a sequence encoder, and the scoring head.
+/// The Base ranker (SeqModels README § Models): user and item tables, a sequence encoder, and the scoring head.
 ///
 /// State-dict names are the reference's: `user_embedding.weight [U, D]`, `item_embedding.weight
 /// [I, D]`, the encoder's parameters at the top level (e.g. `gru_layers.weight_ih_l0`), and

@@ -14,7 +14,7 @@ public protocol RankingModel: Module {
 
 extension RankingModel {
     /// Binary cross-entropy over the B × C scores with label 1 for column 0 (the positive) and 0
-    /// for the other columns, averaged over all entries (SPEC §4). A one-element `Variable`.
+    /// for the other columns, averaged over all entries (SeqModels README § Scoring head and loss). A one-element `Variable`.
     public func loss(_ batch: RankingBatch) -> Variable {
         let probabilities = scoreCandidates(batch)
         return Variable.binaryCrossEntropy(probabilities, targets: rankingLabels(shape: probabilities.shape))

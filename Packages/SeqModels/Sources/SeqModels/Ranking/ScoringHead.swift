@@ -2,7 +2,7 @@ import Autograd
 import Tensor
 
 /// The scoring MLP `mlp_layers = Dropout(p) → Linear(2D→D) → Tanh → Linear(D→1) → Sigmoid`,
-/// applied to `concat(seq_emb repeated per candidate, candidate_emb)` (SPEC §4).
+/// applied to `concat(seq_emb repeated per candidate, candidate_emb)` (SeqModels README § Scoring head and loss).
 ///
 /// Parameter names follow the reference's `nn.Sequential` indices: `1.weight [D, 2D]`, `1.bias [D]`,
 /// `3.weight [1, D]`, `3.bias [1]` (under the ranker's `mlp_layers.` prefix). The Ada-Ranker reuses

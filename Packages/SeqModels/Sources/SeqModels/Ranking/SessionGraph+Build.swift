@@ -1,8 +1,8 @@
 import Tensor
 
 extension SessionGraph {
-    /// Builds SRGNN's graphs from left-padded histories `itemSeq [B, L]` exactly as SPEC §3 (the
-    /// reference) does, per row:
+    /// Builds SRGNN's graphs from left-padded histories `itemSeq [B, L]` exactly as the reference does
+    /// (DataPipeline README § Batches), per row:
     /// - `uniqueItems`: the sorted distinct values of the row (0 included when present), zero-filled to L;
     /// - `alias`: each position's index in `uniqueItems`;
     /// - for consecutive positions with alias values (u, v), both non-zero, `M[u][v] = 1`; with

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The ranking metrics of SPEC §6 for candidate lists whose column 0 holds the positive.
+/// The ranking metrics of `Metrics README § Definitions` for candidate lists whose column 0 holds the positive.
 ///
 /// Per row with n candidates, let g be the number of negatives scoring strictly higher than the
 /// positive and e the number scoring exactly equal. Then

@@ -129,17 +129,92 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(restored.values, config.values)
     }
 
+    func testAProtocolFileIsALayerAfterTheDatasetFile() throws {
+        XCTAssertEqual(try load().string("protocol"), "fair", "the default protocol needs no file")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("protocol"), withIntermediateDirectories: true)
+        try write("protocol/strict.yaml", "learning_rate: 0.0005\nAda-Ranker:\n  batch_size: 4096\n")
+        let strict = try load(trainType: "Ada-Ranker", ["--protocol=strict"])
+        XCTAssertEqual(try strict.string("protocol"), "strict")
+        XCTAssertEqual(try strict.double("learning_rate"), 0.0005, "protocol over dataset file")
+        XCTAssertEqual(try strict.int("batch_size"), 4096, "the protocol's train-type section applies")
+        XCTAssertEqual(try strict.int("MAX_SEQ_LEN"), 50, "what the protocol does not set stays")
+        XCTAssertEqual(try load(["--protocol=strict"]).int("batch_size"), 1024)
+        XCTAssertEqual(try load(["--protocol=strict", "--learning_rate=0.3"]).double("learning_rate"), 0.3,
+                       "command line over protocol")
+        let byCommand = try ConfigLoader(directory: folder).load(
+            model: "GRU4Rec", dataset: "tiny", modeValues: ["train_type": .string("Base"), "protocol": .string("strict")])
+        XCTAssertEqual(try byCommand.double("learning_rate"), 0.0005, "the command's protocol selects the file")
+        try write("dataset/strict-data.yaml", "protocol: strict\n")
+        XCTAssertEqual(try load(dataset: "strict-data").double("learning_rate"), 0.0005, "a dataset file may name its protocol")
+
+        XCTAssertThrowsError(try load(["--protocol=papr"])) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("'papr'") && text.contains("fair, strict"), text)
+        }
+        XCTAssertThrowsError(try load(["--protocol=../overall"])) { XCTAssertTrue("\($0)".contains("'protocol'"), "\($0)") }
+        XCTAssertEqual(ConfigLoader(directory: folder).availableProtocols, ["fair", "strict"])
+    }
+
+    /// The repository's Configs folder.
+    private var repoConfigs: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../../Configs").standardizedFileURL
+    }
+
+    private func repoConfiguration(_ model: String, trainType: String, dataset: String = "ML10M",
+                                   protocolName: String? = nil) throws -> Configuration {
+        var modeValues: [String: ConfigValue] = ["train_type": .string(trainType)]
+        if let protocolName { modeValues["protocol"] = .string(protocolName) }
+        return try ConfigLoader(directory: repoConfigs).load(model: model, dataset: dataset, modeValues: modeValues)
+    }
+
+    func testTheFairProtocolIsTheDefault() throws {
+        for model in ConfigSchema.modelNames {
+            for dataset in ["ML10M", "ML100K", "demo"] {
+                let base = try repoConfiguration(model, trainType: "Base", dataset: dataset)
+                let ada = try repoConfiguration(model, trainType: "Ada-Ranker", dataset: dataset)
+                XCTAssertEqual(try ada.string("protocol"), "fair")
+                XCTAssertEqual(try ada.choice("ada_init"), "identity", "\(model) \(dataset)")
+                XCTAssertEqual(try ada.int("batch_size"), try base.int("batch_size"), "\(model) \(dataset)")
+                XCTAssertEqual(try TrainingSettings(ada).schedule, try TrainingSettings(base).schedule, "same stopping rule")
+                let fair = try repoConfiguration(model, trainType: "Ada-Ranker", dataset: dataset, protocolName: "fair")
+                XCTAssertEqual(fair.values, ada.values, "--protocol fair changes nothing")
+            }
+        }
+        XCTAssertEqual(try repoConfiguration("GRU4Rec", trainType: "Ada-Ranker").int("batch_size"), 1024)
+        XCTAssertEqual(AdaptationInitialisation.default, .identity, "the code's fallback when ada_init is unset")
+    }
+
+    func testThePaperProtocolHasThePapersSettings() throws {
+        for model in ConfigSchema.modelNames {
+            let base = try repoConfiguration(model, trainType: "Base", protocolName: "paper")
+            let ada = try repoConfiguration(model, trainType: "Ada-Ranker", protocolName: "paper")
+            XCTAssertEqual(try ada.string("protocol"), "paper")
+            XCTAssertEqual(try ada.choice("ada_init"), "reference", model)
+            XCTAssertEqual(try ada.int("batch_size"), 2048, model)
+            XCTAssertEqual(try base.int("batch_size"), 1024, model)
+            XCTAssertEqual(try TrainingSettings(ada).schedule, try TrainingSettings(base).schedule, "same stopping rule")
+        }
+        let overridden = try ConfigLoader(directory: repoConfigs).load(
+            model: "GRU4Rec", dataset: "ML10M", modeValues: ["train_type": .string("Ada-Ranker"), "protocol": .string("paper")],
+            overrides: ["--batch_size=512", "--ada_init=identity"])
+        XCTAssertEqual(try overridden.int("batch_size"), 512, "--key=value still wins over the protocol")
+        XCTAssertEqual(try overridden.choice("ada_init"), "identity")
+        XCTAssertEqual(ConfigLoader(directory: repoConfigs).availableProtocols, ["fair", "paper"])
+    }
+
     func testTheRepositoryConfigsLoadForEveryModel() throws {
-        let repoConfigs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../../Configs").standardizedFileURL
         let loader = ConfigLoader(directory: repoConfigs)
         XCTAssertEqual(loader.availableModels, ConfigSchema.modelNames.sorted())
         for model in ConfigSchema.modelNames {
             for trainType in ConfigSchema.trainTypes {
                 for dataset in ["ML10M", "ML100K", "demo"] {
-                    let config = try loader.load(model: model, dataset: dataset, modeValues: ["train_type": .string(trainType)])
-                    XCTAssertEqual(config.unknownKeys.map(\.key), [], "\(model) \(trainType) \(dataset)")
-                    XCTAssertNoThrow(try TrainingSettings(config), "\(model) \(trainType) \(dataset)")
+                    for protocolName in loader.availableProtocols {
+                        let config = try loader.load(model: model, dataset: dataset, modeValues: [
+                            "train_type": .string(trainType), "protocol": .string(protocolName)])
+                        let label = "\(model) \(trainType) \(dataset) \(protocolName)"
+                        XCTAssertEqual(config.unknownKeys.map(\.key), [], label)
+                        XCTAssertNoThrow(try TrainingSettings(config), label)
+                    }
                 }
             }
         }

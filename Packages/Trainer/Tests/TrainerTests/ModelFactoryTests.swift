@@ -5,12 +5,15 @@ import XCTest
 @testable import Trainer
 
 final class ModelFactoryTests: XCTestCase {
-    private func configuration(trainType: String, adaInit: String) -> Configuration {
-        Configuration(layers: [ConfigLayer(source: "test", values: [
+    /// A small GRU4Rec configuration; `adaInit: nil` leaves `ada_init` unset.
+    private func configuration(trainType: String, adaInit: String?) -> Configuration {
+        var values: [String: ConfigValue] = [
             "model": .string("GRU4Rec"), "train_type": .string(trainType), "embedding_size": .int(8),
             "hidden_size": .int(16), "MAX_SEQ_LEN": .int(6), "item_num": .int(30), "user_num": .int(10),
-            "seed": .int(5), "dropout_prob": .double(0.4), "ada_init": .string(adaInit),
-        ])])
+            "seed": .int(5), "dropout_prob": .double(0.4),
+        ]
+        if let adaInit { values["ada_init"] = .string(adaInit) }
+        return Configuration(layers: [ConfigLayer(source: "test", values: values)])
     }
 
     private func batch() -> RankingBatch {
@@ -33,6 +36,12 @@ final class ModelFactoryTests: XCTestCase {
         let reference = try ModelFactory.makeModel(configuration(trainType: "Ada-Ranker", adaInit: "reference"))
         let differing = zip(expected.scalars, reference.scores(batch()).scalars).filter { abs($0 - $1) > 1e-3 }.count
         XCTAssertGreaterThan(differing, 40, "the reference initialisation does not start from the Base ranker")
+    }
+
+    func testAnUnsetAdaInitMeansIdentity() throws {
+        let base = try ModelFactory.makeModel(configuration(trainType: "Base", adaInit: nil))
+        let ada = try ModelFactory.makeModel(configuration(trainType: "Ada-Ranker", adaInit: nil))
+        for (a, b) in zip(base.scores(batch()).scalars, ada.scores(batch()).scalars) { XCTAssertEqual(a, b, accuracy: 1e-6) }
     }
 
     func testModelSettingsOfTheWrongKindAreOneLineErrors() {

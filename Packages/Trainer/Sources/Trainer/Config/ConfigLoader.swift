@@ -4,13 +4,21 @@ import Yams
 /// Reads the configuration files of a run and stacks them with the command-line overrides:
 ///
 /// 1. `overall.yaml`, 2. `model/<Model>.yaml`, 3. `dataset/<Dataset>.yaml` (optional),
-/// 4. the mode's own settings (e.g. `train_type`), 5. `--key=value` overrides. Later wins.
+/// 4. `protocol/<protocol>.yaml`, 5. the command's own settings (e.g. `train_type`),
+/// 6. `--key=value` overrides. Later wins (Trainer README § Configuration).
 ///
 /// A file may hold a section named after a train type (`Ada-Ranker:` or `Base:`); its entries
 /// apply right after that file's top-level entries when the run has that train type (this is how
-/// Ada-Ranker gets its larger batch without a second file).
+/// the paper protocol gives the Ada-Ranker its larger batch without a second file).
+///
+/// The protocol, like the train type, is read from the top-level layers (`protocol` key, normally
+/// set by the command's `--protocol`); it defaults to `fair`. The `fair` protocol is the shared
+/// defaults themselves, so its file may be missing; any other protocol needs its file.
 public struct ConfigLoader: Sendable {
-    /// The folder holding `overall.yaml`, `model/` and `dataset/`.
+    /// The protocol applied when none is named: Base and Ada-Ranker with the same settings.
+    public static let defaultProtocol = "fair"
+
+    /// The folder holding `overall.yaml`, `model/`, `dataset/` and `protocol/`.
     public let directory: URL
 
     public init(directory: URL) { self.directory = directory }
@@ -44,11 +52,32 @@ public struct ConfigLoader: Sendable {
         return names.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
     }
 
+    /// The names of the protocol files present (`protocol/*.yaml`), plus `fair`, which needs no file.
+    public var availableProtocols: [String] {
+        let folder = directory.appendingPathComponent("protocol")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return Set(names.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) } + [Self.defaultProtocol]).sorted()
+    }
+
+    /// The file of protocol `name`, or nil for the default protocol when it has no file.
+    /// - Throws: `ConfigError.missingFile` for another name without a file.
+    public func protocolFile(_ name: String) throws -> URL? {
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw ConfigError.wrongType(key: "protocol", expected: "a protocol name such as \(Self.defaultProtocol) or paper",
+                                        found: "'\(name)'", origin: "command line")
+        }
+        let file = directory.appendingPathComponent("protocol/\(name).yaml")
+        if FileManager.default.fileExists(atPath: file.path) { return file }
+        if name == Self.defaultProtocol { return nil }
+        throw ConfigError.missingFile(path: file.path,
+                                      what: "no protocol '\(name)' (available: \(availableProtocols.joined(separator: ", ")))")
+    }
+
     /// Assembles the configuration of a run.
     /// - Parameters:
     ///   - model: the model name (must have `model/<model>.yaml`).
     ///   - dataset: the dataset name; its file is optional (a dataset without one uses the defaults).
-    ///   - modeValues: settings implied by the command (e.g. `train_type`), below the overrides.
+    ///   - modeValues: settings implied by the command (e.g. `train_type`, `protocol`), below the overrides.
     ///   - overrides: raw `--key=value` arguments.
     public func load(model: String, dataset: String?, modeValues: [String: ConfigValue] = [:],
                      overrides: [String] = []) throws -> Configuration {
@@ -72,12 +101,21 @@ public struct ConfigLoader: Sendable {
         }
         var identity: [String: ConfigValue] = ["model": .string(model)]
         if let dataset { identity["dataset"] = .string(dataset) }
+        let command = ConfigLayer(source: "command", values: identity.merging(modeValues) { _, new in new })
         let commandLine = try Self.parseOverrides(overrides)
 
-        // The train type decides which sections apply; find it from the top-level layers first.
-        let topLevel = Configuration(layers: files + [
-            ConfigLayer(source: "command", values: identity.merging(modeValues) { _, new in new }), commandLine,
-        ])
+        // The protocol and the train type decide which layers apply; find them from the
+        // top-level layers first.
+        let topLevel = Configuration(layers: files + [command, commandLine])
+        let protocolName = topLevel.contains("protocol") ? try topLevel.string("protocol") : Self.defaultProtocol
+        if let protocolFile = try protocolFile(protocolName) {
+            let layer = try Self.readFile(protocolFile)
+            if let named = layer.values["protocol"], named != .string(protocolName) {
+                throw ConfigError.wrongType(key: "protocol", expected: "absent or '\(protocolName)' in its own file",
+                                            found: "\(named)", origin: layer.lines["protocol"].map { "\(layer.source):\($0)" } ?? layer.source)
+            }
+            files.append(layer)
+        }
         let trainType = (try? topLevel.choice("train_type")) ?? "Base"
 
         var configuration = Configuration()
@@ -87,7 +125,9 @@ public struct ConfigLoader: Sendable {
                 configuration.append(ConfigLayer(source: "\(file.source) [\(trainType)]", values: section))
             }
         }
-        configuration.append(ConfigLayer(source: "command", values: identity.merging(modeValues) { _, new in new }))
+        var commandWithProtocol = command
+        commandWithProtocol.values["protocol"] = .string(protocolName)
+        configuration.append(commandWithProtocol)
         configuration.append(commandLine)
         try configuration.validate()
         return configuration

@@ -65,6 +65,7 @@ public enum ConfigSchema {
         ConfigKey("model", .choice(modelNames), "sequence encoder"),
         ConfigKey("dataset", .text, "dataset name; selects Configs/dataset/<dataset>.yaml"),
         ConfigKey("train_type", .choice(trainTypes), "Base ranker or Ada-Ranker"),
+        ConfigKey("protocol", .text, "comparison protocol; selects Configs/protocol/<protocol>.yaml (fair: the defaults; paper: the paper's settings)"),
         ConfigKey("freeze", .flag, "fine-tuning: 1 trains only the adaptation layers, 0 trains everything"),
         ConfigKey("use_pre_item_emb", .flag, "initialise the item table from the word2vec vectors (item_emb_<D>)"),
         // Run.
@@ -89,7 +90,7 @@ public enum ConfigSchema {
         ConfigKey("user_num", .integer(minimum: 1), "user table size incl. padding row 0 (from stats.json)"),
         ConfigKey("item_num", .integer(minimum: 1), "item table size incl. padding row 0 (from stats.json)"),
         ConfigKey("cate_num", .integer(minimum: 1), "category id count incl. padding 0 (from stats.json)"),
-        // Model hyper-parameters (SPEC §4).
+        // Model hyper-parameters (SeqModels README § Models).
         ConfigKey("embedding_size", .integer(minimum: 1), "embedding dimension D"),
         ConfigKey("hidden_size", .integer(minimum: 1), "GRU / NARM hidden size H (SASRec: must equal D)"),
         ConfigKey("num_layers", .integer(minimum: 1), "NARM stacked GRU layers"),
@@ -107,7 +108,7 @@ public enum ConfigSchema {
         ConfigKey("short_item_length", .integer(minimum: 1), "SHAN short-term window"),
         ConfigKey("dropout_prob", .number(minimum: 0, maximum: 1), "dropout of embeddings, scoring head and extractor"),
         ConfigKey("ada_init", .choice(["reference", "identity"]),
-                  "Ada-Ranker adaptation layers' initialisation: reference (PyTorch/Xavier) or identity (starts as its Base ranker)"),
+                  "Ada-Ranker adaptation layers' initialisation: identity (default; starts as its Base ranker) or reference (PyTorch/Xavier, the paper's)"),
         ConfigKey("kl_weight", .number(minimum: 0, maximum: .infinity),
                   "Ada-Ranker: weight of KL(q(z) ‖ N(0, I)) added to the loss (0 = the reference's objective)"),
         // Sections.

@@ -15,8 +15,9 @@ public struct ConfigLayer: Sendable, Equatable {
     }
 }
 
-/// A configuration assembled from layers, later layers overriding earlier ones (SPEC §6:
-/// `overall.yaml` → `model/<Model>.yaml` → `dataset/<Dataset>.yaml` → `--key=value`).
+/// A configuration assembled from layers, later layers overriding earlier ones (Trainer README
+/// § Configuration: `overall.yaml` → `model/<Model>.yaml` → `dataset/<Dataset>.yaml` →
+/// `protocol/<protocol>.yaml` → the command's settings → `--key=value`).
 ///
 /// Values are checked against `ConfigSchema` when read through the typed accessors, so an error
 /// names the key, the expected type and the file line or argument the value came from.

@@ -34,7 +34,7 @@ public enum ModelFactory {
         }
         if let ada = model as? AdaRanker {
             if config.contains("kl_weight") { ada.klWeight = Float(try config.double("kl_weight")) }
-            let initialisation = config.contains("ada_init") ? try config.choice("ada_init") : "reference"
+            let initialisation = config.contains("ada_init") ? try config.choice("ada_init") : AdaptationInitialisation.default.rawValue
             try AdaptationInitialisation(rawValue: initialisation)!.apply(to: ada)
         }
         return model
@@ -54,7 +54,7 @@ public enum ModelFactory {
 
     /// Copies pre-trained item vectors into `item_embedding.weight` (row 0 stays as given: zeros).
     ///
-    /// Looks in `folder` for `item_emb_<D>.safetensors`, then `item_emb_<D>.txt` (SPEC §2.3).
+    /// Looks in `folder` for `item_emb_<D>.safetensors`, then `item_emb_<D>.txt` (DataPipeline README § Item-embedding pre-training).
     /// - Throws: `TrainerError.invalidSetting` when neither exists or the table does not fit.
     public static func loadPretrainedItemEmbeddings(into model: any RankingModel, folder: String,
                                                     itemNum: Int, dimension: Int) throws -> String {

@@ -1,4 +1,5 @@
-/// Validation-based early stopping and best-score tracking (reference rule, SPEC §6).
+/// Validation-based early stopping and best-score tracking (reference rule, Trainer README
+/// § Training procedure).
 ///
 /// Each evaluation either strictly improves on the best score so far (it becomes the best and the
 /// count of stale evaluations resets to 0) or does not (the count grows by 1). Training stops when

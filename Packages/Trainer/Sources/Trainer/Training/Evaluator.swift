@@ -4,7 +4,7 @@ import SeqModels
 import Tensor
 
 /// Scores a split with a model in evaluation mode (no dropout, `z = mu`, no graph) and turns the
-/// scores into the SPEC §6 metrics — means over all rows of the split.
+/// scores into the ranking metrics of Metrics README § Definitions — means over all rows of the split.
 public struct Evaluator {
     public let model: any RankingModel
     public let batchSize: Int

@@ -69,7 +69,7 @@ public struct FitOutcome: Sendable {
     public var test: RankingMetrics
 }
 
-/// The training procedure of SPEC §6:
+/// The training procedure (Trainer README § Training procedure):
 ///
 /// 1. evaluate on valid before training (epoch 0);
 /// 2. for each epoch: train, evaluate on valid, save the best checkpoint when the valid metric

@@ -90,7 +90,7 @@ public enum CheckpointWorkflow {
                       description: "\(name) \(try config.choice("train_type"))", dataNotes: notes)
     }
 
-    /// The SPEC §6 metrics of the checkpoint on the requested split.
+    /// The ranking metrics (Metrics README § Definitions) of the checkpoint on the requested split.
     public static func evaluate(_ request: CheckpointRequest) throws -> (metrics: RankingMetrics, loaded: Loaded) {
         let loaded = try load(request)
         let split = loaded.data.split(Split.Name(rawValue: request.split.rawValue)!)

@@ -24,6 +24,10 @@ public struct FitRequest: Sendable {
     public var outputFolder: String
     /// Selects `Configs/dataset/<dataset>.yaml`; default: the data folder's name.
     public var dataset: String?
+    /// The comparison protocol, selecting `Configs/protocol/<name>.yaml` after the dataset file:
+    /// `fair` (Base and Ada-Ranker with the same settings) or `paper` (the paper's settings); nil
+    /// leaves it to the configuration (`protocol` key), which defaults to `fair`.
+    public var protocolName: String?
     /// `--key=value` configuration overrides.
     public var overrides: [String]
     /// Fine-tuning: the Base checkpoint to start from.
@@ -38,13 +42,14 @@ public struct FitRequest: Sendable {
     public var console: Bool
 
     public init(model: String, mode: Mode, dataFolder: String, outputFolder: String, dataset: String? = nil,
-                overrides: [String] = [], checkpoint: String? = nil, freeze: Bool? = nil, resume: Bool = false,
+                protocolName: String? = nil, overrides: [String] = [], checkpoint: String? = nil, freeze: Bool? = nil, resume: Bool = false,
                 configDirectory: URL, console: Bool = true) {
         self.model = model
         self.mode = mode
         self.dataFolder = dataFolder
         self.outputFolder = outputFolder
         self.dataset = dataset
+        self.protocolName = protocolName
         self.overrides = overrides
         self.checkpoint = checkpoint
         self.freeze = freeze
@@ -65,6 +70,8 @@ public struct FitReport: Sendable {
     public var model: String
     public var trainType: String
     public var dataset: String
+    /// The comparison protocol the run was trained under (`fair`, `paper`, …).
+    public var protocolName: String
     /// Test metrics of the best checkpoint, in report order.
     public var test: [(name: String, value: Double)]
     public var bestValidScore: Double?

@@ -6,11 +6,13 @@ import Metrics
 import SeqModels
 
 /// `train fit` and `train finetune` as a library call: assemble the configuration, build the
-/// model, train it with the SPEC §6 loop and write the run folder (see `RunFolder`).
+/// model, train it as Trainer README § Training procedure describes and write the run folder
+/// (see `RunFolder`).
 public enum FitWorkflow {
     /// Configuration keys that may change between an interrupted run and its `--resume` without
     /// changing what the run computes.
-    static let keysFreeOnResume: Set<String> = ["epochs", "show_progress", "state", "eval_batch_size"]
+    /// (`protocol` is only a name: the values it sets are compared themselves.)
+    static let keysFreeOnResume: Set<String> = ["epochs", "show_progress", "state", "eval_batch_size", "protocol"]
 
     public static func run(_ request: FitRequest) throws -> FitReport {
         let started = Date()
@@ -37,7 +39,8 @@ public enum FitWorkflow {
         let logger = sink.logger(level: settings.logLevel)
         logger.info("\(request.resume ? "resuming" : "starting") \(request.model) \(trainType) (\(request.mode.rawValue)) on \(request.datasetName) from \(request.dataFolder)")
         for warning in config.unknownKeyWarnings { logger.warning("\(warning)") }
-        logger.info("settings: learner \(settings.optimizer.rawValue), learning_rate \(settings.learningRate), batch_size \(settings.batchSize), epochs \(settings.epochs), stopping_step \(settings.stoppingStep), MAX_SEQ_LEN \(settings.maxSeqLen), seed \(settings.seed) (all in \(folder.configFile.path))")
+        let summary = try settingsSummary(config, settings)
+        logger.info("settings: \(summary) (all in \(folder.configFile.path))")
         logger.debug("configuration:\n\(config.summary)")
         try AtomicFile.write(try config.jsonData(), to: folder.configFile)
 
@@ -93,19 +96,41 @@ public enum FitWorkflow {
         let testLine = outcome.test.values.map { "\($0.name): \(String(format: "%.4f", $0.value))" }.joined(separator: "  ")
         logger.info("test result: \(testLine)")
         return FitReport(folder: folder.url, model: request.model, trainType: trainType, dataset: request.datasetName,
-                         test: outcome.test.values, bestValidScore: outcome.bestScore, bestEpoch: outcome.bestEpoch,
+                         protocolName: try config.string("protocol"), test: outcome.test.values, bestValidScore: outcome.bestScore, bestEpoch: outcome.bestEpoch,
                          epochsTrained: outcome.epochsTrained, seconds: seconds)
+    }
+
+    /// The one-line summary of the settings that decide a comparison, starting with the protocol,
+    /// e.g. `protocol fair, learner adam, learning_rate 0.001, batch_size 1024, ada_init identity, …`.
+    public static func settingsSummary(_ config: Configuration, _ settings: TrainingSettings) throws -> String {
+        var parts = ["protocol \(try config.string("protocol"))", "learner \(settings.optimizer.rawValue)",
+                     "learning_rate \(settings.learningRate)", "batch_size \(settings.batchSize)"]
+        if try config.choice("train_type") == "Ada-Ranker" {
+            parts.append("ada_init \(config.contains("ada_init") ? try config.choice("ada_init") : AdaptationInitialisation.default.rawValue)")
+        }
+        parts += ["epochs \(settings.epochs)", "stopping_step \(settings.stoppingStep)", "valid_metric \(settings.validMetric)",
+                  "MAX_SEQ_LEN \(settings.maxSeqLen)", "seed \(settings.seed)"]
+        return parts.joined(separator: ", ")
     }
 
     /// The report of a run that already finished in `folder` (its metrics.jsonl ends with the test
     /// evaluation), or nil. Lets long multi-run commands skip finished runs when restarted.
-    public static func finishedReport(in folder: URL, model: String, trainType: String, dataset: String) throws -> FitReport? {
+    /// - Throws: `TrainerError.invalidSetting` when the finished run's `config.json` names another
+    ///   protocol than `protocolName` (a run whose `config.json` names none is accepted).
+    public static func finishedReport(in folder: URL, model: String, trainType: String, dataset: String,
+                                      protocolName: String = ConfigLoader.defaultProtocol) throws -> FitReport? {
         let run = RunFolder(url: folder)
         let records = try run.readMetrics()
         guard let test = records.last, test.split == DataSplit.test.rawValue else { return nil }
+        if let data = try? Data(contentsOf: run.configFile),
+           case .string(let used)? = try Configuration.fromJSON(data, source: run.configFile.path).values["protocol"],
+           used != protocolName {
+            throw TrainerError.invalidSetting("\(folder.path) holds a finished run of the \(used) protocol, not \(protocolName); choose another folder")
+        }
         let valid = records.filter { $0.split == DataSplit.valid.rawValue }
         let best = valid.filter { $0.epoch == test.epoch }.last
-        return FitReport(folder: folder, model: model, trainType: trainType, dataset: dataset, test: test.metrics,
+        return FitReport(folder: folder, model: model, trainType: trainType, dataset: dataset, protocolName: protocolName,
+                         test: test.metrics,
                          bestValidScore: best?[metric: "group_auc"], bestEpoch: test.epoch,
                          epochsTrained: valid.map(\.epoch).max() ?? 0, seconds: .nan)
     }
@@ -115,9 +140,11 @@ public enum FitWorkflow {
         FileManager.default.fileExists(atPath: RunFolder(url: folder).lastCheckpoint.path)
     }
 
-    /// overall → model → dataset → the mode's settings → `--key=value`, then the table sizes from the data.
+    /// overall → model → dataset → protocol → the mode's settings → `--key=value`, then the table
+    /// sizes from the data.
     static func assembleConfiguration(_ request: FitRequest, data: PreparedDataset) throws -> Configuration {
         var modeValues: [String: ConfigValue] = ["train_type": .string(request.mode.trainType)]
+        if let name = request.protocolName { modeValues["protocol"] = .string(name) }
         if request.mode == .finetune {
             // The item table comes from the Base checkpoint (as in the reference's fine-tuning script).
             modeValues["use_pre_item_emb"] = .int(0)
@@ -161,6 +188,9 @@ public enum FitWorkflow {
             throw TrainerError.checkpointUnreadable(path: path, reason: "it lacks the sidecar with the run's progress or the optimiser state")
         }
         let now = config.values
+        if case .string(let saved)? = info.config["protocol"], case .string(let current)? = now["protocol"], saved != current {
+            throw TrainerError.invalidSetting("--resume: the interrupted run used the \(saved) protocol, this command the \(current) protocol; resume with --protocol \(saved)")
+        }
         for key in Set(info.config.keys).union(now.keys).sorted() where !keysFreeOnResume.contains(key) {
             let saved = info.config[key], current = now[key]
             let same = saved.flatMap { a in current.map { a.isEquivalent(to: $0) } } ?? (saved == nil && current == nil)

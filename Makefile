@@ -3,18 +3,16 @@
 #   make demo        the main job: synthetic data → GRU4Rec Base vs Ada-Ranker → Markdown table
 #   make test        every package's tests, the cross-package tests and the parity check
 #   make bench       kernel and model benchmarks (release build)
-#   make parity FIXTURES=<dir>   check models against reference fixtures (default ../shared/fixtures/parity)
+#   make parity [FIXTURES=<dir>] check models against reference fixtures (default Tests/Fixtures/parity)
 
 SHELL := /bin/bash
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-SHARED ?= $(abspath $(ROOT)/../shared)
-FIXTURES ?= $(SHARED)/fixtures/parity
+FIXTURES ?= $(if $(ADARANKER_FIXTURES),$(ADARANKER_FIXTURES)/parity,$(ROOT)/Tests/Fixtures/parity)
 PACKAGES := Tensor Autograd Metrics DataPipeline SeqModels AdaLayers Trainer
 # Packages whose tests train or benchmark real data run optimised.
 RELEASE_TEST_PACKAGES := DataPipeline AdaLayers
 SWIFT_TEST_FLAGS ?=
 
-export ADARANKER_FIXTURES ?= $(SHARED)/fixtures
 export OPENBLAS_NUM_THREADS ?= 2
 
 TRAIN := swift run -c release --package-path Tools train
@@ -56,17 +54,19 @@ bench: deps
 demo: deps
 	$(TRAIN) demo --out runs/demo
 
-## The paper's flow on ML-10M: ML10M_ZIP=<path> or a download; SAMPLING=reference|leak-free; MODELS=GRU4Rec|all.
+## The paper's flow on ML-10M: ML10M_ZIP=<path> or a download; SAMPLING=reference|leak-free; MODELS=GRU4Rec|all;
+## PROTOCOL=paper (default: the paper's settings, compared with its numbers) or fair.
 reproduce-ml10m: deps
-	ML10M_ZIP="$(ML10M_ZIP)" SAMPLING="$(or $(SAMPLING),reference)" MODELS="$(MODELS)" bash Tools/scripts/reproduce-ml10m.sh
+	ML10M_ZIP="$(ML10M_ZIP)" SAMPLING="$(or $(SAMPLING),reference)" MODELS="$(MODELS)" PROTOCOL="$(or $(PROTOCOL),paper)" bash Tools/scripts/reproduce-ml10m.sh
 
 ## The same flow on ML-100K (RecBole files): DATA=<folder with ml-100k.inter/.item>; leak-free sampling
-## by default (the reference rule makes ML-100K's valid positives training negatives; SPEC §2.2).
+## by default (the reference rule makes ML-100K's valid positives training negatives; see
+## Packages/DataPipeline/README.md § Negative sampling).
 reproduce-ml100k: deps
-	@[ -n "$(DATA)" ] || { echo "usage: make reproduce-ml100k DATA=<folder with ml-100k.inter and ml-100k.item> [SAMPLING=leak-free|reference] [MODELS=GRU4Rec|all]" >&2; exit 2; }
+	@[ -n "$(DATA)" ] || { echo "usage: make reproduce-ml100k DATA=<folder with ml-100k.inter and ml-100k.item> [SAMPLING=leak-free|reference] [MODELS=GRU4Rec|all] [PROTOCOL=fair|paper]" >&2; exit 2; }
 	$(TRAIN) reproduce --input "$(DATA)" --format recbole --name ML100K \
-	    --data "Datasets/ML100K-$(or $(SAMPLING),leak-free)" --runs "runs/reproduce-ml100k-$(or $(SAMPLING),leak-free)" \
-	    --sampling "$(or $(SAMPLING),leak-free)" --models "$(MODELS)"
+	    --data "Datasets/ML100K-$(or $(SAMPLING),leak-free)" --runs "runs/reproduce-ml100k-$(or $(SAMPLING),leak-free)-$(or $(PROTOCOL),fair)" \
+	    --sampling "$(or $(SAMPLING),leak-free)" --models "$(MODELS)" --protocol "$(or $(PROTOCOL),fair)"
 
 clean:
 	rm -rf Packages/*/.build Tools/.build Tests/.build

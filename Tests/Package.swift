@@ -17,6 +17,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: [
             "Tensor", "Autograd", "Metrics", "DataPipeline", "SeqModels", "AdaLayers", "Trainer",
             .product(name: "ReferenceParity", package: "AdaLayers"),
+            .product(name: "TestSupport", package: "Tensor"),
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -10,7 +10,7 @@ let package = Package(
         // Element-wise kernels in C (GRU gates, optimiser updates) so that they can use AVX2 + FMA, dispatched at run time.
         .target(name: "CAutogradKernels"),
         .target(name: "Autograd", dependencies: ["Tensor", "CAutogradKernels"]),
-        .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd", .product(name: "TestSupport", package: "Tensor")]),
     ],
     swiftLanguageModes: [.v5]
 )

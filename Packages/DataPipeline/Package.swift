@@ -10,7 +10,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "DataPipeline", dependencies: ["CZlib", "Tensor"]),
-        .testTarget(name: "DataPipelineTests", dependencies: ["DataPipeline", "CZlib", "Tensor"]),
+        .testTarget(name: "DataPipelineTests", dependencies: [
+            "DataPipeline", "CZlib", "Tensor", .product(name: "TestSupport", package: "Tensor"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -4,13 +4,18 @@ import PackageDescription
 /// n-dimensional Float tensors on OpenBLAS, integer index tensors, a seeded RNG and safetensors I/O.
 let package = Package(
     name: "Tensor",
-    products: [.library(name: "Tensor", targets: ["Tensor"])],
+    products: [
+        .library(name: "Tensor", targets: ["Tensor"]),
+        // For the tests of every package: fixture discovery, the ML-100K location, temporary folders.
+        .library(name: "TestSupport", targets: ["TestSupport"]),
+    ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         // Small C kernels (one-row matrix products) that use AVX2 + FMA when the CPU has them.
         .target(name: "CTensorKernels"),
         .target(name: "Tensor", dependencies: ["CBLAS", "CTensorKernels"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .target(name: "TestSupport"),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Paths and scratch folders shared by the end-to-end tests.
@@ -26,22 +27,6 @@ enum EndToEnd {
 
     /// The ML-100K folder from `ADARANKER_ML100K`; skips the test when unset, fails under CI.
     static func ml100kFolder() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        guard let path = environment["ADARANKER_ML100K"], !path.isEmpty else {
-            if environment["CI"] == "true" {
-                throw MissingData(message: "ADARANKER_ML100K is not set under CI=true; it must name the folder with ml-100k.inter and ml-100k.item")
-            }
-            throw XCTSkip("set ADARANKER_ML100K to the folder with ml-100k.inter and ml-100k.item (e.g. ../shared/datasets/ml-100k)")
-        }
-        guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: path).appendingPathComponent("ml-100k.inter").path) else {
-            throw MissingData(message: "ADARANKER_ML100K=\(path) has no ml-100k.inter")
-        }
-        return path
+        try TestDatasets.movieLens100K().path
     }
-}
-
-/// A required data set is missing (a failure, not a skip, under CI).
-struct MissingData: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }

@@ -2,30 +2,16 @@ import AdaLayers
 import Foundation
 import ReferenceParity
 import SeqModels
+import TestSupport
 import XCTest
 
-/// The parity acceptance check across packages (SPEC §7): every reference fixture — seven encoders,
+/// The parity acceptance check across packages (see `Tests/Fixtures/README.md`): every reference fixture — seven encoders,
 /// Base and Ada-Ranker — built from its `config.json` by the AdaLayers factory, and reference Base
 /// checkpoints loading into the Ada-Ranker of the same encoder (two-stage training).
 final class ParityEndToEndTests: XCTestCase {
-    /// `$ADARANKER_FIXTURES/parity`, else `<repo root>/../shared/fixtures/parity`; skips when absent
-    /// (fails under `CI=true`).
+    /// `Tests/Fixtures/parity` (or `$ADARANKER_FIXTURES/parity`).
     private func parityDirectory() throws -> URL {
-        let environment = ProcessInfo.processInfo.environment
-        let fixtures: URL
-        if let path = environment["ADARANKER_FIXTURES"], !path.isEmpty {
-            fixtures = URL(fileURLWithPath: path)
-        } else {
-            fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .appendingPathComponent("../../../../shared/fixtures").standardizedFileURL
-        }
-        let directory = fixtures.appendingPathComponent("parity")
-        guard FileManager.default.fileExists(atPath: directory.path) else {
-            let message = "parity fixtures not found at \(directory.path); set ADARANKER_FIXTURES to the folder holding parity/"
-            if environment["CI"] == "true" { throw MissingData(message: message) }
-            throw XCTSkip(message)
-        }
-        return directory
+        try TestFixtures.parityDirectory()
     }
 
     /// All fourteen fixtures pass, with their worst errors printed like the `parity` tool does.

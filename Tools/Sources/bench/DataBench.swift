@@ -2,15 +2,14 @@ import DataPipeline
 import Foundation
 import Tensor
 
-/// Where the ML-100K RecBole files are: `ADARANKER_ML100K`, else `../shared/datasets/ml-100k`
-/// beside the checkout; `nil` (the case is skipped) when neither exists.
+/// Where the ML-100K RecBole files are: the folder named by `ADARANKER_ML100K` (MovieLens may not
+/// be redistributed, so the repository has no copy); `nil` (the case is skipped) when unset or wrong.
 private func ml100kFolder() -> String? {
-    let candidates: [String?] = [ProcessInfo.processInfo.environment["ADARANKER_ML100K"],
-                      URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-                          "../../../../shared/datasets/ml-100k").standardized.path]
-    return candidates.compactMap { $0 }.first {
-        FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("ml-100k.inter"))
+    guard let folder = ProcessInfo.processInfo.environment["ADARANKER_ML100K"], !folder.isEmpty,
+          FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("ml-100k.inter")) else {
+        return nil
     }
+    return folder
 }
 
 /// A fresh temporary folder, removed by the caller.

@@ -15,7 +15,7 @@ struct ParityCommand: ParsableCommand {
         absolute or the relative tolerance. The numbers printed are the worst absolute errors.
         """)
 
-    @Argument(help: "Fixture directory (default: <repo root>/../shared/fixtures/parity).")
+    @Argument(help: "Fixture directory (default: $ADARANKER_FIXTURES/parity, else the repository's Tests/Fixtures/parity).")
     var directory: String?
 
     @Option(help: "Absolute tolerance per entry.")
@@ -42,10 +42,14 @@ struct ParityCommand: ParsableCommand {
         if failed > 0 { throw ExitCode.failure }
     }
 
-    /// `<repo root>/../shared/fixtures/parity`, the repo root found from this source file's path.
+    /// `$ADARANKER_FIXTURES/parity` when set, else the repository's `Tests/Fixtures/parity`, the
+    /// repository root found from this source file's path.
     static var defaultDirectory: URL {
+        if let path = ProcessInfo.processInfo.environment["ADARANKER_FIXTURES"], !path.isEmpty {
+            return URL(fileURLWithPath: path).appendingPathComponent("parity")
+        }
         var root = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { root.deleteLastPathComponent() }   // …/Tools/Sources/parity/ParityCommand.swift
-        return root.deletingLastPathComponent().appendingPathComponent("shared/fixtures/parity")
+        return root.appendingPathComponent("Tests/Fixtures/parity")
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import AdaLayers
 import Autograd
 import Foundation
@@ -45,7 +46,7 @@ final class AdaRankerTests: XCTestCase {
         XCTAssertEqual(ada.base.stateDict(), base.stateDict())
 
         let trainedBase = try Ranker(config: { var c = config; c.seed = 99; return c }())
-        let path = try FixtureLocation.temporaryDirectory(self).appendingPathComponent("base.safetensors").path
+        let path = try makeTemporaryDirectory(self).appendingPathComponent("base.safetensors").path
         try trainedBase.save(to: path)
         let adaptationBefore = ada.stateDict().filter { Self.isAdaptation($0.key) }
         try ada.base.load(from: path)

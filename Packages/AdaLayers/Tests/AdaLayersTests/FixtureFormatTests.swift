@@ -1,3 +1,4 @@
+import TestSupport
 import AdaLayers
 import Autograd
 import Foundation
@@ -13,7 +14,7 @@ import XCTest
 final class FixtureFormatTests: XCTestCase {
     /// Every encoder, Base and Ada-Ranker, at D = 8, L = 5, B = 3 and 7 candidates.
     func testFixturesOfOtherSizesPass() throws {
-        let parent = try FixtureLocation.temporaryDirectory(self)
+        let parent = try makeTemporaryDirectory(self)
         for model in ModelName.allCases {
             for trainType in TrainType.allCases {
                 var config = TestSupport.config(model, embeddingSize: 8, maxSeqLen: 5, trainType: trainType)
@@ -36,7 +37,7 @@ final class FixtureFormatTests: XCTestCase {
 
     /// A fixture whose parameters differ from the ones its expectations were computed with fails.
     func testFixtureWithChangedParametersFails() throws {
-        let folder = try FixtureLocation.temporaryDirectory(self).appendingPathComponent("GRU4Rec-Ada-Ranker")
+        let folder = try makeTemporaryDirectory(self).appendingPathComponent("GRU4Rec-Ada-Ranker")
         let config = TestSupport.config(.gru4Rec)
         try writeFixture(config: config, batch: TestSupport.batch(), to: folder)
         let path = folder.appendingPathComponent("model.safetensors").path

@@ -1,3 +1,4 @@
+import TestSupport
 import AdaLayers
 import Foundation
 import ReferenceParity
@@ -5,7 +6,7 @@ import SeqModels
 import Tensor
 import XCTest
 
-/// The acceptance test (SPEC §7): all 14 reference fixtures — 7 encoders × Base/Ada-Ranker — match
+/// The acceptance test (AdaLayers README § Reference fixtures): all 14 reference fixtures — 7 encoders × Base/Ada-Ranker — match
 /// scores, loss and every gradient within 1e-4 absolute or 1e-3 relative; and the checker itself
 /// rejects fixtures that do not match or cannot be read.
 final class ReferenceParityTests: XCTestCase {
@@ -27,7 +28,7 @@ final class ReferenceParityTests: XCTestCase {
     func testSHANAdaRanker() throws { try check("SHAN-Ada-Ranker") }
 
     private func check(_ name: String) throws {
-        let result = try ParityCheck.run(fixtureDirectory: FixtureLocation.fixture(name))
+        let result = try ParityCheck.run(fixtureDirectory: TestFixtures.parity(name))
         print("parity " + result.summaryLine())
         XCTAssertTrue(result.passed, result.summaryLine() + "\n" + result.failures.joined(separator: "\n"))
         XCTAssertEqual(result.scores.tensorCount, 1)
@@ -37,7 +38,7 @@ final class ReferenceParityTests: XCTestCase {
 
     /// `runAll` finds all 14 folders and every one passes.
     func testRunAllFindsEveryFixture() throws {
-        let outcomes = try ParityCheck.runAll(directory: FixtureLocation.parityDirectory())
+        let outcomes = try ParityCheck.runAll(directory: TestFixtures.parityDirectory())
         let expected = Self.encoders.flatMap { ["\($0)-Ada-Ranker", "\($0)-Base"] }.sorted()
         XCTAssertEqual(outcomes.map(\.fixture), expected)
         for outcome in outcomes { XCTAssertTrue(outcome.passed, outcome.summaryLine()) }
@@ -45,7 +46,7 @@ final class ReferenceParityTests: XCTestCase {
 
     /// An Ada-Ranker fixture compares the adaptation layers' gradients, not only the base ones.
     func testAdaRankerFixtureComparesAdaptationGradients() throws {
-        let directory = try FixtureLocation.fixture("GRU4Rec-Ada-Ranker")
+        let directory = try TestFixtures.parity("GRU4Rec-Ada-Ranker")
         let expected = try SafeTensorsFile(contentsOf: directory.appendingPathComponent("expected.safetensors").path)
         for name in ["grad.mem_w1.array", "grad.mem_b2.index", "grad.film_affine_emb_scale.weight",
                      "grad.extract_distribution_layer.input_to_hidden.0.weight"] {
@@ -56,7 +57,7 @@ final class ReferenceParityTests: XCTestCase {
 
     /// One expected score moved by 1e-2 makes the fixture fail, naming `scores`.
     func testPerturbedExpectedScoreFails() throws {
-        let copy = try FixtureLocation.copyFixture("SASRec-Ada-Ranker", into: FixtureLocation.temporaryDirectory(self))
+        let copy = try TestFixtures.copyParity("SASRec-Ada-Ranker", into: makeTemporaryDirectory(self))
         try perturb(copy, tensor: "scores", index: 5, by: 1e-2)
         let result = try ParityCheck.run(fixtureDirectory: copy)
         XCTAssertFalse(result.passed)
@@ -69,7 +70,7 @@ final class ReferenceParityTests: XCTestCase {
 
     /// A memory-unit gradient entry moved by 1e-3 (beyond both tolerances) fails under `grad.mem_w1.array`.
     func testPerturbedExpectedGradientFails() throws {
-        let copy = try FixtureLocation.copyFixture("MF-Ada-Ranker", into: FixtureLocation.temporaryDirectory(self))
+        let copy = try TestFixtures.copyParity("MF-Ada-Ranker", into: makeTemporaryDirectory(self))
         let file = try SafeTensorsFile(contentsOf: copy.appendingPathComponent("expected.safetensors").path)
         let gradient = try file.tensor("grad.mem_w1.array")
         let largest = gradient.scalars.indices.max { abs(gradient.scalars[$0]) < abs(gradient.scalars[$1]) }!
@@ -85,7 +86,7 @@ final class ReferenceParityTests: XCTestCase {
 
     /// A change below the tolerance still passes (the check is not exact equality).
     func testPerturbationWithinToleranceStillPasses() throws {
-        let copy = try FixtureLocation.copyFixture("GRU4Rec-Base", into: FixtureLocation.temporaryDirectory(self))
+        let copy = try TestFixtures.copyParity("GRU4Rec-Base", into: makeTemporaryDirectory(self))
         try perturb(copy, tensor: "scores", index: 0, by: 5e-5)
         XCTAssertTrue(try ParityCheck.run(fixtureDirectory: copy).passed)
     }
@@ -93,9 +94,9 @@ final class ReferenceParityTests: XCTestCase {
     /// A folder lacking a file is reported by `run`, and `runAll` reports it as an error outcome
     /// while still checking the other folders.
     func testMissingFileIsReported() throws {
-        let parent = try FixtureLocation.temporaryDirectory(self)
-        _ = try FixtureLocation.copyFixture("MF-Base", into: parent)
-        let broken = try FixtureLocation.copyFixture("MF-Base", into: parent, as: "MF-Broken")
+        let parent = try makeTemporaryDirectory(self)
+        _ = try TestFixtures.copyParity("MF-Base", into: parent)
+        let broken = try TestFixtures.copyParity("MF-Base", into: parent, as: "MF-Broken")
         try FileManager.default.removeItem(at: broken.appendingPathComponent("batch.safetensors"))
 
         XCTAssertThrowsError(try ParityCheck.run(fixtureDirectory: broken)) { error in
@@ -112,7 +113,7 @@ final class ReferenceParityTests: XCTestCase {
     /// Parameters that do not fit the model built from `config.json` (here: a renamed one) are a
     /// load error naming the file and the parameter.
     func testStateDictMismatchIsReported() throws {
-        let copy = try FixtureLocation.copyFixture("NARM-Ada-Ranker", into: FixtureLocation.temporaryDirectory(self))
+        let copy = try TestFixtures.copyParity("NARM-Ada-Ranker", into: makeTemporaryDirectory(self))
         let path = copy.appendingPathComponent("model.safetensors").path
         var entries = try SafeTensorsFile(contentsOf: path).entries
         entries["mem_w1.slots"] = entries.removeValue(forKey: "mem_w1.array")
@@ -125,14 +126,14 @@ final class ReferenceParityTests: XCTestCase {
 
     /// A directory without fixtures is an error, not an empty success.
     func testEmptyDirectoryIsAnError() throws {
-        let empty = try FixtureLocation.temporaryDirectory(self)
+        let empty = try makeTemporaryDirectory(self)
         XCTAssertThrowsError(try ParityCheck.runAll(directory: empty))
         XCTAssertThrowsError(try ParityCheck.runAll(directory: empty.appendingPathComponent("absent")))
     }
 
     /// A fixture folder given directly is checked on its own.
     func testSingleFixtureDirectory() throws {
-        let outcomes = try ParityCheck.runAll(directory: FixtureLocation.fixture("SHAN-Base"))
+        let outcomes = try ParityCheck.runAll(directory: TestFixtures.parity("SHAN-Base"))
         XCTAssertEqual(outcomes.map(\.fixture), ["SHAN-Base"])
         XCTAssertTrue(outcomes[0].passed)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import Tensor
 @testable import Autograd
@@ -116,16 +117,6 @@ final class LayersTests: XCTestCase {
     }
 
     private func fixturePath(_ relative: String) throws -> String {
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0..<5 { root.deleteLastPathComponent() }
-        let base = ProcessInfo.processInfo.environment["ADARANKER_FIXTURES"].map { URL(fileURLWithPath: $0) }
-            ?? root.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
-        let path = base.appendingPathComponent(relative).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            let message = "fixture \(path) not found; set ADARANKER_FIXTURES to the folder holding parity/"
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(message) }
-            throw XCTSkip(message)
-        }
-        return path
+        try TestFixtures.file(relative).path
     }
 }

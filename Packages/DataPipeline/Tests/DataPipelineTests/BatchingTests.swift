@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Tensor
 import XCTest
 @testable import DataPipeline
@@ -96,16 +97,9 @@ final class BatchingTests: XCTestCase {
     }
 
     /// The reference's own `uni_item_seq`, `alias_item_seq` and `A` for the SRGNN parity batch
-    /// (`../shared/fixtures/parity/SRGNN-Base/batch.safetensors`), rebuilt from its `item_seq`.
+    /// (`Tests/Fixtures/parity/SRGNN-Base/batch.safetensors`), rebuilt from its `item_seq`.
     func testSRGNNGraphMatchesTheReferenceFixture() throws {
-        let fixture = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared/fixtures/parity/SRGNN-Base/batch.safetensors").path
-        guard FileManager.default.fileExists(atPath: fixture) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("missing \(fixture)") }
-            throw XCTSkip("parity fixture not found at \(fixture)")
-        }
+        let fixture = try TestFixtures.parity("SRGNN-Base").appendingPathComponent("batch.safetensors").path
         let file = try SafeTensorsFile(contentsOf: fixture)
         let itemSeq = try file.indexTensor("item_seq")
         let (rows, length) = (itemSeq.shape[0], itemSeq.shape[1])

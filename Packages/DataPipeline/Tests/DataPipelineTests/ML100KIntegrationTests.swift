@@ -1,20 +1,13 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import DataPipeline
 
-/// The whole pipeline on MovieLens-100K in RecBole form (`ADARANKER_ML100K`, e.g.
-/// `../shared/datasets/ml-100k`). Skipped when the variable is unset, except under `CI=true`.
+/// The whole pipeline on MovieLens-100K in RecBole form (`ADARANKER_ML100K`:
+/// a folder with `ml-100k.inter` and `ml-100k.item`). Skipped when the variable is unset, except under `CI=true`.
 final class ML100KIntegrationTests: XCTestCase {
     private func datasetFolder() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        guard let folder = environment["ADARANKER_ML100K"], !folder.isEmpty else {
-            if environment["CI"] == "true" {
-                XCTFail("ADARANKER_ML100K must be set when CI=true")
-                throw XCTSkip("ADARANKER_ML100K unset")
-            }
-            throw XCTSkip("set ADARANKER_ML100K to the ml-100k folder (../shared/datasets/ml-100k)")
-        }
-        return folder
+        try TestDatasets.movieLens100K().path
     }
 
     func testReferenceNumbersOnML100K() throws {

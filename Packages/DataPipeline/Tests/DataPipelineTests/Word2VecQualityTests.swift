@@ -1,17 +1,13 @@
 import DataPipeline
 import Foundation
+import TestSupport
 import Tensor
 import XCTest
 
 /// Next-item signal of the default word2vec vectors on MovieLens-100K (issue 4's quality bar).
 final class Word2VecQualityTests: XCTestCase {
-    /// The ML-100K folder from `ADARANKER_ML100K`; skips when unset, fails when unset under CI.
     private func movieLensFolder() throws -> String {
-        if let folder = ProcessInfo.processInfo.environment["ADARANKER_ML100K"], !folder.isEmpty { return folder }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            XCTFail("ADARANKER_ML100K must point to the ml-100k folder when CI=true")
-        }
-        throw XCTSkip("set ADARANKER_ML100K to the ml-100k folder (with ml-100k.inter) to run the word2vec quality check")
+        try TestDatasets.movieLens100K().path
     }
 
     /// Users' item sequences as the reference's `user_item_cate_time.tsv` orders them: rows of

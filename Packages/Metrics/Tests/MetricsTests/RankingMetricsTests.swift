@@ -1,17 +1,12 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Metrics
 
 final class RankingMetricsTests: XCTestCase {
-    /// The reference's metric values for 64 rows of 20 scores (`shared/fixtures/metrics.json`).
+    /// The reference's metric values for 64 rows of 20 scores (`Tests/Fixtures/metrics.json`).
     func testMatchesReferenceFixture() throws {
-        guard let url = fixturesURL()?.appendingPathComponent("metrics.json"),
-              FileManager.default.fileExists(atPath: url.path) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                XCTFail("metrics.json fixture not found; set ADARANKER_FIXTURES"); return
-            }
-            throw XCTSkip("metrics.json not found: set ADARANKER_FIXTURES to the shared fixtures folder")
-        }
+        let url = try TestFixtures.file("metrics.json")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
         let rows = json["scores"] as! [[Double]]
         let expected = json["expected"] as! [String: Double]
@@ -82,14 +77,5 @@ final class RankingMetricsTests: XCTestCase {
         XCTAssertThrowsError(try ScoreTable.parse("0.9\n", source: "s.tsv")) { error in
             XCTAssertTrue("\(error)".hasPrefix("s.tsv:1:"))
         }
-    }
-
-    private func fixturesURL() -> URL? {
-        if let path = ProcessInfo.processInfo.environment["ADARANKER_FIXTURES"] { return URL(fileURLWithPath: path) }
-        // <repo>/Packages/Metrics/Tests/MetricsTests/this file → <repo>/../shared/fixtures
-        return URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared/fixtures")
     }
 }

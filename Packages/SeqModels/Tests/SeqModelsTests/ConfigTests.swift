@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import SeqModels
 import XCTest
@@ -18,9 +19,9 @@ final class ConfigTests: XCTestCase {
     }
 
     func testEveryFixtureConfigLoads() throws {
-        let parity = FixtureLocation.fixturesDirectory.appendingPathComponent("parity")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: parity.path)) ?? []
-        guard !names.isEmpty else { _ = try FixtureLocation.parityFixture("MF-Base"); return }
+        let parity = try TestFixtures.parityDirectory()
+        let names = try FileManager.default.contentsOfDirectory(atPath: parity.path)
+        XCTAssertEqual(names.count, 14, "7 models × Base / Ada-Ranker")
         for name in names.sorted() {
             let config = try ModelConfig(contentsOf: parity.appendingPathComponent(name).appendingPathComponent("config.json"))
             XCTAssertEqual(config.embeddingSize, 16, name)

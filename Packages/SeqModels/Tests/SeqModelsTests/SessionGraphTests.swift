@@ -1,3 +1,4 @@
+import TestSupport
 import SeqModels
 import Tensor
 import XCTest
@@ -5,7 +6,7 @@ import XCTest
 final class SessionGraphTests: XCTestCase {
     /// The builder reproduces the reference's graph tensors stored in the SRGNN fixture.
     func testMatchesTheFixtureGraph() throws {
-        let directory = try FixtureLocation.parityFixture("SRGNN-Base")
+        let directory = try TestFixtures.parity("SRGNN-Base")
         let file = try SafeTensorsFile(contentsOf: directory.appendingPathComponent("batch.safetensors").path)
         let graph = SessionGraph(itemSeq: try file.indexTensor("item_seq"))
         XCTAssertEqual(graph.uniqueItems, try file.indexTensor("uni_item_seq"))

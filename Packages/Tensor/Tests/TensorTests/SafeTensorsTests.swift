@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import XCTest
 @testable import Tensor
@@ -6,7 +7,7 @@ final class SafeTensorsTests: XCTestCase {
     // MARK: Fixtures
 
     func testEveryParityFixtureLoads() throws {
-        let parity = try fixturesDirectory().appendingPathComponent("parity")
+        let parity = try TestFixtures.directory().appendingPathComponent("parity")
         let models = try FileManager.default.contentsOfDirectory(atPath: parity.path).sorted()
         XCTAssertGreaterThanOrEqual(models.count, 14)
         for model in models {
@@ -25,7 +26,7 @@ final class SafeTensorsTests: XCTestCase {
     }
 
     func testGRU4RecFixtureValues() throws {
-        let folder = try fixturesDirectory().appendingPathComponent("parity/GRU4Rec-Base")
+        let folder = try TestFixtures.directory().appendingPathComponent("parity/GRU4Rec-Base")
         let expected = try SafeTensorsFile(contentsOf: folder.appendingPathComponent("expected.safetensors").path)
         let scores = try expected.tensor("scores")
         XCTAssertEqual(scores.shape, [4, 20])
@@ -50,7 +51,7 @@ final class SafeTensorsTests: XCTestCase {
     func testEncoderReproducesSingleDTypeFixtureBytes() throws {
         // The reference writer orders data by name within a dtype, uses compact JSON and pads the
         // header with spaces to 8 bytes, as this encoder does.
-        let path = try fixturesDirectory().appendingPathComponent("parity/GRU4Rec-Base/expected.safetensors").path
+        let path = try TestFixtures.directory().appendingPathComponent("parity/GRU4Rec-Base/expected.safetensors").path
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
         let file = try SafeTensorsFile(contentsOf: path)
         XCTAssertEqual(SafeTensors.encode(file.entries, metadata: file.metadata), original)
@@ -67,7 +68,7 @@ final class SafeTensorsTests: XCTestCase {
             "ids": .index(IndexTensor(shape: [2, 3], indices: [0, 1, -7, 1 << 40, 5, Int(Int32.max)])),
             "quote\"name\\": .float(T([2], [.infinity, -1e-38])),
         ]
-        let folder = try temporaryDirectory(self)
+        let folder = try makeTemporaryDirectory(self)
         let path = folder.appendingPathComponent("round.safetensors").path
         try SafeTensors.write(entries, metadata: ["format": "pt", "note": "ünïcode"], to: path)
         let file = try SafeTensorsFile(contentsOf: path)
@@ -83,7 +84,7 @@ final class SafeTensorsTests: XCTestCase {
     }
 
     func testIndexTensorsAsI32() throws {
-        let path = try temporaryDirectory(self).appendingPathComponent("ids.safetensors").path
+        let path = try makeTemporaryDirectory(self).appendingPathComponent("ids.safetensors").path
         let ids = IndexTensor(shape: [3], indices: [3, -2, 9])
         try SafeTensors.write(["ids": .index(ids)], to: path, indexDType: .i32)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -121,7 +122,7 @@ final class SafeTensorsTests: XCTestCase {
 
     func testRejectsShortFile() throws {
         assertRejects(Data([1, 2, 3]), { if case .tooShort(3) = $0 { return true } else { return false } }, mentioning: ["8-byte"])
-        let path = try temporaryDirectory(self).appendingPathComponent("short.safetensors").path
+        let path = try makeTemporaryDirectory(self).appendingPathComponent("short.safetensors").path
         try Data([0, 0]).write(to: URL(fileURLWithPath: path))
         XCTAssertThrowsError(try SafeTensorsFile(contentsOf: path)) { error in
             XCTAssert("\(error)".contains("short.safetensors"), "\(error)")

@@ -44,7 +44,7 @@ struct PrepareCommand: ParsableCommand {
     @Flag(name: .customLong("no-pretrain"), help: "Skip word2vec item-vector pre-training.")
     var noPretrain = false
 
-    @Flag(name: .customLong("pretrain-exclude-last-two"), help: "Train word2vec without each user's last two items (no valid/test leakage).")
+    @Flag(name: .customLong("pretrain-exclude-last-two"), help: "Train word2vec without each user's valid and test targets also with --sampling reference (always so with leak-free sampling).")
     var pretrainExcludeLastTwo = false
 
     @Option(help: "Worker threads for sampling and word2vec (sampling gives the same output for any count; word2vec is bit-reproducible with 1).")
@@ -73,6 +73,8 @@ struct PrepareCommand: ParsableCommand {
             log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
         let summary = try PrepareWorkflow.run(request)
         let stats = summary.stats
-        printOut("prepared \(out): \(stats.users) users, \(stats.items) items, \(stats.categories) categories; rows train \(stats.train.rows), valid \(stats.valid.rows), test \(stats.test.rows); \(stats.samplingFallbacks ?? 0) sampling fallbacks")
+        let dropped = (stats.usersDroppedNoNegatives ?? 0) == 0 ? ""
+            : "; dropped \(stats.rowsDroppedNoNegatives ?? 0) rows of \(stats.usersDroppedNoNegatives ?? 0) users who rated every item (no leak-free negatives)"
+        printOut("prepared \(out): \(stats.users) users, \(stats.items) items, \(stats.categories) categories; rows train \(stats.train.rows), valid \(stats.valid.rows), test \(stats.test.rows); \(stats.samplingFallbacks ?? 0) sampling fallbacks" + dropped)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Everything `PreparePipeline.run` needs; the defaults are SPEC §2.2's values.
+/// Everything `PreparePipeline.run` needs; the defaults are the values of DataPipeline README
+/// § Preprocessing and § Negative sampling.
 ///
 /// The `train prepare` command maps its flags onto these fields:
 /// `--input` → `input`, `--format` → `format`, `--out` → `outputFolder`, `--seed` → `seed`,
@@ -30,6 +31,13 @@ public struct PrepareOptions: Sendable {
     public var seed: UInt64 = 2020
     /// Which of the user's items are never drawn as negatives.
     public var sampling: SamplingMode = .leakFree
+    /// Which part of each sequence the word2vec corpus (`PrepareSummary.word2vecCorpus`) holds;
+    /// nil (the default) follows `sampling`: `.beforeValidTargets` for leak-free sampling,
+    /// `.wholeSequences` for reference sampling.
+    public var word2vecCorpus: Word2VecCorpusRule?
+
+    /// The corpus rule in effect: `word2vecCorpus`, or the one that goes with `sampling`.
+    public var effectiveWord2VecCorpus: Word2VecCorpusRule { word2vecCorpus ?? Word2VecCorpusRule(sampling: sampling) }
 
     /// Categories with at most this many distinct items are merged into one (step 1).
     public var minItemsPerCategory = 200

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The `prepare` step as a library call: read an input, run SPEC §2.2 and write the prepared folder.
+/// The `prepare` step as a library call: read an input, run the steps of DataPipeline README
+/// § Preprocessing and § Negative sampling and write the prepared folder (§ Storage format).
 ///
 ///     var options = PrepareOptions(input: "Datasets/ml-10m.zip", outputFolder: "Datasets/ML10M")
 ///     options.seed = 2020
@@ -12,7 +13,7 @@ import Foundation
 /// `user_item_cate_time.tsv`, `user2idx.tsv`, `item2idx.tsv`, `merged_cate2idx.tsv`,
 /// `item2cate.tsv` and `stats.json`. All are written to temporary names and renamed into place
 /// only after everything succeeded (`stats.json` last); a failed run leaves no partial file.
-/// Word2vec pre-training (`item_emb_64.txt`) is a separate stage run on `summary.userSequences`.
+/// Word2vec pre-training (`item_emb_64.txt`) is a separate stage run on `summary.word2vecCorpus`.
 public enum PreparePipeline {
     /// Reads `options.input` and prepares it.
     public static func run(_ options: PrepareOptions) throws -> PrepareSummary {
@@ -47,7 +48,8 @@ public enum PreparePipeline {
         var written = dataset
         written.folder = options.outputFolder
         return PrepareSummary(dataset: written, processed: processed, outputFolder: options.outputFolder,
-                              files: files, stageSeconds: timer.stages)
+                              files: files, stageSeconds: timer.stages, word2vecCorpusRule: options.effectiveWord2VecCorpus,
+                              targetItemsUsed: options.targetItemsUsed)
     }
 
     private static func process(_ raw: RawDataset, inputFormat: String, options: PrepareOptions,
@@ -70,8 +72,11 @@ public enum PreparePipeline {
             minItemsPerCategory: options.minItemsPerCategory, minUserInteractions: options.minUserInteractions,
             targetItemsUsed: options.targetItemsUsed, negItemsNum: options.negativesPerRow,
             train: .init(built.train), valid: .init(built.valid), test: .init(built.test),
-            samplingFallbacks: built.fallbacks)
-        timer.finish("sampled: train \(built.train.rowCount), valid \(built.valid.rowCount), test \(built.test.rowCount) rows, \(built.fallbacks) fallbacks")
+            samplingFallbacks: built.fallbacks, usersDroppedNoNegatives: built.droppedUsers,
+            rowsDroppedNoNegatives: built.droppedRows, word2vecCorpus: options.effectiveWord2VecCorpus.rawValue)
+        let dropped = built.droppedUsers == 0 ? ""
+            : "; dropped \(built.droppedRows) rows of \(built.droppedUsers) users without any eligible negative"
+        timer.finish("sampled: train \(built.train.rowCount), valid \(built.valid.rowCount), test \(built.test.rowCount) rows, \(built.fallbacks) fallbacks" + dropped)
         return (PreparedDataset(train: built.train, valid: built.valid, test: built.test, stats: stats), processed)
     }
 
@@ -147,10 +152,32 @@ public struct PrepareSummary: Sendable {
     public let files: [String]
     /// Wall-clock seconds of each stage, in order.
     public let stageSeconds: [(stage: String, seconds: Double)]
+    /// The rule `word2vecCorpus` follows (also in `stats.json` as `word2vec_corpus`).
+    public let word2vecCorpusRule: Word2VecCorpusRule
+    /// Targets per user of step 7, which fixes where `.beforeValidTargets` sentences end.
+    public let targetItemsUsed: Int
+
+    public init(dataset: PreparedDataset, processed: ProcessedInteractions, outputFolder: String, files: [String],
+                stageSeconds: [(stage: String, seconds: Double)], word2vecCorpusRule: Word2VecCorpusRule,
+                targetItemsUsed: Int) {
+        self.dataset = dataset
+        self.processed = processed
+        self.outputFolder = outputFolder
+        self.files = files
+        self.stageSeconds = stageSeconds
+        self.word2vecCorpusRule = word2vecCorpusRule
+        self.targetItemsUsed = targetItemsUsed
+    }
 
     public var stats: DatasetStats { dataset.stats }
-    /// The word2vec corpus: each user's full remapped item sequence.
+    /// Each user's full remapped item sequence, valid and test targets included.
     public var userSequences: UserSequences { processed.userSequences }
+    /// The corpus word2vec pre-training must use (DataPipeline README § Item-embedding
+    /// pre-training): each user's items before the first valid target under leak-free sampling,
+    /// whole sequences under reference sampling (or as `PrepareOptions.word2vecCorpus` chose).
+    public var word2vecCorpus: Word2VecCorpus {
+        processed.word2vecCorpus(word2vecCorpusRule, targetItemsUsed: targetItemsUsed)
+    }
 }
 
 /// Times consecutive stages and reports each to an optional log.

@@ -1,15 +1,18 @@
 import Tensor
 
-/// Which of a user's items may never be drawn as that user's negatives (SPEC §2.2 step 8).
+/// Which of a user's items may never be drawn as that user's negatives (DataPipeline README
+/// § Negative sampling).
 public enum SamplingMode: String, Sendable, CaseIterable, Codable {
     /// Decision of this project (default): reject every item the user ever interacted with, so a
     /// user's future items — including their valid and test targets — never become negatives.
+    /// A user who interacted with every item has no eligible negative at all; all rows of such a
+    /// user are dropped (and counted in `stats.json`) instead of failing the preparation.
     case leakFree = "leak-free"
     /// The reference's rule: reject only the items of the row's `item_seq` (the past).
     case reference
 }
 
-/// Distribution-mixer negative sampling for one row at a time (SPEC §2.2 step 8).
+/// Distribution-mixer negative sampling for one row at a time (DataPipeline README § Negative sampling).
 ///
 /// For a row with target item `t` and target category `c`:
 /// 1. `k ~ U{0, 1, 2}`; the category list is `[c]` plus `min(k, C)` distinct categories drawn
@@ -22,9 +25,11 @@ public enum SamplingMode: String, Sendable, CaseIterable, Codable {
 ///    `.reference` mode). After `maxTries` rejected draws the slot falls back to the whole item
 ///    pool 1...I (uniform, same rejection rules; if that fails too, the first acceptable item after
 ///    a random start, and only when no such item is left, one already drawn for the entry); each
-///    fallback is counted. Only a user who interacted with every item but the target cannot be served.
+///    fallback is counted.
 ///
-/// Call `beginUser` before the rows of each user.
+/// Call `beginUser` before the rows of each user. In `.leakFree` mode a user who interacted with
+/// every item cannot be served (`currentUserHasEligibleNegatives` is false; the caller drops the
+/// user's rows); in `.reference` mode a row whose history and target cover every item throws.
 struct NegativeSampler {
     /// The items of one merged category, for uniform and popularity-weighted draws.
     struct CategoryPool {
@@ -47,6 +52,8 @@ struct NegativeSampler {
     private var ownerStamp: [Int32]
     private var ownerPosition: [Int32]
     private var currentUser: Int32 = 0
+    /// Distinct items of the current user.
+    private var currentUserItemCount = 0
 
     /// The category list and per-entry counts of the last row (inspected by tests).
     private(set) var lastCategories: [Int32] = []
@@ -93,12 +100,21 @@ struct NegativeSampler {
     /// Marks `sequence` as the items of `user` (1-based), oldest first.
     mutating func beginUser(_ user: Int32, sequence: ArraySlice<Int32>) {
         currentUser = user
+        currentUserItemCount = 0
         var position: Int32 = 0
         for item in sequence {
+            if ownerStamp[Int(item)] != user { currentUserItemCount += 1 }
             ownerStamp[Int(item)] = user
             ownerPosition[Int(item)] = position
             position += 1
         }
+    }
+
+    /// Whether the rows of the current user can get negatives under `mode`. Always true in
+    /// `.reference` mode (there it depends on the row); in `.leakFree` mode false exactly when the
+    /// user interacted with every item 1...I, since every row of the user excludes the same set.
+    var currentUserHasEligibleNegatives: Bool {
+        mode == .reference || currentUserItemCount < itemCount
     }
 
     /// Appends `negativesPerRow` negatives for one row of the current user to `output`.

@@ -1,13 +1,17 @@
 import Dispatch
 import Tensor
 
-/// Steps 7 and 8 of SPEC §2.2: choose each user's target positions, split them 8/1/1 and draw the
-/// negatives of one row per category of each target.
+/// DataPipeline README § Preprocessing, step 7 and § Negative sampling: choose each user's target
+/// positions, split them 8/1/1 and draw the negatives of one row per category of each target.
 ///
 /// For a user with sequence `s[0..<n]`, the targets are positions `j ∈ [max(0, n − T), n)` with
 /// `T = targetItemsUsed` (10): `j = n − 1` goes to `test`, `j = n − 2` to `valid`, the rest to
 /// `train`. The row's history is `s[0..<j]` (`item_seq_len = j`). A target with merged
 /// categories `[c₁, c₂, …]` (duplicates included) yields one row per entry, in that order.
+///
+/// Under leak-free sampling a user who interacted with every item has no eligible negative, so
+/// none of that user's rows is written; such users and their rows are counted
+/// (`droppedUsers`, `droppedRows`). They draw no random numbers, so other users' rows do not change.
 ///
 /// Rows are ordered by user, then position, then category entry. Randomness: users are cut into
 /// fixed chunks of `usersPerChunk`; chunk `k` draws from the `k`-th generator split off a
@@ -27,9 +31,21 @@ enum SplitBuilder {
         var valid: Split
         var test: Split
         var fallbacks: Int
+        /// Users left out because no eligible negative exists for them (leak-free sampling only).
+        var droppedUsers = 0
+        /// The rows those users would have had.
+        var droppedRows = 0
     }
 
     static let usersPerChunk = 1024
+
+    /// The first position of a user's sequence of length `n` that is a valid or test target: the
+    /// valid target sits at `n − 2` and the test target at `n − 1` (only the test target when
+    /// `targetItemsUsed` is 1; a one-item sequence has just the test target at 0). Items before it
+    /// are the history and train targets; the leak-free word2vec corpus ends there.
+    static func firstHeldOutPosition(sequenceLength n: Int, targetItemsUsed: Int) -> Int {
+        max(0, n - min(2, targetItemsUsed))
+    }
 
     static func build(_ processed: ProcessedInteractions, options: Options, progress: ProgressBar? = nil) throws -> Result {
         let pools = NegativeSampler.makePools(processed)
@@ -60,33 +76,44 @@ enum SplitBuilder {
             }
         }
         if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
-        var train = Split(negativesPerRow: options.negativesPerRow)
-        var valid = train, test = train
-        var fallbacks = 0
+        let empty = Split(negativesPerRow: options.negativesPerRow)
+        var result = Result(train: empty, valid: empty, test: empty, fallbacks: 0)
         for case let chunk? in results {
-            append(chunk.train, to: &train)
-            append(chunk.valid, to: &valid)
-            append(chunk.test, to: &test)
-            fallbacks += chunk.fallbacks
+            append(chunk.train, to: &result.train)
+            append(chunk.valid, to: &result.valid)
+            append(chunk.test, to: &result.test)
+            result.fallbacks += chunk.fallbacks
+            result.droppedUsers += chunk.droppedUsers
+            result.droppedRows += chunk.droppedRows
         }
-        return Result(train: train, valid: valid, test: test, fallbacks: fallbacks)
+        return result
     }
 
     private struct ChunkResult {
         var train: Split, valid: Split, test: Split
         var fallbacks: Int
+        var droppedUsers = 0
+        var droppedRows = 0
     }
 
     private static func buildChunk(_ processed: ProcessedInteractions, users: ClosedRange<Int>, options: Options,
                                    sampler: inout NegativeSampler, rng: inout SeededGenerator) throws -> ChunkResult {
         var splits = [Split](repeating: Split(negativesPerRow: options.negativesPerRow), count: 3)
         let fallbacksBefore = sampler.fallbackCount
+        var droppedUsers = 0, droppedRows = 0
         for user in users {
             let sequence = processed.sequence(ofUser: user)
             let base = sequence.startIndex
             let n = sequence.count
             sampler.beginUser(Int32(user), sequence: sequence)
             let firstTarget = max(0, n - options.targetItemsUsed)
+            guard sampler.currentUserHasEligibleNegatives else {
+                droppedUsers += 1
+                for position in firstTarget..<n {
+                    droppedRows += processed.categories(ofItem: Int(sequence[base + position])).count
+                }
+                continue
+            }
             // Each split stores the user's sequence prefix once, as long as its longest history.
             var storedAt = [-1, -1, -1]
             for position in firstTarget..<n {
@@ -110,7 +137,8 @@ enum SplitBuilder {
             }
         }
         return ChunkResult(train: splits[0], valid: splits[1], test: splits[2],
-                           fallbacks: sampler.fallbackCount - fallbacksBefore)
+                           fallbacks: sampler.fallbackCount - fallbacksBefore,
+                           droppedUsers: droppedUsers, droppedRows: droppedRows)
     }
 
     /// Appends the rows of `part` to `whole`, shifting history offsets past `whole`'s storage.

@@ -57,12 +57,21 @@ public struct DatasetStats: Codable, Sendable, Equatable {
     public var test: SplitStats
     /// Negatives drawn from the whole item pool because their category pool kept failing.
     public var samplingFallbacks: Int?
+    /// Leak-free sampling only: users who interacted with every item, so that no item is left
+    /// to be their negative, and the rows they would have had; none of those rows is written
+    /// (DataPipeline README § Negative sampling). 0 when nothing was dropped, nil when unknown.
+    public var usersDroppedNoNegatives: Int?
+    public var rowsDroppedNoNegatives: Int?
+    /// The word2vec corpus rule of the folder (`Word2VecCorpusRule` raw value:
+    /// `before-valid-targets` or `whole-sequences`); nil when unknown.
+    public var word2vecCorpus: String?
 
     public init(source: String, inputFormat: String, seed: UInt64?, sampling: String?,
                 users: Int, items: Int, categories: Int, interactions: Int?,
                 processing: ProcessedInteractions.Counts?, minItemsPerCategory: Int?, minUserInteractions: Int?,
                 targetItemsUsed: Int?, negItemsNum: Int, train: SplitStats, valid: SplitStats, test: SplitStats,
-                samplingFallbacks: Int?) {
+                samplingFallbacks: Int?, usersDroppedNoNegatives: Int? = nil, rowsDroppedNoNegatives: Int? = nil,
+                word2vecCorpus: String? = nil) {
         self.source = source
         self.inputFormat = inputFormat
         self.seed = seed
@@ -83,6 +92,9 @@ public struct DatasetStats: Codable, Sendable, Equatable {
         self.valid = valid
         self.test = test
         self.samplingFallbacks = samplingFallbacks
+        self.usersDroppedNoNegatives = usersDroppedNoNegatives
+        self.rowsDroppedNoNegatives = rowsDroppedNoNegatives
+        self.word2vecCorpus = word2vecCorpus
     }
 
     /// The numbers of split `name`.

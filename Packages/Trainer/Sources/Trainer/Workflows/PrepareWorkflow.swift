@@ -18,7 +18,10 @@ public struct PrepareRequest: Sendable {
     public var sampling: SamplingMode
     /// Run word2vec after the splits are written (`--no-pretrain` turns it off).
     public var pretrain: Bool
-    /// word2vec corpus: full sequences (reference) or without each user's last two items.
+    /// word2vec corpus. `.fullSequences` (the default) follows the sampling rule, as
+    /// DataPipeline decides (`Word2VecCorpusRule(sampling:)`): each user's items before the first
+    /// valid target under leak-free sampling, whole sequences under reference sampling.
+    /// `.excludingLastTwo` asks for the before-valid-targets corpus with either sampling rule.
     public var pretrainCorpus: Word2VecOptions.CorpusSelection
     public var vectorSize: Int
     public var threads: Int
@@ -55,6 +58,7 @@ public enum PrepareWorkflow {
         options.threads = request.threads
         options.showProgress = request.showProgress
         options.log = request.log
+        if request.pretrainCorpus == .excludingLastTwo { options.word2vecCorpus = .beforeValidTargets }
         let summary: PrepareSummary
         do {
             switch request.source {
@@ -83,9 +87,9 @@ public enum PrepareWorkflow {
         options.vectorSize = request.vectorSize
         options.threads = request.threads
         options.seed = request.seed
-        options.corpusSelection = request.pretrainCorpus
-        let sequences = summary.userSequences
-        let corpus = Word2VecCorpus(items: sequences.items, sentenceStarts: sequences.starts)
+        // DataPipeline already applied the corpus rule (summary.word2vecCorpusRule).
+        options.corpusSelection = .fullSequences
+        let corpus = summary.word2vecCorpus
         let bar = ProgressBar(title: "word2vec", total: corpus.wordCount * options.epochs, unit: "items",
                               enabled: request.showProgress ? nil : false)
         let embeddings = try Word2Vec.train(corpus: corpus, itemCount: summary.stats.items, options: options) { done, _ in
@@ -95,8 +99,8 @@ public enum PrepareWorkflow {
         let folder = URL(fileURLWithPath: request.outputFolder)
         try embeddings.writeText(to: folder.appendingPathComponent(ItemEmbeddings.textFileName(vectorSize: request.vectorSize)).path)
         try embeddings.writeSafeTensors(to: folder.appendingPathComponent(ItemEmbeddings.safeTensorsFileName(vectorSize: request.vectorSize)).path)
-        request.log?(String(format: "word2vec (%d items, %@) in %.2f s", summary.stats.items,
-                            request.pretrainCorpus.rawValue, Date().timeIntervalSince(started)))
+        request.log?(String(format: "word2vec (%d items, %@ corpus) in %.2f s", summary.stats.items,
+                            summary.word2vecCorpusRule.rawValue, Date().timeIntervalSince(started)))
     }
 
     /// Generator settings of a synthetic dataset.

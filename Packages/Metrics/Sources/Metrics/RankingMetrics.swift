@@ -13,6 +13,11 @@ import Darwin
 /// - `ndcg = 1 / log2(r + 1)`, `ndcg@k = ndcg · [r ≤ k]`, `hit@k = [r ≤ k]`, `mrr = 1 / r`
 /// and every reported value is the mean over all rows (not a mean of batch means).
 ///
+/// Non-finite scores (NaN, ±infinity) are invalid and always count against the positive: a
+/// non-finite positive ranks last (g = n − 1), a non-finite negative counts as scoring higher.
+/// So a row with a NaN can never look good; `invalidRowCount` counts such rows so that callers
+/// can refuse them (the trainer stops with an error, `train metrics` rejects such files).
+///
 /// One pass per row, no sorting: O(n) per row.
 public struct RankingMetrics: Equatable, Sendable {
     /// The cut-offs reported for `ndcg@k` and `hit@k`.
@@ -24,6 +29,8 @@ public struct RankingMetrics: Equatable, Sendable {
 
     /// Number of rows accumulated so far.
     public private(set) var rowCount = 0
+    /// Rows that held at least one non-finite score (see the type's documentation).
+    public private(set) var invalidRowCount = 0
     private var sumAUC = 0.0, sumNDCG = 0.0, sumMRR = 0.0
     private var sumNDCGAt = [Double](repeating: 0, count: RankingMetrics.cutoffs.count)
     private var sumHitAt = [Double](repeating: 0, count: RankingMetrics.cutoffs.count)
@@ -40,11 +47,13 @@ public struct RankingMetrics: Equatable, Sendable {
         precondition(row.count >= 2, "a score row needs the positive and at least one negative, got \(row.count) values")
         var iterator = row.makeIterator()
         let positive = iterator.next()!
-        var higher = 0, equal = 0
+        var higher = 0, equal = 0, invalid = !positive.isFinite
         while let score = iterator.next() {
-            if score > positive { higher += 1 } else if score == positive { equal += 1 }
+            if !score.isFinite { invalid = true; higher += 1 }
+            else if score > positive { higher += 1 } else if score == positive { equal += 1 }
         }
-        addRow(candidateCount: row.count, higher: higher, equal: equal)
+        if !positive.isFinite { (higher, equal) = (row.count - 1, 0) }
+        addRow(candidateCount: row.count, higher: higher, equal: equal, invalid: invalid)
     }
 
     /// Adds `rowCount` rows stored contiguously in `scores` (row-major `[rowCount, candidateCount]`),
@@ -54,17 +63,21 @@ public struct RankingMetrics: Equatable, Sendable {
                      "\(scores.count) scores do not form rows of \(n) candidates")
         for start in stride(from: 0, to: scores.count, by: n) {
             let positive = scores[start]
-            var higher = 0, equal = 0
+            var higher = 0, equal = 0, invalid = !positive.isFinite
             for j in (start + 1)..<(start + n) {
                 let score = scores[j]
-                if score > positive { higher += 1 } else if score == positive { equal += 1 }
+                if !score.isFinite { invalid = true; higher += 1 }
+                else if score > positive { higher += 1 } else if score == positive { equal += 1 }
             }
-            addRow(candidateCount: n, higher: higher, equal: equal)
+            if !positive.isFinite { (higher, equal) = (n - 1, 0) }
+            addRow(candidateCount: n, higher: higher, equal: equal, invalid: invalid)
         }
     }
 
-    /// Adds one row given its counts of negatives above (`higher`) and equal to (`equal`) the positive.
-    public mutating func addRow(candidateCount n: Int, higher: Int, equal: Int) {
+    /// Adds one row given its counts of negatives above (`higher`) and equal to (`equal`) the
+    /// positive; `invalid` marks a row that held a non-finite score (counted in `invalidRowCount`).
+    public mutating func addRow(candidateCount n: Int, higher: Int, equal: Int, invalid: Bool = false) {
+        if invalid { invalidRowCount += 1 }
         let negatives = Double(n - 1)
         sumAUC += (negatives - Double(higher) - Double(equal) / 2) / negatives
         let rank = 1 + higher + equal
@@ -81,6 +94,7 @@ public struct RankingMetrics: Equatable, Sendable {
     /// Merges the rows accumulated by another instance (e.g. from another thread or batch).
     public mutating func merge(_ other: RankingMetrics) {
         rowCount += other.rowCount
+        invalidRowCount += other.invalidRowCount
         sumAUC += other.sumAUC
         sumNDCG += other.sumNDCG
         sumMRR += other.sumMRR

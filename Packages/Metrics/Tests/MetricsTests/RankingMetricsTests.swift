@@ -78,4 +78,28 @@ final class RankingMetricsTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("s.tsv:1:"))
         }
     }
+
+    /// CRLF line ends (a file written on Windows) parse like LF ones.
+    func testScoreTableAcceptsCRLF() throws {
+        XCTAssertEqual(try ScoreTable.parse("0.2\t0.1\r\n0.3,0.4\r\n"), [[0.2, 0.1], [0.3, 0.4]])
+    }
+
+    /// Reading a folder, a missing file or an empty file fails with a message naming the path.
+    func testScoreFileErrorsNameThePath() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        XCTAssertThrowsError(try ScoreTable.read(path: folder.path)) { error in
+            XCTAssertEqual("\(error)", "\(folder.path):0: is a folder; expected a file of score rows")
+        }
+        XCTAssertThrowsError(try ScoreTable.read(path: folder.path + "/missing.tsv")) { error in
+            XCTAssertTrue("\(error)".hasSuffix("missing.tsv:0: no such file"), "\(error)")
+        }
+        XCTAssertThrowsError(try ScoreTable.read(path: "/dev/null")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("/dev/null:0: no score rows"), "\(error)")
+        }
+        let file = folder.appendingPathComponent("scores.tsv")
+        try "0.9 0.1 0.1\r\n".write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try ScoreTable.read(path: file.path), [[0.9, 0.1, 0.1]])
+    }
 }

@@ -56,25 +56,36 @@ final class ReadmeExampleTests: XCTestCase {
         XCTAssertEqual(streamed.hit(at: 1), 1.0 / 3, accuracy: 1e-12)
     }
 
-    /// The README's "Non-finite scores" section, as the code behaves today.
+    /// The README's "Non-finite scores" section: a non-finite score always counts against the
+    /// positive, so such a row can never look good, and score files refuse non-finite values.
     func testNonFiniteScoresAsDocumented() throws {
-        // A NaN positive: g = e = 0, a perfect row.
+        // A NaN positive ranks last: g = n − 1.
         let nanPositive = RankingMetrics(rows: [[Double.nan, 0.1, 0.2, 0.3]])
-        XCTAssertEqual(nanPositive.groupAUC, 1)
-        XCTAssertEqual(nanPositive.mrr, 1)
-        XCTAssertEqual(nanPositive.hit(at: 1), 1)
-        // A NaN negative counts as below the positive.
+        XCTAssertEqual(nanPositive.groupAUC, 0)
+        XCTAssertEqual(nanPositive.mrr, 0.25)
+        XCTAssertEqual(nanPositive.hit(at: 3), 0)
+        XCTAssertEqual(nanPositive.invalidRowCount, 1)
+        // A +inf positive too (a sigmoid output can never be infinite).
+        let infinitePositive = RankingMetrics(rows: [[Double.infinity, 0.1, 0.2, 0.3]])
+        XCTAssertEqual(infinitePositive.groupAUC, 0)
+        // A NaN negative counts as scoring higher than the positive.
         let nanNegative = RankingMetrics(rows: [[0.5, Double.nan, 0.7, 0.1]])
-        XCTAssertEqual(nanNegative.groupAUC, 2.0 / 3, accuracy: 1e-12)
-        XCTAssertEqual(nanNegative.mrr, 0.5)
-        // Infinities are ordered values; equal infinities tie.
-        let infinities = RankingMetrics(rows: [[Double.infinity, Double.infinity, 1e30, -Double.infinity]])
-        XCTAssertEqual(infinities.groupAUC, (3 - 0 - 0.5) / 3, accuracy: 1e-12)
-        XCTAssertEqual(infinities.mrr, 0.5)
-        // Score files accept NaN and infinity spellings.
-        let parsed = try ScoreTable.parse("nan 0.1 0.2\ninf -inf 0\n")
-        XCTAssertTrue(parsed[0][0].isNaN)
-        XCTAssertEqual(parsed[1], [Double.infinity, -Double.infinity, 0])
+        XCTAssertEqual(nanNegative.groupAUC, 1.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(nanNegative.mrr, 1.0 / 3, accuracy: 1e-12)
+        // Every score NaN (a model with NaN weights): the worst possible row, not a perfect one.
+        var allNaN = RankingMetrics()
+        let scores = [Float](repeating: .nan, count: 40)
+        scores.withUnsafeBufferPointer { allNaN.add(scores: $0, candidateCount: 20) }
+        XCTAssertEqual(allNaN.groupAUC, 0)
+        XCTAssertEqual(allNaN.hit(at: 10), 0)
+        XCTAssertEqual(allNaN.invalidRowCount, 2)
+        // Finite rows are not invalid.
+        XCTAssertEqual(RankingMetrics(rows: [[0.5, 0.2, 0.7]]).invalidRowCount, 0)
+        // Score files refuse NaN and infinities, naming the line.
+        XCTAssertThrowsError(try ScoreTable.parse("0.3 0.1 0.2\nnan 0.1 0.2\n", source: "s.tsv")) { error in
+            XCTAssertEqual("\(error)", "s.tsv:2: expected a finite score, found 'nan'")
+        }
+        XCTAssertThrowsError(try ScoreTable.parse("0.3 inf\n", source: "s.tsv"))
         // No rows: every value is NaN.
         XCTAssertTrue(RankingMetrics().values.allSatisfy { $0.value.isNaN })
     }

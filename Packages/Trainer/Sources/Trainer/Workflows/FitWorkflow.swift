@@ -11,7 +11,8 @@ import SeqModels
 public enum FitWorkflow {
     /// Configuration keys that may change between an interrupted run and its `--resume` without
     /// changing what the run computes.
-    /// (`protocol` is only a name: the values it sets are compared themselves.)
+    /// (`protocol` is checked on its own, with a message naming the `--protocol` to resume with;
+    /// runs written before protocols existed have none.)
     static let keysFreeOnResume: Set<String> = ["epochs", "show_progress", "state", "eval_batch_size", "protocol"]
 
     public static func run(_ request: FitRequest) throws -> FitReport {

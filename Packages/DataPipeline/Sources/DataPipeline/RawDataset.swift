@@ -1,4 +1,4 @@
-/// Interactions as read from any input format, before the reference preprocessing (SPEC §2.2).
+/// Interactions as read from any input format, before the reference preprocessing (DataPipeline README § Preprocessing).
 ///
 /// Ingest (`Ingest/`) produces this; `Processing/` consumes it. Ids are kept as the input's own
 /// numbers so that the id remapping of step 5 is the only place where ids change.
@@ -18,7 +18,7 @@ public struct RawDataset: Sendable {
     /// Every interaction, in the order of the input rows.
     public var interactions: [Interaction]
     /// The category ids of each item, in the input's order (`[5, 15]`). For MovieLens and RecBole
-    /// inputs, genre names are sorted alphabetically (byte order) and numbered from 1 (SPEC §2.1).
+    /// inputs, genre names are sorted alphabetically (byte order) and numbered from 1 (DataPipeline README § Inputs).
     /// Items without an entry (or with an empty list) have no category and are dropped with their
     /// interactions (an inner join).
     public var itemCategories: [Int: [Int]]

@@ -1,6 +1,6 @@
 import Tensor
 
-/// One mini-batch of B rows of a split, ready for the models (SPEC §3).
+/// One mini-batch of B rows of a split, ready for the models (DataPipeline README § Batches).
 ///
 /// `L = MAX_SEQ_LEN`. Every history is left-padded with 0 to `L`, or cut to its last `L` items,
 /// so the most recent item always sits at position `L − 1` (the encoders read the last position).
@@ -22,7 +22,7 @@ public struct Batch: Sendable {
     public var uniItemSeq: IndexTensor?
     /// SRGNN only, `[B, L]`: for each position, the index of its item in `uniItemSeq`.
     public var aliasItemSeq: IndexTensor?
-    /// SRGNN only, `[B, L, 2L]`: the normalised in/out adjacency `[A_in, A_out]` of SPEC §3.
+    /// SRGNN only, `[B, L, 2L]`: the normalised in/out adjacency `[A_in, A_out]` of DataPipeline README § Batches.
     public var A: Tensor?
     /// Indices of the batch's rows in the split.
     public var rows: [Int]

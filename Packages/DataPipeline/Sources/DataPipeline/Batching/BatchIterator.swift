@@ -1,6 +1,6 @@
 import Tensor
 
-/// Cuts a split into `Batch`es (SPEC §3), in order or in a seeded shuffled order.
+/// Cuts a split into `Batch`es (DataPipeline README § Batches), in order or in a seeded shuffled order.
 ///
 ///     var batches = BatchIterator(split: data.train, batchSize: 1024, maxSeqLen: 50,
 ///                                 order: .shuffled(seed: 2020 &+ UInt64(epoch)))
@@ -107,7 +107,7 @@ public struct BatchIterator: IteratorProtocol, Sequence {
         return batch
     }
 
-    /// Adds `uniItemSeq`, `aliasItemSeq` and `A` (SPEC §3) built from `batch.itemSeq`.
+    /// Adds `uniItemSeq`, `aliasItemSeq` and `A` (DataPipeline README § Batches) built from `batch.itemSeq`.
     static func addSRGNNGraph(to batch: inout Batch, length: Int) {
         let size = batch.size
         var uni = [Int](repeating: 0, count: size * length)

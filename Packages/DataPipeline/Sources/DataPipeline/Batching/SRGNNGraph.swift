@@ -1,4 +1,4 @@
-/// SRGNN's per-row session graph, built exactly like the reference (SPEC §3).
+/// SRGNN's per-row session graph, built exactly like the reference (DataPipeline README § Batches).
 ///
 /// For one padded row `seq [L]`:
 /// - `uni` = sorted distinct values of `seq` (0 included when present), zero-filled to `L`;

@@ -1,4 +1,5 @@
-/// Reads the generic 4-field TSV of the reference README (SPEC §2.1):
+/// Reads the generic 4-field TSV, the format the reference's README describes (DataPipeline README
+/// § Inputs):
 ///
 ///     user_id	item_id	cate_id	timestamp
 ///     1	122	[5, 15]	838985046

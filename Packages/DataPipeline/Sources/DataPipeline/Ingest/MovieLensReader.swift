@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads the GroupLens ML-10M / ML-1M raw files (SPEC §2.1):
+/// Reads the GroupLens ML-10M / ML-1M raw files (DataPipeline README § Inputs):
 /// `ratings.dat` with `UserID::MovieID::Rating::Timestamp` and
 /// `movies.dat` with `MovieID::Title::Genres`, genres joined by `|`.
 ///

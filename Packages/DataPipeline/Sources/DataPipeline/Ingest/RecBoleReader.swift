@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads RecBole atomic files (SPEC §2.1): `NAME.inter` with a header such as
+/// Reads RecBole atomic files (DataPipeline README § Inputs): `NAME.inter` with a header such as
 /// `user_id:token  item_id:token  rating:float  timestamp:float` and `NAME.item` whose genre
 /// column (`class:token_seq`, or `genre:token_seq`) lists space-separated genre tokens.
 ///

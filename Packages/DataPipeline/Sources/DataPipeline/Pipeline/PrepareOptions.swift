@@ -45,7 +45,7 @@ public struct PrepareOptions: Sendable {
     public var minUserInteractions = 10
     /// How many of each user's last positions become targets (step 7).
     public var targetItemsUsed = 10
-    /// Negatives per row (step 8).
+    /// Negatives per row (§ Negative sampling).
     public var negativesPerRow = 19
     /// Rejected draws allowed per negative before falling back to the whole item pool.
     public var maxTriesPerDraw = 100

@@ -31,7 +31,7 @@ public enum PreparePipeline {
         return try run(raw, inputFormat: inputFormat, options: options, timer: StageTimer(log: options.log))
     }
 
-    /// Runs steps 1–8 without writing anything.
+    /// Runs § Preprocessing (steps 1–5 and 7) and § Negative sampling without writing anything.
     public static func process(_ raw: RawDataset, inputFormat: String = "memory", options: PrepareOptions) throws -> (PreparedDataset, ProcessedInteractions) {
         try validate(options)
         var timer = StageTimer(log: nil)

@@ -1,10 +1,10 @@
-/// Step 1 of SPEC §2.2: categories with few items are merged into one.
+/// DataPipeline README § Preprocessing, step 1: categories with few items are merged into one.
 ///
 /// With `n_c` = number of distinct items listing category `c`, a category is *large* when
 /// `n_c > minItemsPerCategory` (200 by default). Large categories get ids 1...K in the order in
 /// which they first appear in the input rows (scanning each row's category list left to right);
 /// every small category maps to the merged id K+1. An item's list is mapped entry by entry, so an
-/// item in two small categories lists K+1 twice — step 8 then makes one row per entry.
+/// item in two small categories lists K+1 twice — step 7 then makes one row per entry.
 struct CategoryMerge: Equatable {
     /// Number of large categories K.
     let largeCategoryCount: Int

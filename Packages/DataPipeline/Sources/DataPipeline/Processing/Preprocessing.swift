@@ -1,4 +1,4 @@
-/// Steps 1–5 of SPEC §2.2 on a `RawDataset`.
+/// DataPipeline README § Preprocessing, steps 1–5, on a `RawDataset`.
 ///
 /// 0. inner join: interactions of items without categories are dropped;
 /// 1. category merging (`CategoryMerge`);

@@ -1,4 +1,4 @@
-/// The interactions after steps 1–5 of SPEC §2.2: categories merged, sorted by (user, time),
+/// The interactions after DataPipeline README § Preprocessing, steps 1–5: categories merged, sorted by (user, time),
 /// users with too few interactions removed, duplicates removed, ids remapped (0 = padding).
 ///
 /// User `u` (1...U) has the time-ordered item sequence `items[sequenceStarts[u-1] ..< sequenceStarts[u]]`
@@ -65,7 +65,8 @@ public struct ProcessedInteractions: Sendable {
 }
 
 /// Each user's item sequence, stored flat: user `u` (1-based) owns `items[starts[u-1] ..< starts[u]]`.
-/// This is the word2vec corpus (one sentence per user, SPEC §2.3).
+/// With `.wholeSequences` this is also the word2vec corpus (one sentence per user); see
+/// `word2vecCorpus(_:targetItemsUsed:)` and DataPipeline README § Item-embedding pre-training.
 public struct UserSequences: Sendable, Equatable {
     public let items: [Int32]
     /// `userCount + 1` offsets into `items`.

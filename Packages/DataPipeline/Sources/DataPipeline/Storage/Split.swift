@@ -4,7 +4,7 @@
 /// category `cateIds[r]`, after the history `item_seq`", with `negativesPerRow` sampled negatives:
 ///
 /// - `item_seq` of row `r` = `historyItems[historyStarts[r] ..< historyStarts[r] + historyLengths[r]]`
-///   (the full history, oldest first, not yet padded or truncated — SPEC §2.2 step 7);
+///   (the full history, oldest first, not yet padded or truncated — DataPipeline README § Preprocessing, step 7);
 /// - negatives of row `r` = `negatives[r·N ..< (r+1)·N]`, `N = negativesPerRow` (19).
 ///
 /// Histories are offsets into one flat array, and rows may share storage: all rows of a user

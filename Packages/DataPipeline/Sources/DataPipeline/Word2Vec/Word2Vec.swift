@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// Word2vec pre-training of item vectors on users' item sequences (SPEC §2.3), following gensim 4's
+/// Word2vec pre-training of item vectors on users' item sequences (DataPipeline README § Item-embedding pre-training), following gensim 4's
 /// `Word2Vec` with negative sampling.
 ///
 /// Deliberate differences from gensim, none of which changes the model: noise items are drawn

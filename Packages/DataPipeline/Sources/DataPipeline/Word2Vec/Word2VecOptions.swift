@@ -1,4 +1,5 @@
-/// Hyper-parameters of word2vec item-embedding pre-training (SPEC §2.3).
+/// Hyper-parameters of word2vec item-embedding pre-training (DataPipeline README § Item-embedding
+/// pre-training).
 ///
 /// The defaults are gensim 4's `Word2Vec` defaults with the reference's arguments
 /// (`vector_size=64, window=10, min_count=3`): CBOW with the mean of the context vectors,

@@ -18,6 +18,15 @@ struct ConfigLocation: ParsableArguments {
     }
 }
 
+/// The comparison protocol (`--protocol fair|paper`), a configuration layer after the dataset file.
+struct ProtocolOption: ParsableArguments {
+    @Option(name: .customLong("protocol"), help: ArgumentHelp(
+        "Comparison protocol: fair (default) or paper.",
+        discussion: "fair: Base and Ada-Ranker with the same batch size and stopping rule, the Ada-Ranker starting as its Base ranker (ada_init identity). paper: the paper's settings (ada_init reference, Ada-Ranker batch 2048), from Configs/protocol/paper.yaml.",
+        valueName: "name"))
+    var protocolName: String?
+}
+
 /// `base` or `ada` for the command line.
 enum TrainMode: String, ExpressibleByArgument, CaseIterable {
     case base, ada

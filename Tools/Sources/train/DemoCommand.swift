@@ -29,6 +29,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Synthetic dataset (Configs/dataset/<name>.yaml with a synthetic: section).")
     var dataset: String = "demo"
 
+    @OptionGroup var comparison: ProtocolOption
+
     @Flag(help: "Log only to the run folders, not to the console.")
     var quiet = false
 
@@ -61,7 +63,7 @@ struct DemoCommand: ParsableCommand {
             let report = try FitWorkflow.run(FitRequest(
                 model: model, mode: mode, dataFolder: dataFolder,
                 outputFolder: root.appendingPathComponent("\(model)-\(mode.trainType)").path,
-                dataset: dataset, overrides: overrides, configDirectory: configs, console: !quiet))
+                dataset: dataset, protocolName: comparison.protocolName, overrides: overrides, configDirectory: configs, console: !quiet))
             table.rows.append(.init(model: model, mode: mode.trainType, metrics: report.test,
                                     seconds: report.seconds, epochs: report.epochsTrained))
             scores[mode.trainType] = report[test: "group_auc"]
@@ -70,7 +72,7 @@ struct DemoCommand: ParsableCommand {
         let verdict = ada > base
             ? String(format: "Ada-Ranker beats Base on test group_auc by %+.4f.", ada - base)
             : String(format: "Ada-Ranker does not beat Base on test group_auc here (%+.4f).", ada - base)
-        let markdown = "Test metrics of the best checkpoints (synthetic dataset '\(dataset)', \(String(format: "%.0f", Date().timeIntervalSince(started))) s in total):\n\n"
+        let markdown = "Test metrics of the best checkpoints (synthetic dataset '\(dataset)', \(comparison.protocolName ?? ConfigLoader.defaultProtocol) protocol, \(String(format: "%.0f", Date().timeIntervalSince(started))) s in total):\n\n"
             + table.markdown + "\n" + verdict + "\n"
         try AtomicFile.write(markdown, to: root.appendingPathComponent("results.md"))
         printOut(markdown)

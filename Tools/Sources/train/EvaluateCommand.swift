@@ -101,9 +101,9 @@ struct MetricsCommand: ParsableCommand {
         abstract: "Compute the ranking metrics of any file of score rows (positive first).",
         discussion: """
             Each non-empty line holds one candidate list's scores separated by tabs,
-            commas or spaces, the positive's score first. Metrics follow SPEC §6 (ties
-            count against the positive; means over all rows), so another system's scores
-            can be compared under the same definitions.
+            commas or spaces, the positive's score first. Metrics follow Metrics README
+            § Definitions (ties count against the positive; means over all rows), so
+            another system's scores can be compared under the same definitions.
 
             Example:
               train metrics scores.tsv

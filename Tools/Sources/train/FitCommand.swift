@@ -14,14 +14,21 @@ struct FitCommand: ParsableCommand {
             results.tsv, report.html, best.safetensors (+ .json, .optimizer.safetensors)
             and last.* for --resume.
 
-            Any configuration key can be set reference-style after the options, e.g.
-            --learning_rate=0.001 --MAX_SEQ_LEN=50 --epochs=20 --use_pre_item_emb=0.
+            Settings: Configs/overall.yaml, model/<Model>.yaml, dataset/<Dataset>.yaml,
+            then the protocol (--protocol fair, the default: Base and Ada-Ranker with the
+            same batch size and stopping rule, the Ada-Ranker starting as its Base
+            ranker; --protocol paper: the paper's ada_init reference and Ada-Ranker
+            batch 2048), then --key=value overrides. Any configuration key can be set
+            reference-style after the options, e.g. --learning_rate=0.001
+            --MAX_SEQ_LEN=50 --epochs=20 --use_pre_item_emb=0.
 
             Examples:
               train fit --model GRU4Rec --mode base --data Datasets/ML100K --output \\
                   runs/gru-base
               train fit --model SASRec --mode ada --data Datasets/ML10M --output \\
                   runs/sasrec-ada --epochs=50
+              train fit --model GRU4Rec --mode ada --data Datasets/ML10M --output \\
+                  runs/gru-ada-paper --protocol paper
               train fit --model GRU4Rec --mode base --data Datasets/ML100K --output \\
                   runs/gru-base --resume
             """)
@@ -41,6 +48,8 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Dataset name selecting Configs/dataset/<name>.yaml (default: the data folder's name).")
     var dataset: String?
 
+    @OptionGroup var comparison: ProtocolOption
+
     @Flag(help: "Continue the interrupted run in --output from its last finished epoch (same settings, same results).")
     var resume = false
 
@@ -55,7 +64,7 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         let report = try FitWorkflow.run(FitRequest(
             model: model, mode: mode.fitMode, dataFolder: data, outputFolder: output, dataset: dataset,
-            overrides: try configurationOverrides(overrides), resume: resume,
+            protocolName: comparison.protocolName, overrides: try configurationOverrides(overrides), resume: resume,
             configDirectory: try location.directory(), console: !quiet))
         printSummary(report)
     }
@@ -71,7 +80,9 @@ struct FinetuneCommand: ParsableCommand {
             --freeze 1 trains only the adaptation layers (the base weights stay
             bit-identical), --freeze 0 trains everything. The checkpoint may be one
             written by `train fit` or a reference PyTorch state dict exported to
-            safetensors. Configuration overrides work as for `fit`.
+            safetensors. --protocol and configuration overrides work as for `fit`
+            (the fair protocol starts the adaptation layers as the identity, so the
+            model starts exactly as the Base checkpoint).
 
             Example:
               train finetune --model GRU4Rec --checkpoint \\
@@ -97,6 +108,8 @@ struct FinetuneCommand: ParsableCommand {
     @Option(help: "Dataset name selecting Configs/dataset/<name>.yaml (default: the data folder's name).")
     var dataset: String?
 
+    @OptionGroup var comparison: ProtocolOption
+
     @Flag(help: "Continue the interrupted fine-tuning run in --output.")
     var resume = false
 
@@ -116,7 +129,7 @@ struct FinetuneCommand: ParsableCommand {
     func run() throws {
         let report = try FitWorkflow.run(FitRequest(
             model: model, mode: .finetune, dataFolder: data, outputFolder: output, dataset: dataset,
-            overrides: try configurationOverrides(overrides), checkpoint: checkpoint, freeze: freeze == 1,
+            protocolName: comparison.protocolName, overrides: try configurationOverrides(overrides), checkpoint: checkpoint, freeze: freeze == 1,
             resume: resume, configDirectory: try location.directory(), console: !quiet))
         printSummary(report)
     }
@@ -124,7 +137,7 @@ struct FinetuneCommand: ParsableCommand {
 
 /// The run's test metrics on standard output.
 func printSummary(_ report: FitReport) {
-    var lines = ["\(report.model) \(report.trainType) on \(report.dataset): best valid after epoch \(report.bestEpoch ?? 0) of \(report.epochsTrained), \(String(format: "%.0f", report.seconds)) s; test metrics (\(report.folder.path)/results.tsv):"]
+    var lines = ["\(report.model) \(report.trainType) on \(report.dataset) (\(report.protocolName) protocol): best valid after epoch \(report.bestEpoch ?? 0) of \(report.epochsTrained), \(String(format: "%.0f", report.seconds)) s; test metrics (\(report.folder.path)/results.tsv):"]
     lines += report.test.map { "\($0.name)\t\(String(format: "%.4f", $0.value))" }
     printOut(lines.joined(separator: "\n"))
 }

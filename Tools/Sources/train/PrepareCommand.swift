@@ -11,7 +11,8 @@ struct PrepareCommand: ParsableCommand {
             Reads MovieLens (ratings.dat/movies.dat, a folder or the GroupLens zip),
             RecBole atomic files (.inter/.item) or a 4-field TSV (user_id item_id
             cate_id timestamp), runs the reference preprocessing and distribution-mixer
-            negative sampling (SPEC §2.2) and writes train/valid/test (binary .split and
+            negative sampling (DataPipeline README § Preprocessing and § Negative
+            sampling) and writes train/valid/test (binary .split and
             reference .tsv), the id maps, stats.json and, unless --no-pretrain,
             item_emb_64.txt / item_emb_64.safetensors.
 

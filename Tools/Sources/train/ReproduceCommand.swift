@@ -15,11 +15,17 @@ struct ReproduceCommand: ParsableCommand {
             freeze = 1. Writes <runs>/results.md: test metrics of every run next to the
             paper's numbers where the paper reports them (ML-10M, GRU4Rec group_auc:
             Base 0.9187, Ada-Ranker 0.9279). Started again, it reuses finished runs and
-            resumes interrupted ones.
+            resumes interrupted ones (of the same protocol; use another --runs folder
+            for the other protocol).
+
+            --protocol fair (the default) trains Base and Ada-Ranker with the same batch
+            size and stopping rule, the Ada-Ranker starting as its Base ranker;
+            --protocol paper uses the paper's settings (ada_init reference, Ada-Ranker
+            batch 2048) for a table to compare with the paper's numbers.
 
             Examples:
               train reproduce --input Datasets/ml-10m.zip --name ML10M --data \\
-                  Datasets/ML10M --runs runs/ml10m
+                  Datasets/ML10M --runs runs/ml10m-paper --protocol paper
               train reproduce --input ../shared/datasets/ml-100k --format recbole \\
                   --name ML100K --data Datasets/ML100K --runs runs/ml100k --sampling \\
                   leak-free --models all --epochs=30
@@ -42,6 +48,8 @@ struct ReproduceCommand: ParsableCommand {
 
     @Option(help: "Negative sampling: reference (the paper's protocol) or leak-free (this project's default).")
     var sampling: String = SamplingMode.reference.rawValue
+
+    @OptionGroup var comparison: ProtocolOption
 
     @Option(help: "Comma-separated models, or all (MF, GRU4Rec, SASRec, NARM, NextItNet, SRGNN, SHAN).")
     var models: String = "GRU4Rec"
@@ -76,6 +84,8 @@ struct ReproduceCommand: ParsableCommand {
             throw ValidationError("unknown model '\(model)'; expected \(ConfigSchema.modelNames.joined(separator: ", ")) or all")
         }
         let configs = try location.directory()
+        let protocolName = comparison.protocolName ?? ConfigLoader.defaultProtocol
+        _ = try ConfigLoader(directory: configs).protocolFile(protocolName)  // an unknown protocol fails before preparing
         let overrides = try configurationOverrides(overrides)
         let log: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         let started = Date()
@@ -92,7 +102,7 @@ struct ReproduceCommand: ParsableCommand {
         let seedOverride = overrides.contains { $0.hasPrefix("--seed=") } ? [] : ["--seed=\(seed)"]
         func request(_ model: String, _ mode: FitRequest.Mode, _ folder: String, checkpoint: String? = nil, freeze: Bool? = nil) -> FitRequest {
             FitRequest(model: model, mode: mode, dataFolder: data, outputFolder: URL(fileURLWithPath: runs).appendingPathComponent(folder).path,
-                       dataset: name, overrides: seedOverride + overrides, checkpoint: checkpoint, freeze: freeze,
+                       dataset: name, protocolName: protocolName, overrides: seedOverride + overrides, checkpoint: checkpoint, freeze: freeze,
                        configDirectory: configs, console: !quiet)
         }
 
@@ -117,7 +127,8 @@ struct ReproduceCommand: ParsableCommand {
         func runOrContinue(_ request: FitRequest) throws -> FitReport {
             let folder = URL(fileURLWithPath: request.outputFolder)
             if let done = try FitWorkflow.finishedReport(in: folder, model: request.model,
-                                                         trainType: request.mode.trainType, dataset: name) {
+                                                         trainType: request.mode.trainType, dataset: name,
+                                                         protocolName: protocolName) {
                 log("reproduce: \(folder.path) already finished; using its results")
                 return done
             }
@@ -145,14 +156,14 @@ struct ReproduceCommand: ParsableCommand {
                 table.rows.append(.init(model: model, mode: label, metrics: report.test, extra: ["paper group_auc": reference],
                                         seconds: report.seconds.isNaN ? nil : report.seconds, epochs: report.epochsTrained))
             }
-            try writeResults(table, started: started, rule: rule)
+            try writeResults(table, started: started, rule: rule, protocolName: protocolName)
         }
-        printOut(try writeResults(table, started: started, rule: rule))
+        printOut(try writeResults(table, started: started, rule: rule, protocolName: protocolName))
     }
 
     @discardableResult
-    private func writeResults(_ table: ResultsTable, started: Date, rule: SamplingMode) throws -> String {
-        let text = "\(name): test metrics of the best checkpoints (\(rule.rawValue) sampling, seed \(seed), \(RuntimeEstimate.format(seconds: Date().timeIntervalSince(started))) in total)\n\n" + table.markdown
+    private func writeResults(_ table: ResultsTable, started: Date, rule: SamplingMode, protocolName: String) throws -> String {
+        let text = "\(name): test metrics of the best checkpoints (\(protocolName) protocol, \(rule.rawValue) sampling, seed \(seed), \(RuntimeEstimate.format(seconds: Date().timeIntervalSince(started))) in total)\n\n" + table.markdown
         try AtomicFile.write(text, to: URL(fileURLWithPath: runs).appendingPathComponent("results.md"))
         return text
     }

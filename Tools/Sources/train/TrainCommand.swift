@@ -20,8 +20,10 @@ struct TrainCommand: ParsableCommand {
                   --output runs/gru-ft
               train evaluate --checkpoint runs/gru-ada/best.safetensors --data \\
                   Datasets/ML100K
-            Settings come from Configs/overall.yaml, Configs/model/<Model>.yaml and
-            Configs/dataset/<Dataset>.yaml, then --key=value arguments (later wins).
+            Settings come from Configs/overall.yaml, Configs/model/<Model>.yaml,
+            Configs/dataset/<Dataset>.yaml and Configs/protocol/<protocol>.yaml
+            (--protocol fair, the default, or paper), then --key=value arguments
+            (later wins).
             """,
         subcommands: [PrepareCommand.self, FitCommand.self, FinetuneCommand.self, EvaluateCommand.self,
                       InferCommand.self, MetricsCommand.self, DemoCommand.self, ReproduceCommand.self]

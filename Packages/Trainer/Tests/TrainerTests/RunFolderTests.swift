@@ -31,6 +31,21 @@ final class RunFolderTests: XCTestCase {
         XCTAssertNotNil(parsed?["ndcg@10"], "each line is standard JSON")
     }
 
+    func testAFinishedRunIsReusedOnlyUnderItsProtocol() throws {
+        try folder.writeMetrics([record(epoch: 0, split: "valid", auc: 0.6, loss: nil),
+                                 record(epoch: 1, split: "valid", auc: 0.7, loss: 0.5),
+                                 record(epoch: 1, split: "test", auc: 0.65, loss: nil)])
+        func finished(_ protocolName: String) throws -> FitReport? {
+            try FitWorkflow.finishedReport(in: folder.url, model: "GRU4Rec", trainType: "Ada-Ranker", dataset: "d",
+                                           protocolName: protocolName)
+        }
+        XCTAssertEqual(try finished("fair")?.bestEpoch, 1, "a run without config.json names no protocol")
+        let config = Configuration(layers: [ConfigLayer(source: "test", values: ["protocol": .string("paper")])])
+        try AtomicFile.write(try config.jsonData(), to: folder.configFile)
+        XCTAssertEqual(try finished("paper")?.protocolName, "paper")
+        XCTAssertThrowsError(try finished("fair")) { XCTAssertTrue("\($0)".contains("paper protocol"), "\($0)") }
+    }
+
     func testCorruptMetricsFileNamesTheLine() throws {
         try AtomicFile.write("{\"epoch\":0,\"split\":\"valid\"}\nnot json\n", to: folder.metricsFile)
         XCTAssertThrowsError(try folder.readMetrics()) { XCTAssertTrue("\($0)".contains("metrics.jsonl:2"), "\($0)") }

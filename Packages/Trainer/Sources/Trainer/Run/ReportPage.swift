@@ -44,16 +44,41 @@ public enum ReportPage {
         """
     }
 
+    /// One line of a chart: its points (x ascending), colour, stroke width and legend name.
+    public struct Series: Sendable {
+        public var name: String
+        public var points: [(Double, Double)]
+        public var color: String
+        public var width: Double
+        /// Show this series in the legend (several seeds of one variant share one entry).
+        public var inLegend: Bool
+
+        public init(name: String, points: [(Double, Double)], color: String, width: Double = 2, inLegend: Bool = true) {
+            self.name = name
+            self.points = points
+            self.color = color
+            self.width = width
+            self.inLegend = inLegend
+        }
+    }
+
     /// An SVG line chart of `points` (x ascending) with axes, five ticks per axis and a hover
     /// title on every point. An empty series gives a framed "no data yet" chart.
     static func lineChart(points: [(Double, Double)], title: String, color: String) -> String {
-        let width = 480.0, height = 300.0
-        let left = 64.0, right = 16.0, top = 32.0, bottom = 40.0
+        lineChart(series: [Series(name: "", points: points, color: color, inLegend: false)], title: title)
+    }
+
+    /// An SVG line chart of several series on shared axes (x: epoch), with a legend when any
+    /// series is named. Self-contained (`xmlns` set), so it can be written as an `.svg` file or
+    /// inlined in HTML.
+    public static func lineChart(series: [Series], title: String, width: Double = 480, height: Double = 300) -> String {
+        let legend = series.filter { $0.inLegend && !$0.name.isEmpty }
+        let left = 64.0, right = legend.isEmpty ? 16.0 : 150.0, top = 32.0, bottom = 40.0
         let plotW = width - left - right, plotH = height - top - bottom
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-size=\"11\">\n"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-size=\"11\" font-family=\"sans-serif\">\n"
         svg += "<text x=\"\(left)\" y=\"18\" font-size=\"13\">\(escape(title))</text>\n"
         svg += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotW)\" height=\"\(plotH)\" fill=\"none\" stroke=\"#999\"/>\n"
-        let finite = points.filter { $0.1.isFinite }
+        let finite = series.flatMap { $0.points.filter { $0.1.isFinite } }
         guard !finite.isEmpty else {
             svg += "<text x=\"\(left + plotW / 2)\" y=\"\(top + plotH / 2)\" text-anchor=\"middle\" fill=\"#999\">no data yet</text>\n</svg>"
             return svg
@@ -77,10 +102,20 @@ public enum ReportPage {
             svg += "<text x=\(q(px(Double(epoch)))) y=\"\(top + plotH + 16)\" text-anchor=\"middle\">\(epoch)</text>\n"
         }
         svg += "<text x=\"\(left + plotW / 2)\" y=\"\(height - 6)\" text-anchor=\"middle\">epoch</text>\n"
-        let path = finite.map { "\(q(px($0.0), quoted: false)),\(q(py($0.1), quoted: false))" }.joined(separator: " ")
-        svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(path)\"/>\n"
-        for (x, y) in finite {
-            svg += "<circle cx=\(q(px(x))) cy=\(q(py(y))) r=\"3\" fill=\"\(color)\"><title>epoch \(Int(x)): \(format(y))</title></circle>\n"
+        for line in series {
+            let points = line.points.filter { $0.1.isFinite }
+            let path = points.map { "\(q(px($0.0), quoted: false)),\(q(py($0.1), quoted: false))" }.joined(separator: " ")
+            svg += "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(line.width)\" points=\"\(path)\"/>\n"
+            let radius = line.width >= 2 ? 3.0 : 1.5
+            let label = line.name.isEmpty ? "" : escape(line.name) + ", "
+            for (x, y) in points {
+                svg += "<circle cx=\(q(px(x))) cy=\(q(py(y))) r=\"\(radius)\" fill=\"\(line.color)\"><title>\(label)epoch \(Int(x)): \(format(y))</title></circle>\n"
+            }
+        }
+        for (index, line) in legend.enumerated() {
+            let y = top + 8 + Double(index) * 16
+            svg += "<line x1=\"\(left + plotW + 10)\" y1=\(q(y)) x2=\"\(left + plotW + 28)\" y2=\(q(y)) stroke=\"\(line.color)\" stroke-width=\"2\"/>"
+            svg += "<text x=\"\(left + plotW + 32)\" y=\(q(y + 4))>\(escape(line.name))</text>\n"
         }
         return svg + "</svg>"
     }

@@ -54,3 +54,70 @@ public struct ResultsTable {
         return lines.joined(separator: "\n") + "\n"
     }
 }
+
+/// A Markdown table of runs repeated with several seeds: one row per model and mode, each metric
+/// as `mean ± std` over the seeds (the sample standard deviation; just the value for one seed).
+public struct SeedSummaryTable {
+    public struct Row {
+        public var model: String
+        public var mode: String
+        /// One value per seed, by metric name.
+        public var metrics: [String: [Double]]
+        /// Epochs trained, one per seed.
+        public var epochs: [Int]
+        /// Extra cells after the metrics, by column title.
+        public var extra: [String: String]
+
+        public init(model: String, mode: String, metrics: [String: [Double]], epochs: [Int], extra: [String: String] = [:]) {
+            self.model = model
+            self.mode = mode
+            self.metrics = metrics
+            self.epochs = epochs
+            self.extra = extra
+        }
+
+        /// The number of seeds (runs) summarised.
+        public var seeds: Int { epochs.count }
+    }
+
+    public var metricNames: [String]
+    public var extraColumns: [String]
+    public var rows: [Row] = []
+
+    public init(metricNames: [String], extraColumns: [String] = []) {
+        self.metricNames = metricNames
+        self.extraColumns = extraColumns
+    }
+
+    /// The mean and the sample standard deviation (nil for fewer than two values).
+    public static func meanAndStd(_ values: [Double]) -> (mean: Double, std: Double?) {
+        guard !values.isEmpty else { return (.nan, nil) }
+        let mean = values.reduce(0, +) / Double(values.count)
+        guard values.count > 1 else { return (mean, nil) }
+        let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)
+        return (mean, variance.squareRoot())
+    }
+
+    /// `0.8123 ± 0.0042`, or `0.8123` for one value, `–` for none.
+    public static func format(_ values: [Double]) -> String {
+        guard !values.isEmpty else { return "–" }
+        let (mean, std) = meanAndStd(values)
+        return std.map { String(format: "%.4f ± %.4f", mean, $0) } ?? String(format: "%.4f", mean)
+    }
+
+    /// The table in GitHub Markdown.
+    public var markdown: String {
+        let header = ["model", "mode", "seeds"] + metricNames + ["mean epochs"] + extraColumns
+        var lines = ["| " + header.joined(separator: " | ") + " |",
+                     "|" + header.map { _ in "---" }.joined(separator: "|") + "|"]
+        for row in rows {
+            var cells = [row.model, row.mode, "\(row.seeds)"]
+            cells += metricNames.map { Self.format(row.metrics[$0] ?? []) }
+            let meanEpochs = row.epochs.isEmpty ? Double.nan : Double(row.epochs.reduce(0, +)) / Double(row.epochs.count)
+            cells.append(meanEpochs.isNaN ? "–" : String(format: "%.1f", meanEpochs))
+            cells += extraColumns.map { row.extra[$0] ?? "" }
+            lines.append("| " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -70,7 +70,7 @@ final class ReproduceWorkflowTests: XCTestCase {
         let svg = try String(contentsOf: runs.appendingPathComponent("curves-GRU4Rec.svg"), encoding: .utf8)
         XCTAssertTrue(svg.hasPrefix("<?xml") && svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 4, "one line per run")
-        XCTAssertTrue(svg.contains(">Base (seed 2020 bold)<") && svg.contains(">Ada-Ranker (seed 2020 bold)<"), svg)
+        XCTAssertTrue(svg.contains(">Base<") && svg.contains(">Ada-Ranker<") && svg.contains("bold: seed 2020; thin: seeds 2021"), svg)
         let page = try String(contentsOf: runs.appendingPathComponent("report.html"), encoding: .utf8)
         XCTAssertTrue(page.contains("curves-GRU4Rec.svg") && page.contains("<svg") && page.contains("GRU4Rec-Base-seed2020/report.html"))
 
@@ -114,6 +114,9 @@ final class ReproduceWorkflowTests: XCTestCase {
         XCTAssertEqual(request.seeds(for: "MF"), [2020])
         XCTAssertEqual(request.runVariants, [.ada])
         request.seedsPerModel = ["GRU4Rec": 4]
+        XCTAssertNoThrow(try request.validate())
+        XCTAssertEqual(request.seeds(for: "GRU4Rec"), [2020, 2021, 2022], "more than listed: all of them")
+        request.seedsPerModel = ["GRU4Rc": 2]
         XCTAssertThrowsError(try request.validate())
         request.seedsPerModel = nil
         request.overrides = ["--seed=1"]

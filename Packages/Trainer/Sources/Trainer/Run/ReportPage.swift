@@ -73,7 +73,9 @@ public enum ReportPage {
     /// inlined in HTML.
     public static func lineChart(series: [Series], title: String, width: Double = 480, height: Double = 300) -> String {
         let legend = series.filter { $0.inLegend && !$0.name.isEmpty }
-        let left = 64.0, right = legend.isEmpty ? 16.0 : 150.0, top = 32.0, bottom = 40.0
+        // The legend sits right of the plot, as wide as its longest name (about 6.2 px per character at 11 px).
+        let legendWidth = Double(legend.map(\.name.count).max() ?? 0) * 6.2 + 44
+        let left = 64.0, right = legend.isEmpty ? 16.0 : legendWidth, top = 32.0, bottom = 40.0
         let plotW = width - left - right, plotH = height - top - bottom
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-size=\"11\" font-family=\"sans-serif\">\n"
         svg += "<text x=\"\(left)\" y=\"18\" font-size=\"13\">\(escape(title))</text>\n"

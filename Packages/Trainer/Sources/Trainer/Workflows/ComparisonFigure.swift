@@ -20,13 +20,14 @@ public enum ComparisonFigure {
             for (index, run) in group.enumerated() {
                 let records = try RunFolder(url: run.report.folder).readMetrics().filter { $0.split == "valid" }
                 let points = records.compactMap { r in r[metric: metric].map { (Double(r.epoch), $0) } }
-                let name = index == 0 ? variant.tableLabel + (group.count > 1 ? " (seed \(run.seed) bold)" : "")
-                                      : "\(variant.tableLabel) seed \(run.seed)"
+                let name = index == 0 ? variant.tableLabel : "\(variant.tableLabel) seed \(run.seed)"
                 series.append(ReportPage.Series(name: name, points: points, color: colors[variant] ?? "#000",
                                                 width: index == 0 ? 2 : 1, inLegend: index == 0))
             }
         }
-        return ReportPage.lineChart(series: series, title: "\(model): valid \(metric) per epoch", width: 720, height: 360)
+        let seeds = runs.filter { $0.model == model }.map(\.seed).reduce(into: [UInt64]()) { if !$0.contains($1) { $0.append($1) } }
+        let note = seeds.count > 1 ? " (bold: seed \(seeds[0]); thin: seeds \(seeds.dropFirst().map(String.init).joined(separator: ", ")))" : " (seed \(seeds.first.map(String.init) ?? "–"))"
+        return ReportPage.lineChart(series: series, title: "\(model): valid \(metric) per epoch" + note, width: 760, height: 360)
     }
 
     /// The chart as a standalone SVG file.

@@ -65,7 +65,7 @@ public struct ReproduceRequest: Sendable {
     /// The seeds in order; the first also seeds the data preparation and word2vec.
     public var seeds: [UInt64]
     /// How many of `seeds` (the first n) a model runs. Nil: every model runs every seed. Given:
-    /// the listed models run their n, the others the first seed only.
+    /// the listed models run their n (at most all of `seeds`), the others the first seed only.
     public var seedsPerModel: [String: Int]?
     /// The run kinds to train. Fine-tuning needs the Base run of its seed, which is then trained
     /// (or reused) and reported too.
@@ -156,8 +156,8 @@ public struct ReproduceRequest: Sendable {
             guard ConfigSchema.modelNames.contains(model) else {
                 throw TrainerError.invalidSetting("--seeds-per-model names an unknown model '\(model)'")
             }
-            guard count <= seeds.count else {
-                throw TrainerError.invalidSetting("--seeds-per-model gives \(model) \(count) seeds but --seeds lists only \(seeds.count)")
+            if count > seeds.count {
+                log?("reproduce: \(model)=\(count) in --seeds-per-model, but --seeds lists \(seeds.count); \(model) runs all \(seeds.count)")
             }
         }
         if overrides.contains(where: { $0.hasPrefix("--seed=") }) {

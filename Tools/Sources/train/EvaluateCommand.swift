@@ -100,8 +100,9 @@ struct MetricsCommand: ParsableCommand {
         commandName: "metrics",
         abstract: "Compute the ranking metrics of any file of score rows (positive first).",
         discussion: """
-            Each non-empty line holds one candidate list's scores separated by tabs,
-            commas or spaces, the positive's score first. Metrics follow Metrics README
+            Each non-empty line (LF or CRLF) holds one candidate list's scores separated
+            by tabs, commas or spaces, the positive's score first; NaN and infinite
+            scores are refused, naming the line. Metrics follow Metrics README
             § Definitions (ties count against the positive; means over all rows), so
             another system's scores can be compared under the same definitions.
 

@@ -15,6 +15,10 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
     case nothingToResume(folder: String)
     /// The requested combination of settings cannot work.
     case invalidSetting(String)
+    /// The model scored some rows of a split with NaN or infinity (e.g. NaN weights).
+    case nonFiniteScores(split: String, rows: Int, of: Int)
+    /// A split to evaluate has no rows, so it has no metrics.
+    case emptySplit(String)
 
     public var description: String {
         switch self {
@@ -32,6 +36,10 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
             return "--resume: \(folder) holds no resumable state (last.json); start without --resume"
         case .invalidSetting(let message):
             return message
+        case .nonFiniteScores(let split, let rows, let total):
+            return "the model gives NaN or infinite scores on \(rows) of \(total) \(split) rows; its weights are not usable (check the checkpoint, or lower the learning rate)"
+        case .emptySplit(let split):
+            return "the \(split) split has no rows, so it cannot be evaluated; prepare the data again or check the split files"
         }
     }
 }

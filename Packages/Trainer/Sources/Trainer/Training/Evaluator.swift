@@ -20,11 +20,17 @@ public struct Evaluator {
         self.showProgress = showProgress
     }
 
-    /// The metrics of `split` (its rows in order).
-    public func metrics(of split: Split, title: String) -> RankingMetrics {
+    /// The metrics of `split` (its rows in order), named `splitName` in errors.
+    /// - Throws: `TrainerError.emptySplit` for a split without rows, `TrainerError.nonFiniteScores`
+    ///   when the model scores any row with NaN or infinity (such metrics would mean nothing).
+    public func metrics(of split: Split, name splitName: String, title: String) throws -> RankingMetrics {
+        guard split.rowCount > 0 else { throw TrainerError.emptySplit(splitName) }
         var metrics = RankingMetrics()
         forEachScoredBatch(split, title: title) { _, scores in
             scores.scalars.withUnsafeBufferPointer { metrics.add(scores: $0, candidateCount: scores.shape[1]) }
+        }
+        guard metrics.invalidRowCount == 0 else {
+            throw TrainerError.nonFiniteScores(split: splitName, rows: metrics.invalidRowCount, of: metrics.rowCount)
         }
         return metrics
     }

@@ -45,6 +45,7 @@ public final class RankerSession: TrainingSession {
     }
 
     public func trainEpoch(_ epoch: Int) throws -> Double {
+        guard data.train.rowCount > 0 else { throw TrainerError.emptySplit(DataSplit.train.rawValue) }
         let start = Date()
         ModelFactory.randomSource(of: model).generator = seeds.generator(.modelNoise, epoch: epoch)
         let batches = BatchIterator(split: data.train, batchSize: settings.batchSize, maxSeqLen: settings.maxSeqLen,
@@ -83,7 +84,7 @@ public final class RankerSession: TrainingSession {
         let evaluator = Evaluator(model: model, batchSize: settings.evalBatchSize, maxSeqLen: settings.maxSeqLen,
                                   needsGraph: needsGraph, showProgress: settings.showProgress)
         let rows = split == .valid ? data.valid : data.test
-        let metrics = evaluator.metrics(of: rows, title: "epoch \(currentEpoch) \(split.rawValue)")
+        let metrics = try evaluator.metrics(of: rows, name: split.rawValue, title: "epoch \(currentEpoch) \(split.rawValue)")
         let seconds = Date().timeIntervalSince(start)
         let values = metrics.values.map { "\($0.name): \(String(format: "%.4f", $0.value))" }.joined(separator: "  ")
         logger.info("epoch \(currentEpoch) \(split.rawValue) [time: \(String(format: "%.2f", seconds))s] \(values)")

@@ -94,7 +94,8 @@ public enum CheckpointWorkflow {
     public static func evaluate(_ request: CheckpointRequest) throws -> (metrics: RankingMetrics, loaded: Loaded) {
         let loaded = try load(request)
         let split = loaded.data.split(Split.Name(rawValue: request.split.rawValue)!)
-        return (loaded.evaluator.metrics(of: split, title: "evaluate \(request.split.rawValue)"), loaded)
+        return (try loaded.evaluator.metrics(of: split, name: request.split.rawValue,
+                                             title: "evaluate \(request.split.rawValue)"), loaded)
     }
 
     /// Writes one line per row of the split: its candidates' scores separated by tabs, the

@@ -1,4 +1,3 @@
-import Foundation
 import TestSupport
 import Tensor
 import XCTest
@@ -26,8 +25,6 @@ final class BatchingTests: XCTestCase {
         XCTAssertEqual(batch.candidates.shape, [3, 3])
         XCTAssertEqual(batch.candidates.indices, [9, 20, 21, 10, 22, 23, 11, 24, 25])
         XCTAssertEqual(batch.labels.scalars, [1, 0, 0, 1, 0, 0, 1, 0, 0])
-        XCTAssertNil(batch.A)
-        XCTAssertNil(batch.uniItemSeq)
     }
 
     func testIteratorOrdersAndSizes() {
@@ -49,78 +46,5 @@ final class BatchingTests: XCTestCase {
         XCTAssertNotEqual(a, c)
         XCTAssertNotEqual(a, Array(0..<100))
         XCTAssertEqual(a.sorted(), Array(0..<100), "every row exactly once per pass")
-    }
-
-    func testSRGNNGraphForASequenceWithARepeatedItem() throws {
-        // Padded row (L = 6): [0, 0, 3, 5, 3, 4]. Distinct sorted: [0, 3, 4, 5] → alias [0, 0, 1, 3, 1, 2].
-        // Edges (skipping alias 0): 1→3, 3→1, 1→2. Out-degree r: r[1] = 2, r[3] = 1; in-degree c: c[3] = 1, c[1] = 1, c[2] = 1.
-        let split = Split(userIds: [1], itemIds: [9], cateIds: [1], historyStarts: [0], historyLengths: [4],
-                          historyItems: [3, 5, 3, 4], negativesPerRow: 1, negatives: [8])
-        let batch = BatchIterator.makeBatch(split: split, rows: [0], maxSeqLen: 6, includeSRGNNGraph: true)
-        XCTAssertEqual(batch.uniItemSeq?.indices, [0, 3, 4, 5, 0, 0])
-        XCTAssertEqual(batch.aliasItemSeq?.indices, [0, 0, 1, 3, 1, 2])
-        let a = try XCTUnwrap(batch.A)
-        XCTAssertEqual(a.shape, [1, 6, 12])
-        var expected = [Float](repeating: 0, count: 72)
-        func set(_ i: Int, _ j: Int, _ value: Float) { expected[i * 12 + j] = value }
-        // A[i][j] = M[j][i] / c[i]  (incoming edges of node i)
-        set(3, 1, 1)        // 1→3
-        set(1, 3, 1)        // 3→1
-        set(2, 1, 1)        // 1→2
-        // A[i][L + j] = M[i][j] / r[i]  (outgoing edges of node i)
-        set(1, 6 + 3, 0.5)  // 1→3, r[1] = 2
-        set(1, 6 + 2, 0.5)  // 1→2
-        set(3, 6 + 1, 1)    // 3→1
-        XCTAssertEqual(a.scalars, expected)
-    }
-
-    func testSRGNNRepeatedEdgeCountsOnceAndNoPaddingMeansAliasZeroIsAnItem() throws {
-        // Row without padding (L = 4): [2, 7, 2, 7]. Sorted distinct [2, 7] → alias [0, 1, 0, 1];
-        // every pair touches alias 0, which the reference skips even though it is item 2.
-        let split = Split(userIds: [1], itemIds: [9], cateIds: [1], historyStarts: [0], historyLengths: [4],
-                          historyItems: [2, 7, 2, 7], negativesPerRow: 1, negatives: [8])
-        let batch = BatchIterator.makeBatch(split: split, rows: [0], maxSeqLen: 4, includeSRGNNGraph: true)
-        XCTAssertEqual(batch.uniItemSeq?.indices, [2, 7, 0, 0])
-        XCTAssertEqual(batch.aliasItemSeq?.indices, [0, 1, 0, 1])
-        XCTAssertEqual(batch.A?.scalars, [Float](repeating: 0, count: 32))
-        // [0, 4, 6, 4, 6]: edges 1→2 twice and 2→1 once; M is 0/1, so every weight is 1.
-        let second = Split(userIds: [1], itemIds: [9], cateIds: [1], historyStarts: [0], historyLengths: [4],
-                           historyItems: [4, 6, 4, 6], negativesPerRow: 1, negatives: [8])
-        let graph = BatchIterator.makeBatch(split: second, rows: [0], maxSeqLen: 5, includeSRGNNGraph: true)
-        XCTAssertEqual(graph.aliasItemSeq?.indices, [0, 1, 2, 1, 2])
-        let a = try XCTUnwrap(graph.A)
-        XCTAssertEqual(a[0, 2, 1], 1)
-        XCTAssertEqual(a[0, 1, 2], 1)
-        XCTAssertEqual(a[0, 1, 5 + 2], 1)
-        XCTAssertEqual(a[0, 2, 5 + 1], 1)
-        XCTAssertEqual(a.scalars.reduce(0, +), 4)
-    }
-
-    /// The reference's own `uni_item_seq`, `alias_item_seq` and `A` for the SRGNN parity batch
-    /// (`Tests/Fixtures/parity/SRGNN-Base/batch.safetensors`), rebuilt from its `item_seq`.
-    func testSRGNNGraphMatchesTheReferenceFixture() throws {
-        let fixture = try TestFixtures.parity("SRGNN-Base").appendingPathComponent("batch.safetensors").path
-        let file = try SafeTensorsFile(contentsOf: fixture)
-        let itemSeq = try file.indexTensor("item_seq")
-        let (rows, length) = (itemSeq.shape[0], itemSeq.shape[1])
-        // Histories as stored splits hold them: without the left padding.
-        var items: [Int32] = [], starts: [Int] = [], lengths: [Int32] = []
-        for row in 0..<rows {
-            let padded = itemSeq.indices[row * length ..< (row + 1) * length]
-            let real = padded.drop { $0 == 0 }
-            starts.append(items.count)
-            lengths.append(Int32(real.count))
-            items += real.map { Int32($0) }
-        }
-        let split = Split(userIds: [Int32](repeating: 1, count: rows), itemIds: [Int32](repeating: 1, count: rows),
-                          cateIds: [Int32](repeating: 1, count: rows), historyStarts: starts, historyLengths: lengths,
-                          historyItems: items, negativesPerRow: 1, negatives: [Int32](repeating: 2, count: rows))
-        let batch = BatchIterator.makeBatch(split: split, rows: Array(0..<rows), maxSeqLen: length, includeSRGNNGraph: true)
-        XCTAssertEqual(batch.itemSeq, itemSeq)
-        XCTAssertEqual(batch.uniItemSeq, try file.indexTensor("uni_item_seq"))
-        XCTAssertEqual(batch.aliasItemSeq, try file.indexTensor("alias_item_seq"))
-        let expected = try file.tensor("A")
-        XCTAssertEqual(batch.A?.shape, expected.shape)
-        XCTAssertEqual(batch.A?.scalars, expected.scalars)
     }
 }

@@ -35,7 +35,7 @@ final class ReadmeExampleTests: XCTestCase {
         let data = try PreparedDataset.load(from: folder)   // or a folder of reference train/valid/test.tsv
         for epoch in 0..<2 {
             var batches = BatchIterator(split: data.train, batchSize: 1024, maxSeqLen: 50,
-                                        order: .shuffled(seed: 2020 &+ UInt64(epoch)), includeSRGNNGraph: false)
+                                        order: .shuffled(seed: 2020 &+ UInt64(epoch)))
             while let batch = batches.next() {
                 let (candidates, labels) = (batch.candidates, batch.labels)   // [B, 20] each, the positive in column 0
                 // … a model scores `candidates` from `batch.itemSeq` [B, L]; the loss compares with `labels` …

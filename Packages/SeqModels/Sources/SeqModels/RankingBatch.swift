@@ -29,7 +29,7 @@ public struct RankingBatch {
     public var count: Int { userIds.count }
 }
 
-/// SRGNN's graph of one history per row (DataPipeline README § Batches).
+/// SRGNN's graph of one history per row (SeqModels README § Batches the models read); built by `init(itemSeq:)`.
 public struct SessionGraph {
     /// `[B, L]` sorted distinct items of the padded history, zero-filled.
     public var uniqueItems: IndexTensor

@@ -24,7 +24,7 @@ final class EvaluatorTests: XCTestCase {
     }
 
     private func evaluator(_ model: any RankingModel) -> Evaluator {
-        Evaluator(model: model, batchSize: 2, maxSeqLen: 6, needsGraph: false, showProgress: false)
+        Evaluator(model: model, batchSize: 2, maxSeqLen: 6, showProgress: false)
     }
 
     func testFiniteScoresGiveMetricsOverAllRows() throws {

@@ -17,13 +17,6 @@ public struct Batch: Sendable {
     public var itemSeqLen: IndexTensor
     /// `[B, 20]` the candidate list `[item_id, neg_items…]`; column 0 is the positive.
     public var candidates: IndexTensor
-    /// SRGNN only, `[B, L]`: the sorted distinct values of each padded row (0 included when
-    /// the row has padding), zero-filled to `L`.
-    public var uniItemSeq: IndexTensor?
-    /// SRGNN only, `[B, L]`: for each position, the index of its item in `uniItemSeq`.
-    public var aliasItemSeq: IndexTensor?
-    /// SRGNN only, `[B, L, 2L]`: the normalised in/out adjacency `[A_in, A_out]` of DataPipeline README § Batches.
-    public var A: Tensor?
     /// Indices of the batch's rows in the split.
     public var rows: [Int]
 

@@ -8,7 +8,8 @@ import Tensor
 ///
 /// The last batch holds the remaining rows (fewer than `batchSize`) unless `dropLast` is set.
 /// Batches are built on demand; building one of 2048 rows at L = 200 takes well under a
-/// millisecond without the SRGNN graph.
+/// millisecond. (SRGNN's session graph is not part of a batch: the SRGNN encoder builds it from
+/// `itemSeq`, SeqModels' `SessionGraph(itemSeq:)`.)
 public struct BatchIterator: IteratorProtocol, Sequence {
     /// The row order of one pass.
     public enum Order: Sendable, Equatable {
@@ -22,20 +23,17 @@ public struct BatchIterator: IteratorProtocol, Sequence {
     public let batchSize: Int
     /// `L`: histories are left-padded or cut to this length.
     public let maxSeqLen: Int
-    /// Whether batches carry SRGNN's `uniItemSeq`, `aliasItemSeq` and `A`.
-    public let includeSRGNNGraph: Bool
     /// The rows in visiting order.
     public let rowOrder: [Int]
     private var position = 0
     private let dropLast: Bool
 
     public init(split: Split, batchSize: Int, maxSeqLen: Int, order: Order = .sequential,
-                includeSRGNNGraph: Bool = false, dropLast: Bool = false) {
+                dropLast: Bool = false) {
         precondition(batchSize > 0 && maxSeqLen > 0, "batchSize and maxSeqLen must be positive")
         self.split = split
         self.batchSize = batchSize
         self.maxSeqLen = maxSeqLen
-        self.includeSRGNNGraph = includeSRGNNGraph
         self.dropLast = dropLast
         var rows = Array(0..<split.rowCount)
         if case .shuffled(let seed) = order {
@@ -55,11 +53,11 @@ public struct BatchIterator: IteratorProtocol, Sequence {
         guard remaining > 0, !(dropLast && remaining < batchSize) else { return nil }
         let rows = Array(rowOrder[position ..< position + Swift.min(batchSize, remaining)])
         position += rows.count
-        return BatchIterator.makeBatch(split: split, rows: rows, maxSeqLen: maxSeqLen, includeSRGNNGraph: includeSRGNNGraph)
+        return BatchIterator.makeBatch(split: split, rows: rows, maxSeqLen: maxSeqLen)
     }
 
     /// The batch of the given `rows` of `split`.
-    public static func makeBatch(split: Split, rows: [Int], maxSeqLen: Int, includeSRGNNGraph: Bool = false) -> Batch {
+    public static func makeBatch(split: Split, rows: [Int], maxSeqLen: Int) -> Batch {
         let size = rows.count, length = maxSeqLen, negatives = split.negativesPerRow
         var userId = [Int](repeating: 0, count: size)
         var itemId = [Int](repeating: 0, count: size)
@@ -97,41 +95,11 @@ public struct BatchIterator: IteratorProtocol, Sequence {
                 }
             }
         }}}}}}}}}}}}
-        var batch = Batch(userId: IndexTensor(userId), itemId: IndexTensor(itemId),
-                          negItems: IndexTensor(shape: [size, negatives], indices: negItems),
-                          itemSeq: IndexTensor(shape: [size, length], indices: itemSeq),
-                          itemSeqLen: IndexTensor(itemSeqLen),
-                          candidates: IndexTensor(shape: [size, negatives + 1], indices: candidates),
-                          uniItemSeq: nil, aliasItemSeq: nil, A: nil, rows: rows)
-        if includeSRGNNGraph { addSRGNNGraph(to: &batch, length: length) }
-        return batch
-    }
-
-    /// Adds `uniItemSeq`, `aliasItemSeq` and `A` (DataPipeline README § Batches) built from `batch.itemSeq`.
-    static func addSRGNNGraph(to batch: inout Batch, length: Int) {
-        let size = batch.size
-        var uni = [Int](repeating: 0, count: size * length)
-        var alias = [Int](repeating: 0, count: size * length)
-        var workspace = SRGNNGraph.Workspace(length: length)
-        let adjacency = Tensor(shape: [size, length, 2 * length], unsafeUninitializedScalars: { adjacency in
-            adjacency.initialize(repeating: 0)
-            batch.itemSeq.indices.withUnsafeBufferPointer { sequences in
-                uni.withUnsafeMutableBufferPointer { uni in
-                    alias.withUnsafeMutableBufferPointer { alias in
-                        for b in 0..<size {
-                            let rowRange = b * length ..< (b + 1) * length
-                            SRGNNGraph.fill(sequence: UnsafeBufferPointer(rebasing: sequences[rowRange]),
-                                            uni: UnsafeMutableBufferPointer(rebasing: uni[rowRange]),
-                                            alias: UnsafeMutableBufferPointer(rebasing: alias[rowRange]),
-                                            adjacency: UnsafeMutableBufferPointer(rebasing: adjacency[b * 2 * length * length ..< (b + 1) * 2 * length * length]),
-                                            workspace: &workspace)
-                        }
-                    }
-                }
-            }
-        })
-        batch.uniItemSeq = IndexTensor(shape: [size, length], indices: uni)
-        batch.aliasItemSeq = IndexTensor(shape: [size, length], indices: alias)
-        batch.A = adjacency
+        return Batch(userId: IndexTensor(userId), itemId: IndexTensor(itemId),
+                     negItems: IndexTensor(shape: [size, negatives], indices: negItems),
+                     itemSeq: IndexTensor(shape: [size, length], indices: itemSeq),
+                     itemSeqLen: IndexTensor(itemSeqLen),
+                     candidates: IndexTensor(shape: [size, negatives + 1], indices: candidates),
+                     rows: rows)
     }
 }

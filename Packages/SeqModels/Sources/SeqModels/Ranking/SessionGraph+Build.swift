@@ -2,58 +2,116 @@ import Tensor
 
 extension SessionGraph {
     /// Builds SRGNN's graphs from left-padded histories `itemSeq [B, L]` exactly as the reference does
-    /// (DataPipeline README § Batches), per row:
+    /// (SeqModels README § Batches the models read), per row `seq [L]`:
     /// - `uniqueItems`: the sorted distinct values of the row (0 included when present), zero-filled to L;
-    /// - `alias`: each position's index in `uniqueItems`;
-    /// - for consecutive positions with alias values (u, v), both non-zero, `M[u][v] = 1`; with
-    ///   column sums `c` and row sums `r` (zeros replaced by 1), `A_in[i][j] = M[i][j] / c[j]`,
-    ///   `A_out[i][j] = M[j][i] / r[j]`, and `adjacency = concat([A_in, A_out], axis 0)ᵀ` `[L, 2L]`.
+    /// - `alias[t]`: the index of `seq[t]` in `uniqueItems`;
+    /// - for consecutive positions `t, t+1` with `u = alias[t]`, `v = alias[t+1]`: the pair is skipped
+    ///   when `u == 0` or `v == 0` (alias 0 is the smallest value, which is a real item when the row
+    ///   has no padding — the reference skips it all the same), else `M[u][v] = 1`;
+    /// - column sums `c[j] = Σ_i M[i][j]`, row sums `r[j] = Σ_k M[j][k]` (zeros replaced by 1),
+    ///   `A_in[i][j] = M[i][j] / c[j]`, `A_out[i][j] = M[j][i] / r[j]`, and
+    ///   `adjacency = concat([A_in, A_out], axis 0)ᵀ` `[L, 2L]`, i.e.
+    ///   `A[i][j] = M[j][i] / c[i]` and `A[i][L + j] = M[i][j] / r[i]`.
+    ///
+    /// Runs in O(L log L) per row with scratch space reused across rows (it is on SRGNN's training
+    /// hot path: the encoder builds the graph of every batch it is given without one).
     public init(itemSeq: IndexTensor) {
         precondition(itemSeq.rank == 2, "item_seq must be [B, L], got \(itemSeq.shape)")
         let (rows, length) = (itemSeq.shape[0], itemSeq.shape[1])
         var unique = [Int](repeating: 0, count: rows * length)
         var alias = [Int](repeating: 0, count: rows * length)
-        var adjacency = Tensor.zeros([rows, length, 2 * length])
-        var edges = [Float](repeating: 0, count: length * length)
-        adjacency.scalars.withUnsafeMutableBufferPointer { out in
-            for row in 0..<rows {
-                let items = itemSeq.indices[(row * length)..<((row + 1) * length)]
-                let distinct = Array(Set(items)).sorted()
-                var position: [Int: Int] = [:]
-                for (index, item) in distinct.enumerated() {
-                    unique[row * length + index] = item
-                    position[item] = index
-                }
-                let rowAlias = items.map { position[$0]! }
-                for (t, a) in rowAlias.enumerated() { alias[row * length + t] = a }
-
-                for i in edges.indices { edges[i] = 0 }
-                for (u, v) in zip(rowAlias, rowAlias.dropFirst()) where u != 0 && v != 0 {
-                    edges[u * length + v] = 1
-                }
-                var columnSums = [Float](repeating: 0, count: length)
-                var rowSums = [Float](repeating: 0, count: length)
-                for i in 0..<length {
-                    for j in 0..<length {
-                        columnSums[j] += edges[i * length + j]
-                        rowSums[i] += edges[i * length + j]
-                    }
-                }
-                for j in 0..<length {
-                    if columnSums[j] == 0 { columnSums[j] = 1 }
-                    if rowSums[j] == 0 { rowSums[j] = 1 }
-                }
-                // adjacency[row][i][j] = A_in[j][i] = M[j][i] / c[i];  adjacency[row][i][L + j] = A_out[j][i] = M[i][j] / r[i].
-                let base = row * length * 2 * length
-                for i in 0..<length {
-                    for j in 0..<length {
-                        out[base + i * 2 * length + j] = edges[j * length + i] / columnSums[i]
-                        out[base + i * 2 * length + length + j] = edges[i * length + j] / rowSums[i]
+        var workspace = SessionGraphWorkspace(length: length)
+        let block = 2 * length * length
+        let adjacency = Tensor(shape: [rows, length, 2 * length], unsafeUninitializedScalars: { adjacency in
+            adjacency.initialize(repeating: 0)
+            itemSeq.indices.withUnsafeBufferPointer { sequences in
+                unique.withUnsafeMutableBufferPointer { unique in
+                    alias.withUnsafeMutableBufferPointer { alias in
+                        for b in 0..<rows {
+                            let rowRange = b * length ..< (b + 1) * length
+                            workspace.fill(sequence: UnsafeBufferPointer(rebasing: sequences[rowRange]),
+                                           unique: UnsafeMutableBufferPointer(rebasing: unique[rowRange]),
+                                           alias: UnsafeMutableBufferPointer(rebasing: alias[rowRange]),
+                                           adjacency: UnsafeMutableBufferPointer(rebasing: adjacency[b * block ..< (b + 1) * block]))
+                        }
                     }
                 }
             }
-        }
+        })
         self.init(uniqueItems: IndexTensor(shape: [rows, length], indices: unique),
                   alias: IndexTensor(shape: [rows, length], indices: alias), adjacency: adjacency)
+    }
+}
+
+/// Scratch space of `SessionGraph(itemSeq:)`, reused across rows so that building a batch allocates
+/// nothing per row.
+private struct SessionGraphWorkspace {
+    var sorted: [Int]
+    var edges: [Int]
+    var inDegree: [Int32]
+    var outDegree: [Int32]
+
+    init(length: Int) {
+        sorted = [Int](repeating: 0, count: length)
+        edges = []
+        edges.reserveCapacity(length)
+        inDegree = [Int32](repeating: 0, count: length)
+        outDegree = [Int32](repeating: 0, count: length)
+    }
+
+    /// Fills one row's `unique [L]`, `alias [L]` and `adjacency [L, 2L]` (which must be zero on entry).
+    mutating func fill(sequence: UnsafeBufferPointer<Int>, unique: UnsafeMutableBufferPointer<Int>,
+                       alias: UnsafeMutableBufferPointer<Int>, adjacency: UnsafeMutableBufferPointer<Float>) {
+        let length = sequence.count
+        // Sorted distinct values.
+        for t in 0..<length { sorted[t] = sequence[t] }
+        sorted.sort()
+        var distinct = 0
+        for t in 0..<length where t == 0 || sorted[t] != sorted[t - 1] {
+            sorted[distinct] = sorted[t]
+            distinct += 1
+        }
+        for t in 0..<length { unique[t] = t < distinct ? sorted[t] : 0 }
+        // Alias by binary search in the distinct prefix.
+        for t in 0..<length {
+            let value = sequence[t]
+            var low = 0, high = distinct - 1
+            while low < high {
+                let mid = (low + high) / 2
+                if sorted[mid] < value { low = mid + 1 } else { high = mid }
+            }
+            alias[t] = low
+        }
+        // Distinct edges u → v as keys u·L + v.
+        edges.removeAll(keepingCapacity: true)
+        if length > 1 {
+            for t in 0..<(length - 1) {
+                let u = alias[t], v = alias[t + 1]
+                if u == 0 || v == 0 { continue }
+                edges.append(u * length + v)
+            }
+        }
+        edges.sort()
+        for index in 0..<length {
+            inDegree[index] = 0
+            outDegree[index] = 0
+        }
+        var previous = -1
+        var count = 0
+        for index in edges.indices where edges[index] != previous {
+            let key = edges[index]
+            previous = key
+            edges[count] = key
+            count += 1
+            outDegree[key / length] += 1
+            inDegree[key % length] += 1
+        }
+        let width = 2 * length
+        for index in 0..<count {
+            let key = edges[index]
+            let u = key / length, v = key % length
+            adjacency[v * width + u] = 1 / Float(inDegree[v])
+            adjacency[u * width + length + v] = 1 / Float(outDegree[u])
+        }
     }
 }

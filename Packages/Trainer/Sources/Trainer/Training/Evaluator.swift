@@ -9,14 +9,12 @@ public struct Evaluator {
     public let model: any RankingModel
     public let batchSize: Int
     public let maxSeqLen: Int
-    public let needsGraph: Bool
     public let showProgress: Bool
 
-    public init(model: any RankingModel, batchSize: Int, maxSeqLen: Int, needsGraph: Bool, showProgress: Bool) {
+    public init(model: any RankingModel, batchSize: Int, maxSeqLen: Int, showProgress: Bool) {
         self.model = model
         self.batchSize = batchSize
         self.maxSeqLen = maxSeqLen
-        self.needsGraph = needsGraph
         self.showProgress = showProgress
     }
 
@@ -39,7 +37,7 @@ public struct Evaluator {
     public func forEachScoredBatch(_ split: Split, title: String, _ body: (Batch, Tensor) throws -> Void) rethrows {
         let model = self.model
         let batches = BatchIterator(split: split, batchSize: batchSize, maxSeqLen: maxSeqLen,
-                                    order: .sequential, includeSRGNNGraph: needsGraph)
+                                    order: .sequential)
         let bar = ProgressBar(title: title, total: split.rowCount, unit: "rows", enabled: showProgress ? nil : false)
         for batch in batches {
             let scores = model.scores(RankingBatch(batch))

@@ -23,20 +23,18 @@ public final class RankerSession: TrainingSession {
     public let describe: (_ epoch: Int, _ progress: FitProgress) -> CheckpointInfo
     public let logger: Logger
     private let seeds: RunSeeds
-    private let needsGraph: Bool
     private let parameters: [(String, Parameter)]
     /// The epoch whose weights the model currently holds (0 = before training).
     public private(set) var currentEpoch: Int
 
     public init(model: any RankingModel, optimizer: any Optimizer, data: PreparedDataset,
-                settings: TrainingSettings, folder: RunFolder, needsGraph: Bool, startEpoch: Int = 0,
+                settings: TrainingSettings, folder: RunFolder, startEpoch: Int = 0,
                 logger: Logger, describe: @escaping (Int, FitProgress) -> CheckpointInfo) {
         self.model = model
         self.optimizer = optimizer
         self.data = data
         self.settings = settings
         self.folder = folder
-        self.needsGraph = needsGraph
         self.logger = logger
         self.describe = describe
         seeds = RunSeeds(base: settings.seed)
@@ -49,8 +47,7 @@ public final class RankerSession: TrainingSession {
         let start = Date()
         ModelFactory.randomSource(of: model).generator = seeds.generator(.modelNoise, epoch: epoch)
         let batches = BatchIterator(split: data.train, batchSize: settings.batchSize, maxSeqLen: settings.maxSeqLen,
-                                    order: .shuffled(seed: seeds.seed(.shuffle, epoch: epoch)),
-                                    includeSRGNNGraph: needsGraph)
+                                    order: .shuffled(seed: seeds.seed(.shuffle, epoch: epoch)))
         let bar = ProgressBar(title: "epoch \(epoch) train", total: data.train.rowCount, unit: "rows",
                               enabled: settings.showProgress ? nil : false)
         model.train()
@@ -82,7 +79,7 @@ public final class RankerSession: TrainingSession {
     public func evaluate(_ split: DataSplit) throws -> RankingMetrics {
         let start = Date()
         let evaluator = Evaluator(model: model, batchSize: settings.evalBatchSize, maxSeqLen: settings.maxSeqLen,
-                                  needsGraph: needsGraph, showProgress: settings.showProgress)
+                                  showProgress: settings.showProgress)
         let rows = split == .valid ? data.valid : data.test
         let metrics = try evaluator.metrics(of: rows, name: split.rawValue, title: "epoch \(currentEpoch) \(split.rawValue)")
         let seconds = Date().timeIntervalSince(start)

@@ -84,8 +84,7 @@ public enum CheckpointWorkflow {
         let model = try ModelFactory.makeModel(config)
         try ModelFactory.loadWeights(checkpoint.weights, into: model, path: request.checkpoint)
         let name = try config.choice("model")
-        let evaluator = Evaluator(model: model, batchSize: settings.evalBatchSize, maxSeqLen: settings.maxSeqLen,
-                                  needsGraph: name == "SRGNN", showProgress: request.showProgress)
+        let evaluator = Evaluator(model: model, batchSize: settings.evalBatchSize, maxSeqLen: settings.maxSeqLen, showProgress: request.showProgress)
         return Loaded(model: model, data: data, evaluator: evaluator,
                       description: "\(name) \(try config.choice("train_type"))", dataNotes: notes)
     }

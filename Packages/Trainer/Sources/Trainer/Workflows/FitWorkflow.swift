@@ -76,7 +76,7 @@ public enum FitWorkflow {
         let validMetric = settings.validMetric
         let session = RankerSession(
             model: model, optimizer: optimizer, data: data, settings: settings, folder: folder,
-            needsGraph: request.model == "SRGNN", startEpoch: resumeState?.progress.completedEpochs ?? 0,
+            startEpoch: resumeState?.progress.completedEpochs ?? 0,
             logger: logger) { epoch, progress in
                 CheckpointInfo(model: request.model, trainType: trainType, epoch: epoch, validMetric: validMetric,
                                bestScore: progress.stopping.bestScore, bestEpoch: progress.stopping.bestEpoch,

@@ -21,7 +21,7 @@ public struct RuntimeEstimate: Sendable {
         let model = try ModelFactory.makeModel(config)
         let optimizer = try OptimizerFactory.make(settings, parameters: model.namedParameters())
         var batches = BatchIterator(split: data.train, batchSize: settings.batchSize, maxSeqLen: settings.maxSeqLen,
-                                    order: .shuffled(seed: settings.seed), includeSRGNNGraph: request.model == "SRGNN")
+                                    order: .shuffled(seed: settings.seed))
         model.train()
         var rows = 0
         var seconds = 0.0

@@ -6,7 +6,7 @@ import Tensor
 ///
 /// For candidate embeddings `x [B, C, D]` (the raw item embeddings of `[item_id, neg_items…]`):
 ///
-///     r         = mean_c input_to_hidden(x)        input_to_hidden = Linear → Dropout → ReLU → Linear
+///     r         = mean_c input_to_hidden(x)        input_to_hidden = Linear → dropout → ReLU → Linear
 ///     h         = relu(z_to_hidden(r))             [B, D]
 ///     mu        = hidden_to_mu(h)                  [B, D]
 ///     log_sigma = hidden_to_logsigma(h)            [B, D]  (a log-variance)
@@ -15,11 +15,15 @@ import Tensor
 ///
 /// Evaluation returning `mu` is a decision (the reference samples there too, which makes its test
 /// metrics random). Parameter names: `input_to_hidden.0.*` and `input_to_hidden.3.*` (positions 1
-/// and 2 of the `Sequential` are the parameter-free Dropout and ReLU), `z_to_hidden.*`,
-/// `hidden_to_mu.*`, `hidden_to_logsigma.*`.
+/// and 2 of the reference's `Sequential` are the parameter-free Dropout and ReLU), `z_to_hidden.*`,
+/// `hidden_to_mu.*`, `hidden_to_logsigma.*`. The dropout is the `Variable.dropout` op in training
+/// mode, drawn from `randomSource` as every dropout of the model.
 public final class DistributionExtractor: Module {
-    /// `input_to_hidden`: `Linear(D, D) → Dropout → ReLU → Linear(D, D)`, applied per candidate.
-    public let inputToHidden: Sequential
+    /// The two `Linear(D, D)` layers of `input_to_hidden` (`Linear → dropout → ReLU → Linear`, applied
+    /// per candidate), stored as `input_to_hidden.0` and `input_to_hidden.3`.
+    public let inputToHiddenLayers: [Linear]
+    /// The dropout probability inside `input_to_hidden`.
+    public let dropoutProbability: Float
     /// `z_to_hidden`: `Linear(D, D)`.
     public let zToHidden: Linear
     /// `hidden_to_mu`: `Linear(D, D)`.
@@ -35,12 +39,11 @@ public final class DistributionExtractor: Module {
     ///   - randomSource: the model's random stream (used in training mode only).
     /// Parameters are zero until `resetAllParameters(using:)` draws PyTorch's Linear defaults.
     public init(dimension: Int, dropoutProbability: Float, randomSource: RandomSource) {
-        inputToHidden = Sequential([
-            Linear(inFeatures: dimension, outFeatures: dimension),
-            Dropout(probability: dropoutProbability, randomSource: randomSource),
-            ReLU(),
-            Linear(inFeatures: dimension, outFeatures: dimension),
-        ])
+        precondition(dropoutProbability >= 0 && dropoutProbability < 1,
+                     "dropout probability must be in [0, 1), got \(dropoutProbability)")
+        inputToHiddenLayers = [Linear(inFeatures: dimension, outFeatures: dimension),
+                               Linear(inFeatures: dimension, outFeatures: dimension)]
+        self.dropoutProbability = dropoutProbability
         zToHidden = Linear(inFeatures: dimension, outFeatures: dimension)
         hiddenToMu = Linear(inFeatures: dimension, outFeatures: dimension)
         hiddenToLogSigma = Linear(inFeatures: dimension, outFeatures: dimension)
@@ -49,7 +52,8 @@ public final class DistributionExtractor: Module {
     }
 
     override public var namedChildren: [(String, Module)] {
-        [("input_to_hidden", inputToHidden), ("z_to_hidden", zToHidden),
+        [("input_to_hidden.0", inputToHiddenLayers[0]), ("input_to_hidden.3", inputToHiddenLayers[1]),
+         ("z_to_hidden", zToHidden),
          ("hidden_to_mu", hiddenToMu), ("hidden_to_logsigma", hiddenToLogSigma)]
     }
 
@@ -75,7 +79,10 @@ public final class DistributionExtractor: Module {
     public func callAsFunction(_ candidateEmbeddings: Variable) -> Output {
         precondition(candidateEmbeddings.shape.count == 3,
                      "DistributionExtractor expects [B, C, D] candidate embeddings, got \(candidateEmbeddings.shape)")
-        let r = inputToHidden(candidateEmbeddings).mean(axis: 1)   // [B, D]
+        let hidden = inputToHiddenLayers[0](candidateEmbeddings)
+            .dropout(probability: dropoutProbability, training: isTraining, rng: &randomSource.generator)
+            .relu()
+        let r = inputToHiddenLayers[1](hidden).mean(axis: 1)   // [B, D]
         let h = zToHidden(r).relu()
         let mu = hiddenToMu(h)
         guard isTraining else { return Output(z: mu, mu: mu, logSigma: nil) }

@@ -33,7 +33,7 @@ final class DistributionExtractorTests: XCTestCase {
         XCTAssertNil(first.logSigma)
         XCTAssertNil(first.klDivergence)
 
-        let layers = extractor.inputToHidden.layers.compactMap { $0 as? Linear }
+        let layers = extractor.inputToHiddenLayers
         let hidden = layers[1](layers[0](x).relu()).mean(axis: 1)
         let mu = extractor.hiddenToMu(extractor.zToHidden(hidden).relu())
         XCTAssertLessThan(TestSupport.maxDifference(first.mu.value, mu.value), 1e-6)

@@ -53,7 +53,7 @@ final class InitializerTests: XCTestCase {
             XCTAssertLessThanOrEqual(s.maxAbs, bound, name)
             XCTAssertGreaterThan(s.maxAbs, 0.95 * bound, name)
         }
-        XCTAssertEqual(stats(gru.weightIH.value).std, Double(bound) / 3.0.squareRoot(), accuracy: 0.001)
+        XCTAssertEqual(stats(gru.weightsIH[0].value).std, Double(bound) / 3.0.squareRoot(), accuracy: 0.001)
     }
 
     func testXavier() {

@@ -21,8 +21,10 @@ final class LayersTests: XCTestCase {
         XCTAssertEqual(shapes(GRU(inputSize: 4, hiddenSize: 8, bias: false)), ["weight_ih_l0": [24, 4], "weight_hh_l0": [24, 8]])
         XCTAssertEqual(shapes(CausalConv1d(inChannels: 4, outChannels: 6, kernelSize: 3, dilation: 2)),
                        ["weight": [6, 4, 1, 3], "bias": [6]])
-        let random = RandomSource(seed: 1)
-        let mlp = Sequential([Dropout(probability: 0.4, randomSource: random), Linear(inFeatures: 8, outFeatures: 4),
+        XCTAssertEqual(GRU(inputSize: 4, hiddenSize: 8, layers: 2, bias: false).namedParameters().map(\.0),
+                       ["weight_ih_l0", "weight_hh_l0", "weight_ih_l1", "weight_hh_l1"])
+        XCTAssertEqual(shapes(GRU(inputSize: 4, hiddenSize: 8, layers: 2))["weight_ih_l1"], [24, 8])
+        let mlp = Sequential([ReLU(), Linear(inFeatures: 8, outFeatures: 4),
                               Tanh(), Linear(inFeatures: 4, outFeatures: 1), Sigmoid()])
         XCTAssertEqual(mlp.namedParameters(prefix: "mlp_layers.").map(\.0),
                        ["mlp_layers.1.weight", "mlp_layers.1.bias", "mlp_layers.3.weight", "mlp_layers.3.bias"])
@@ -72,16 +74,17 @@ final class LayersTests: XCTestCase {
         XCTAssertEqual(Array(grad.scalars[6..<9]), [2, 2, 2])
     }
 
+    /// Dropout as the layers use it: the op with the module's mode and the model's shared source.
     func testDropoutIsIdentityInEvaluationAndScalesSurvivorsInTraining() {
-        let dropout = Dropout(probability: 0.25, randomSource: RandomSource(seed: 4))
+        let random = RandomSource(seed: 4)
         let x = Variable(.ones([4000]))
-        let trained = dropout(x).value.scalars
+        let trained = x.dropout(probability: 0.25, training: true, rng: &random.generator).value.scalars
         XCTAssertTrue(trained.allSatisfy { $0 == 0 || abs($0 - 1 / 0.75) < 1e-6 })
         let dropped = Double(trained.filter { $0 == 0 }.count) / 4000
         XCTAssertEqual(dropped, 0.25, accuracy: 0.03)
-        XCTAssertNotEqual(dropout(x).value.scalars, trained, "the shared source advances between calls")
-        dropout.eval()
-        XCTAssertEqual(dropout(x).value, x.value)
+        XCTAssertNotEqual(x.dropout(probability: 0.25, training: true, rng: &random.generator).value.scalars, trained,
+                          "the shared source advances between calls")
+        XCTAssertEqual(x.dropout(probability: 0.25, training: false, rng: &random.generator).value, x.value)
     }
 
     func testGRULayerMatchesOpAndUsesPyTorchInitBounds() {
@@ -89,9 +92,20 @@ final class LayersTests: XCTestCase {
         let gru = GRU(inputSize: 3, hiddenSize: 16, rng: &rng)
         for (_, p) in gru.namedParameters() { XCTAssertTrue(p.value.scalars.allSatisfy { abs($0) <= 0.25 }) }
         let x = Variable(.uniform([2, 4, 3], low: -1, high: 1, using: &rng))
-        let direct = Variable.gru(input: x, weightIH: gru.weightIH, weightHH: gru.weightHH, biasIH: gru.biasIH, biasHH: gru.biasHH)
+        let direct = Variable.gru(input: x, weightIH: gru.weightsIH[0], weightHH: gru.weightsHH[0],
+                                  biasIH: gru.biasesIH[0], biasHH: gru.biasesHH[0])
         XCTAssertEqual(gru(x).value, direct.value)
         XCTAssertEqual(gru(x).shape, [2, 4, 16])
+    }
+
+    /// Layer k of a stacked GRU reads layer k − 1's hidden states.
+    func testStackedGRUChainsItsLayers() {
+        var rng = SeededGenerator(seed: 7)
+        let gru = GRU(inputSize: 3, hiddenSize: 5, layers: 2, bias: false, rng: &rng)
+        let x = Variable(.uniform([2, 4, 3], low: -1, high: 1, using: &rng))
+        let first = Variable.gru(input: x, weightIH: gru.weightsIH[0], weightHH: gru.weightsHH[0], biasIH: nil, biasHH: nil)
+        let second = Variable.gru(input: first, weightIH: gru.weightsIH[1], weightHH: gru.weightsHH[1], biasIH: nil, biasHH: nil)
+        XCTAssertEqual(gru(x).value, second.value)
     }
 
     func testCausalConvolutionLayerShapes() {

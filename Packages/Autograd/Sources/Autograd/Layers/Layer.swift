@@ -6,7 +6,7 @@ public protocol Layer: Module {
 }
 
 /// Layers applied in order, named `"0"`, `"1"`, … as PyTorch's `nn.Sequential` (parameter-free
-/// layers such as `Dropout` or `ReLU` keep their index, so `mlp_layers.1.weight` is the second layer's).
+/// layers such as `ReLU` or `Tanh` keep their index, so `mlp_layers.1.weight` is the second layer's).
 public final class Sequential: Module, Layer {
     public let layers: [any Layer]
 

@@ -1,21 +1,28 @@
 import Tensor
 
 /// Multi-head self-attention with output projection, residual connection and post-LayerNorm, as
-/// RecBole's `MultiHeadAttention` (SASRec). Sub-modules, under the reference names: `query`, `key`,
-/// `value`, `dense` (Linear D → D each), `LayerNorm`, and the parameter-free `attn_dropout` and
-/// `out_dropout` (children so that `train()` / `eval()` reach them).
+/// RecBole's `MultiHeadAttention` (SASRec's `multi_head_attention`). Sub-modules, under the
+/// reference names: `query`, `key`, `value`, `dense` (Linear D → D each) and `LayerNorm`.
 ///
-/// For `x [B, L, D]` and `h` heads of size `d = D/h`:
+/// For `x [B, L, D]`, `h` heads of size `d = D/h` and item ids `itemSeq [B, L]` (0 = padding):
 /// ```
-/// Q, K, V = query(x), key(x), value(x), each split into heads [B, h, L, d]
-/// P = dropout_attn(softmax(Q·Kᵀ/√d + mask))            [B, h, L, L]
-/// y = LayerNorm(dropout_hidden(dense(merge(P·V))) + x)  [B, L, D]
+/// Q, K, V = query(x_q), key(x), value(x)                  head h = columns h·d ..< (h+1)·d
+/// P_h     = dropout_attn(softmax(Q_h·K_hᵀ/√d + M))         M[p, k] = 0 if k ≤ p and itemSeq[k] ≠ 0, else −10000
+/// y       = LayerNorm(dropout_hidden(dense(concat_h(P_h·V_h))) + x_q)
 /// ```
-/// `mask` is additive (0 = attend, −10000 = ignore), broadcastable to `[B, h, L, L]`; see
-/// `additiveMask(itemSequence:causal:)`.
+/// where the query positions `x_q` are all of `x`, or only position L − 1 with `lastQueryOnly`
+/// (keys and values still cover every position; values and gradients equal the full computation's
+/// at that position). The attention core is the fused `Variable.maskedMultiHeadAttention`, so no
+/// head split/merge copies and no `[B, 1, L, L]` mask are made.
+///
+/// Dropout is inverted dropout, active in training mode only, drawn from `randomSource`: first the
+/// attention probabilities, then the output projection.
 public final class MultiHeadSelfAttention: Module {
+    /// Number of heads h (head width D / h).
     public let heads: Int
+    /// d = D / h.
     public let headSize: Int
+    /// `query`, `key`, `value`: Linear(D → D) projections, split into heads.
     public let query: Linear
     public let key: Linear
     public let value: Linear
@@ -23,59 +30,45 @@ public final class MultiHeadSelfAttention: Module {
     public let dense: Linear
     /// `LayerNorm`: after the residual sum.
     public let layerNorm: LayerNorm
-    public let attentionDropout: Dropout
-    public let hiddenDropout: Dropout
+    /// Dropout after the output projection.
+    public let hiddenDropout: Float
+    /// Dropout on the attention probabilities.
+    public let attentionDropout: Float
+    /// The model's shared random stream (dropout masks).
+    public let randomSource: RandomSource
 
+    /// Layers with zero parameters until `resetAllParameters(using:)` draws PyTorch's defaults.
     public init(dimension: Int, heads: Int, hiddenDropout: Float, attentionDropout: Float, eps: Float,
                 randomSource: RandomSource) {
         precondition(heads > 0 && dimension % heads == 0, "\(heads) heads do not divide the width \(dimension)")
         self.heads = heads
         headSize = dimension / heads
-        query = Linear(inFeatures: dimension, outFeatures: dimension)
-        key = Linear(inFeatures: dimension, outFeatures: dimension)
-        value = Linear(inFeatures: dimension, outFeatures: dimension)
-        dense = Linear(inFeatures: dimension, outFeatures: dimension)
+        query = Linear(inFeatures: dimension, outFeatures: dimension, bias: true)
+        key = Linear(inFeatures: dimension, outFeatures: dimension, bias: true)
+        value = Linear(inFeatures: dimension, outFeatures: dimension, bias: true)
+        dense = Linear(inFeatures: dimension, outFeatures: dimension, bias: true)
         layerNorm = LayerNorm(dimension: dimension, eps: eps)
-        self.attentionDropout = Dropout(probability: attentionDropout, randomSource: randomSource)
-        self.hiddenDropout = Dropout(probability: hiddenDropout, randomSource: randomSource)
+        self.hiddenDropout = hiddenDropout
+        self.attentionDropout = attentionDropout
+        self.randomSource = randomSource
         super.init()
     }
 
     override public var namedChildren: [(String, Module)] {
-        [("query", query), ("key", key), ("value", value), ("attn_dropout", attentionDropout), ("dense", dense),
-         ("out_dropout", hiddenDropout), ("LayerNorm", layerNorm)]
+        [("query", query), ("key", key), ("value", value), ("dense", dense), ("LayerNorm", layerNorm)]
     }
 
-    /// `x [B, L, D]` → `[B, L, D]` with the additive `mask` (broadcastable to `[B, h, L, L]`).
-    public func callAsFunction(_ x: Variable, additiveMask mask: Tensor) -> Variable {
-        let (batch, length, width) = (x.shape[0], x.shape[1], x.shape[2])
-        func splitHeads(_ t: Variable) -> Variable {                                  // [B, L, D] → [B, h, L, d]
-            t.reshaped([batch, length, heads, headSize]).permuted([0, 2, 1, 3])
-        }
-        let q = splitHeads(query(x)), k = splitHeads(key(x)), v = splitHeads(value(x))
-        let scores = q.matmul(k, transposeB: true) / Float(headSize).squareRoot() + Variable(mask)
-        let probabilities = attentionDropout(scores.softmax(axis: -1))               // [B, h, L, L]
-        let context = probabilities.matmul(v).permuted([0, 2, 1, 3]).reshaped([batch, length, width])
-        return layerNorm(hiddenDropout(dense(context)) + x)
-    }
-
-    /// RecBole's SASRec mask `[B, 1, L, L]` for item ids `[B, L]` (0 = padding): 0 where query q
-    /// may attend key k — k is not padding and, when `causal`, k ≤ q — and −10000 elsewhere.
-    public static func additiveMask(itemSequence ids: IndexTensor, causal: Bool = true) -> Tensor {
-        precondition(ids.rank == 2, "item sequence must be [B, L], got \(ids.shape)")
-        let (batch, length) = (ids.shape[0], ids.shape[1])
-        return Tensor(shape: [batch, 1, length, length], unsafeUninitializedScalars: { out in
-            ids.indices.withUnsafeBufferPointer { id in
-                for b in 0..<batch {
-                    for q in 0..<length {
-                        let row = (b * length + q) * length
-                        for k in 0..<length {
-                            let allowed = id[b * length + k] != 0 && (!causal || k <= q)
-                            out[row + k] = allowed ? 0 : -10000
-                        }
-                    }
-                }
-            }
-        })
+    /// `x [B, L, D]` → `[B, Q, D]` with Q = L, or Q = 1 (the last position) when `lastQueryOnly`.
+    /// Query p attends key k when k ≤ p and `itemSeq[b, k] ≠ 0` (additive mask −10000 otherwise).
+    public func callAsFunction(_ x: Variable, itemSeq: IndexTensor, lastQueryOnly: Bool = false) -> Variable {
+        let (length, width) = (x.shape[1], x.shape[2])
+        let queryInput = lastQueryOnly ? x.slice(axis: 1, range: (length - 1)..<length) : x   // [B, Q, D]
+        let context = Variable.maskedMultiHeadAttention(
+            queries: query(queryInput), keys: key(x), values: value(x), heads: heads,
+            scale: 1 / Float(width / heads).squareRoot(), itemSeq: itemSeq, dropout: attentionDropout,
+            training: isTraining, rng: &randomSource.generator)                           // [B, Q, D]
+        let projected = dense(context)
+            .dropout(probability: hiddenDropout, training: isTraining, rng: &randomSource.generator)
+        return layerNorm(projected + queryInput)
     }
 }

@@ -1,6 +1,4 @@
-import CBLAS
 import CAutogradKernels
-import Dispatch
 import Foundation
 import Tensor
 
@@ -101,7 +99,7 @@ final class GRUSequence {
         initialState = h0
         self.weightIH = weightIH
         self.weightHH = weightHH
-        let threads = max(1, min(Int(openblas_get_num_threads()), batch / GRUSequence.minimumRowsPerChunk))
+        let threads = max(1, min(blasThreads(), batch / GRUSequence.minimumRowsPerChunk))
         let perThread = max(1, Int((Double(batch) / Double(threads * GRUSequence.rowsPerChunk)).rounded()))
         let count = threads * perThread
         self.threads = threads
@@ -119,13 +117,10 @@ final class GRUSequence {
     /// inside each chunk and restored afterwards).
     private func forEachChunk(_ body: (Int) -> Void) {
         if threads == 1 { for c in chunks.indices { body(c) }; return }
-        let blasThreads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
         let perThread = chunks.count / threads
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
+        concurrentPerformWithSerialBLAS(parts: threads) { t in
             for c in (t * perThread)..<((t + 1) * perThread) { body(c) }
         }
-        openblas_set_num_threads(blasThreads)
     }
 
     /// Raw pointers shared by the forward and backward loops of one chunk.

@@ -12,7 +12,7 @@ import Tensor
 /// Linear default.
 public final class GRU4RecEncoder: Module, SequenceEncoder {
     /// `gru_layers`: `weight_ih_l0 [3H, D]`, `weight_hh_l0 [3H, H]`, `bias_ih_l0 [3H]`, `bias_hh_l0 [3H]`.
-    public let gruLayers: StackedGRU
+    public let gruLayers: GRU
     /// `dense`: Linear(H → D).
     public let dense: Linear
     /// Dropout probability on the input embeddings.
@@ -22,7 +22,7 @@ public final class GRU4RecEncoder: Module, SequenceEncoder {
     /// Layers sized from `config` (zeros until `resetAllParameters`); dropout draws from `random`.
     public init(config: ModelConfig, random: RandomSource) {
         let hidden = config.recurrentHiddenSize
-        gruLayers = StackedGRU(inputSize: config.embeddingSize, hiddenSize: hidden, layers: 1, bias: true)
+        gruLayers = GRU(inputSize: config.embeddingSize, hiddenSize: hidden, layers: 1, bias: true)
         dense = Linear(inFeatures: hidden, outFeatures: config.embeddingSize, bias: true)
         embeddingDropout = config.dropoutProb
         self.random = random

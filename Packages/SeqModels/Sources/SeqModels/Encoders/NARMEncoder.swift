@@ -10,7 +10,7 @@ import Tensor
 /// Initialisation (reference = PyTorch defaults): GRU U(±1/√H), the Linear layers their default.
 public final class NARMEncoder: Module, SequenceEncoder {
     /// `gru`: `weight_ih_l<k>`, `weight_hh_l<k>` for each layer k (no biases).
-    public let gru: StackedGRU
+    public let gru: GRU
     /// `a_1`: Linear(H → H, no bias) on every step.
     public let a1: Linear
     /// `a_2`: Linear(H → H, no bias) on the last state.
@@ -26,7 +26,7 @@ public final class NARMEncoder: Module, SequenceEncoder {
     /// Layers sized from `config` (zeros until `resetAllParameters`); dropout draws from `random`.
     public init(config: ModelConfig, random: RandomSource) {
         let hidden = config.recurrentHiddenSize
-        gru = StackedGRU(inputSize: config.embeddingSize, hiddenSize: hidden, layers: config.numLayers, bias: false)
+        gru = GRU(inputSize: config.embeddingSize, hiddenSize: hidden, layers: config.numLayers, bias: false)
         a1 = Linear(inFeatures: hidden, outFeatures: hidden, bias: false)
         a2 = Linear(inFeatures: hidden, outFeatures: hidden, bias: false)
         vT = Linear(inFeatures: hidden, outFeatures: 1, bias: false)

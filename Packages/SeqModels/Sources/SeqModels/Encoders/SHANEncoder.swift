@@ -54,12 +54,9 @@ public final class SHANEncoder: Module, SequenceEncoder {
                                           mask: padding, rows: rows)                 // [B, 1, D]
         let recent = items.slice(axis: 1, range: (length - s)..<length)              // [B, s, D]
         var shortMask = Tensor.zeros([rows, s + 1])
-        padding.scalars.withUnsafeBufferPointer { source in
-            shortMask.scalars.withUnsafeMutableBufferPointer { target in
-                for row in 0..<rows {
-                    for j in 0..<s { target[row * (s + 1) + 1 + j] = source[row * length + length - s + j] }
-                }
-            }
+        let source = padding.scalars
+        for row in 0..<rows {
+            for j in 0..<s { shortMask.scalars[row * (s + 1) + 1 + j] = source[row * length + length - s + j] }
         }
         let longShort = Variable.concat([longTerm, recent], axis: 1)                  // [B, s+1, D]
         return Self.attentionPool(longShort, projection: longShortW, bias: longShortB, user: user,

@@ -1,10 +1,7 @@
-import Autograd
-import CBLAS
-import Dispatch
 import Tensor
 
 extension Variable {
-    /// SASRec's attention core for all heads in one op, on the un-split projections:
+    /// Masked multi-head attention (SASRec's core) for all heads in one op, on the un-split projections:
     /// per row b and head h (columns `h·d ..< (h+1)·d` of the width D = heads · d),
     /// `P = softmax_k(scale · q_h k_hᵀ + mask)`, `context_h = dropout(P) · v_h`, where
     /// `mask[q, k] = 0` when key k may be attended from query position p = L − Q + q (k ≤ p and
@@ -17,9 +14,9 @@ extension Variable {
     /// Backward, with y = P, m the dropout mask and g the upstream gradient:
     /// `∂v_h = (y ⊙ m)ᵀ g_h`, `∂P = (g_h v_hᵀ) ⊙ m`, `∂S = y ⊙ (∂P − Σ_k ∂P ⊙ y)`,
     /// `∂q_h = scale · ∂S k_h`, `∂k_h = scale · ∂Sᵀ q_h`.
-    static func maskedMultiHeadAttention(queries: Variable, keys: Variable, values: Variable, heads: Int,
-                                         scale: Float, itemSeq: IndexTensor, dropout p: Float,
-                                         training: Bool, rng: inout SeededGenerator) -> Variable {
+    public static func maskedMultiHeadAttention(queries: Variable, keys: Variable, values: Variable, heads: Int,
+                                                scale: Float, itemSeq: IndexTensor, dropout p: Float,
+                                                training: Bool, rng: inout SeededGenerator) -> Variable {
         let (rows, queryCount, width) = (queries.shape[0], queries.shape[1], queries.shape[2])
         let length = keys.shape[1]
         precondition(queries.value.rank == 3 && keys.shape == [rows, length, width] && values.shape == keys.shape,
@@ -116,16 +113,7 @@ private struct AttentionGeometry {
     var firstQuery: Int { keys - queries }
 
     /// Runs `body` over row ranges, in parallel over the BLAS threads (single-threaded BLAS inside).
-    func forEachRowChunk(_ body: (Range<Int>) -> Void) {
-        let threads = max(1, min(Int(openblas_get_num_threads()), rows))
-        if threads == 1 { body(0..<rows); return }
-        let blasThreads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        DispatchQueue.concurrentPerform(iterations: threads) { c in
-            body((rows * c / threads)..<(rows * (c + 1) / threads))
-        }
-        openblas_set_num_threads(blasThreads)
-    }
+    func forEachRowChunk(_ body: (Range<Int>) -> Void) { parallelRows(rows, body) }
 
     /// `scale · q_h k_hᵀ + mask` for every head of row `b`.
     func maskedScores(row b: Int, q: UnsafePointer<Float>, k: UnsafePointer<Float>, ids: UnsafePointer<Int>,

@@ -1,9 +1,9 @@
-import Autograd
 import Tensor
 
 extension Variable {
-    /// The weight part of an adaptive Linear layer whose weight modulation comes from a memory unit,
-    /// fused so that no `[B, out, in]` tensor is ever materialised:
+    /// The weight part of an adaptive Linear layer whose weight modulation comes from a slot memory
+    /// (Ada-Ranker's memory units, AdaLayers README § Parameter modulation), fused so that no
+    /// `[B, out, in]` tensor is ever materialised:
     ///
     ///     M_b = Σ_s attention[b, s] · slots[s]          (reshaped [out, in]; the memory read-out)
     ///     y_b = x_b · (M_b ⊙ W)ᵀ                         x_b [C, in] → y_b [C, out]

@@ -1,0 +1,27 @@
+import Dispatch
+import Tensor
+
+/// Runs `body(part)` for `part` in `0..<parts` on `parts` threads (`DispatchQueue.concurrentPerform`),
+/// with OpenBLAS limited to one thread meanwhile (each part runs its own single-threaded GEMMs) and
+/// the previous BLAS thread count restored afterwards, also when `body` traps out of a test.
+/// With one part, `body(0)` runs on the calling thread and the BLAS setting is left alone.
+///
+/// The fused ops with independent batch rows (the GRU, masked attention) share their rows out this
+/// way; how many parts they use is their own choice (at most `blasThreads()`).
+public func concurrentPerformWithSerialBLAS(parts: Int, _ body: (Int) -> Void) {
+    precondition(parts >= 1, "concurrentPerformWithSerialBLAS needs at least one part, got \(parts)")
+    if parts == 1 { body(0); return }
+    withBLASThreads(atMost: 1) {
+        DispatchQueue.concurrentPerform(iterations: parts, execute: body)
+    }
+}
+
+/// Splits `0..<rows` into `min(blasThreads(), rows)` contiguous ranges of (almost) equal size and runs
+/// `body` on each, in parallel with single-threaded BLAS inside (`concurrentPerformWithSerialBLAS`).
+/// With one BLAS thread (or one row) `body(0..<rows)` runs on the calling thread.
+public func parallelRows(_ rows: Int, _ body: (Range<Int>) -> Void) {
+    let threads = max(1, min(blasThreads(), rows))
+    concurrentPerformWithSerialBLAS(parts: threads) { c in
+        body((rows * c / threads)..<(rows * (c + 1) / threads))
+    }
+}

@@ -48,7 +48,7 @@ final class TrainerEndToEndTests: XCTestCase {
                                        configDirectory: configs, console: false))
     }
 
-    private func checkpointRequest(_ path: String, split: DataSplit = .test, model: String? = nil,
+    private func checkpointRequest(_ path: String, split: Split.Name = .test, model: String? = nil,
                                    mode: FitRequest.Mode? = nil) -> CheckpointRequest {
         CheckpointRequest(checkpoint: path, dataFolder: data, split: split, model: model, mode: mode,
                           configDirectory: configs, showProgress: false)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DataPipeline
 import Foundation
 import Trainer
 
@@ -34,7 +35,7 @@ enum TrainMode: String, ExpressibleByArgument, CaseIterable {
     var fitMode: FitRequest.Mode { self == .base ? .base : .ada }
 }
 
-extension DataSplit: @retroactive ExpressibleByArgument {}
+extension Split.Name: @retroactive ExpressibleByArgument {}
 
 /// Reads `--key=value` configuration overrides left over by the parser.
 func configurationOverrides(_ arguments: [String]) throws -> [String] {

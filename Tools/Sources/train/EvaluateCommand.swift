@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import DataPipeline
 import Metrics
 import Trainer
 
@@ -12,7 +13,7 @@ struct CheckpointOptions: ParsableArguments {
     var data: String
 
     @Option(help: "The split to score: train, valid or test.")
-    var split: DataSplit = .test
+    var split: Split.Name = .test
 
     @Option(help: "Model of a checkpoint without sidecar (checked against the sidecar otherwise).")
     var model: String?

@@ -32,6 +32,8 @@ public final class AdaRanker: Module, RankingModel {
     public let modulation: FeatureModulation
     /// `mem_w1`, `mem_b1`, `mem_w2`, `mem_b2` around the Base head.
     public let head: AdaptiveScoringHead
+    /// The Base ranker's random stream, shared by the extractor's sampling and every dropout layer.
+    public var random: RandomSource { base.random }
     /// Weight of `KL(q(z) ‖ N(0, I))` in `trainingLoss` (0 = the reference's objective).
     public var klWeight: Float = 0
 
@@ -73,6 +75,26 @@ public final class AdaRanker: Module, RankingModel {
     /// Re-draws the extractor, FiLM and memory-unit parameters; the Base part is untouched.
     public func resetAdaptationParameters(using rng: inout SeededGenerator) {
         for module in adaptationModules { module.resetAllParameters(using: &rng) }
+    }
+
+    /// Makes the model start exactly as its Base ranker (`ada_init: identity`, Trainer README § The
+    /// fair protocol): FiLM's scale ≡ 1 and shift ≡ 0 (both `Linear(D→1)` weights 0, the scale's bias
+    /// 1, the shift's bias 0), the weight memories `mem_w1`, `mem_w2` ≡ 1 and the bias memories
+    /// `mem_b1`, `mem_b2` ≡ 0; the slot keys (`mem_*.index`) and the extractor keep their values.
+    /// The scores then equal the Base ranker's, also after loading a Base checkpoint into `base`.
+    public func startAsBaseRanker() {
+        func fill(_ parameter: Parameter?, with value: Float) {
+            guard let parameter else { return }
+            parameter.value = Tensor(repeating: value, shape: parameter.shape)
+        }
+        fill(modulation.scale.weight, with: 0)
+        fill(modulation.scale.bias, with: 1)
+        fill(modulation.shift.weight, with: 0)
+        fill(modulation.shift.bias, with: 0)
+        fill(head.memoryW1.array, with: 1)
+        fill(head.memoryW2.array, with: 1)
+        fill(head.memoryB1.array, with: 0)
+        fill(head.memoryB2.array, with: 0)
     }
 
     /// Two-stage training: freezes every parameter the Base ranker has (both embedding tables, the

@@ -152,6 +152,23 @@ final class AdaRankerTests: XCTestCase {
         }
     }
 
+    /// `startAsBaseRanker()` makes the scores those of the Base ranker inside it, for every encoder;
+    /// `random` is the Base ranker's stream and `trainingLoss` is reachable through `RankingModel`.
+    func testStartAsBaseRankerScoresLikeTheBaseRanker() throws {
+        for model in ModelName.allCases {
+            let ada = try AdaRanker(config: TestSupport.config(model))
+            let batch = TestSupport.batch()
+            XCTAssertGreaterThan(TestSupport.maxDifference(ada.scores(batch), ada.base.scores(batch)), 1e-4, "\(model)")
+            ada.startAsBaseRanker()
+            XCTAssertLessThan(TestSupport.maxDifference(ada.scores(batch), ada.base.scores(batch)), 1e-6, "\(model)")
+            XCTAssertTrue(ada.random === ada.base.random)
+            let erased: any RankingModel = ada
+            ada.eval()
+            XCTAssertEqual(erased.trainingLoss(batch).value, ada.trainingLoss(batch).value)
+            XCTAssertEqual(erased.needsSessionGraph, model == .srgnn)
+        }
+    }
+
     /// With `klWeight > 0` the training loss adds `klWeight · KL`; by default it is the plain BCE.
     func testOptionalKLTerm() throws {
         let ada = try AdaRanker(config: TestSupport.config(.shan))

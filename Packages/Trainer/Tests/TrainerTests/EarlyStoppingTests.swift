@@ -1,3 +1,4 @@
+import DataPipeline
 import Metrics
 import XCTest
 @testable import Trainer
@@ -51,7 +52,7 @@ final class ScriptedSession: TrainingSession {
         return 1.0 / Double(epoch)
     }
 
-    func evaluate(_ split: DataSplit) throws -> RankingMetrics {
+    func evaluate(_ split: Split.Name) throws -> RankingMetrics {
         var metrics = RankingMetrics()
         // A one-row metric whose group_auc equals the scripted score: with n − 1 = 1000 negatives,
         // g negatives above the positive give group_auc (1000 − g) / 1000.

@@ -44,6 +44,16 @@ final class ModelFactoryTests: XCTestCase {
         for (a, b) in zip(base.scores(batch()).scalars, ada.scores(batch()).scalars) { XCTAssertEqual(a, b, accuracy: 1e-6) }
     }
 
+    func testFreezeBaseLeavesOnlyTheAdaptationTrainableAndIsRefusedForBase() throws {
+        let ada = try ModelFactory.makeModel(configuration(trainType: "Ada-Ranker", adaInit: nil), freezeBase: true)
+        let trainable = ada.namedParameters().filter { $0.1.requiresGrad }.map(\.0)
+        XCTAssertFalse(trainable.isEmpty)
+        XCTAssertTrue(trainable.allSatisfy { $0.hasPrefix("extract_distribution_layer") || $0.hasPrefix("film_") || $0.hasPrefix("mem_") }, "\(trainable)")
+        XCTAssertThrowsError(try ModelFactory.makeModel(configuration(trainType: "Base", adaInit: nil), freezeBase: true)) { error in
+            XCTAssertTrue("\(error)".contains("freeze = 1 applies to an Ada-Ranker only"), "\(error)")
+        }
+    }
+
     func testModelSettingsOfTheWrongKindAreOneLineErrors() {
         var config = configuration(trainType: "Base", adaInit: "reference")
         config.append(ConfigLayer(source: "command line", values: ["hidden_act": .string("gelu"), "model": .string("SASRec"), "hidden_size": .int(12)]))

@@ -15,6 +15,9 @@ public enum ModelName: String, CaseIterable, Sendable {
         self = model
     }
 
+    /// Whether the model's encoder reads SRGNN's session graph (`RankingBatch.graph`).
+    public var needsSessionGraph: Bool { self == .srgnn }
+
     /// The reference names of all models, in declaration order.
     public static var allNames: [String] { allCases.map(\.rawValue) }
 }

@@ -4,15 +4,33 @@ import Tensor
 
 /// A model that scores candidate lists: the Base `Ranker` and the Ada-Ranker (package AdaLayers).
 ///
-/// Conformers implement `scoreCandidates`; training (`loss`), inference (`scores`) and state-dict
-/// files (`save(to:)`, `load(from:)`) come from the extension.
+/// This is everything a training loop needs from a model: its hyper-parameters, its one random
+/// stream, its training objective and its scores. Conformers implement `config`, `random` and
+/// `scoreCandidates`, and `trainingLoss` when their objective is more than `loss`; inference
+/// (`scores`) and state-dict files (`save(to:)`, `load(from:)`) come from the extension.
 public protocol RankingModel: Module {
+    /// The hyper-parameters the model was built from.
+    var config: ModelConfig { get }
+    /// The one random stream of the model's dropout layers (and the Ada-Ranker's latent samples);
+    /// a training loop re-seeds `random.generator` to make each epoch's draws reproducible.
+    var random: RandomSource { get }
     /// Click probabilities `[B, C]` (after the sigmoid) for the batch's candidates `[B, C]`,
     /// recorded for back-propagation when gradients are enabled. Dropout follows the module mode.
     func scoreCandidates(_ batch: RankingBatch) -> Variable
+    /// The objective a training step minimises: `loss(_:)` by default; the Ada-Ranker adds
+    /// `kl_weight` times the KL term of its latent distribution. A one-element `Variable`.
+    func trainingLoss(_ batch: RankingBatch) -> Variable
 }
 
 extension RankingModel {
+    /// The training objective of a plain ranker: `loss(_:)`.
+    public func trainingLoss(_ batch: RankingBatch) -> Variable { loss(batch) }
+
+    /// Whether the model reads SRGNN's session graph (`RankingBatch.graph`). Such a model builds the
+    /// graph from `itemSeq` itself when the batch carries none, so a caller only needs this to
+    /// build graphs ahead of time (e.g. away from the training thread).
+    public var needsSessionGraph: Bool { config.model.needsSessionGraph }
+
     /// Binary cross-entropy over the B × C scores with label 1 for column 0 (the positive) and 0
     /// for the other columns, averaged over all entries (SeqModels README § Scoring head and loss). A one-element `Variable`.
     public func loss(_ batch: RankingBatch) -> Variable {

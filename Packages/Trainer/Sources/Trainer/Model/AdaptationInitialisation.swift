@@ -1,9 +1,6 @@
-import AdaLayers
-import Tensor
-
-/// How an Ada-Ranker's adaptation layers start (`ada_init`).
+/// How an Ada-Ranker's adaptation layers start (`ada_init`); `ModelFactory.makeModel` applies it.
 ///
-/// - `identity` (the default; a deliberate difference from the paper's code): γ ≡ 1 and β ≡ 0
+/// - `identity` (the default; a deliberate difference from the paper's code): `AdaRanker.startAsBaseRanker()`, γ ≡ 1 and β ≡ 0
 ///   (FiLM weights 0, scale bias 1, shift bias 0), weight memories ≡ 1 and bias memories ≡ 0,
 ///   slot keys unchanged (Xavier). The Ada-Ranker then computes exactly its Base ranker's scores at
 ///   the start — also right after loading a Base checkpoint for fine-tuning — so the adaptation can
@@ -22,24 +19,4 @@ public enum AdaptationInitialisation: String, Sendable, CaseIterable {
 
     /// The initialisation used when `ada_init` is not set.
     public static let `default` = AdaptationInitialisation.identity
-
-    /// Re-initialises the adaptation layers of `model` (by their reference parameter names) when
-    /// `self == .identity`; a Base model or `.reference` is left as built.
-    public func apply(to model: AdaRanker) throws {
-        guard self == .identity else { return }
-        var values: [String: Tensor] = [:]
-        for (name, parameter) in model.namedParameters() {
-            switch name {
-            case "film_affine_emb_scale.weight", "film_affine_emb_bias.weight", "film_affine_emb_bias.bias",
-                 "mem_b1.array", "mem_b2.array":
-                values[name] = .zeros(parameter.shape)
-            case "film_affine_emb_scale.bias", "mem_w1.array", "mem_w2.array":
-                values[name] = .ones(parameter.shape)
-            default:
-                continue
-            }
-        }
-        precondition(values.count == 8, "the Ada-Ranker lacks some of the reference's FiLM / memory parameters")
-        try model.loadStateDict(values, strict: false)
-    }
 }

@@ -23,33 +23,37 @@ public enum ModelFactory {
         }
     }
 
-    /// A new model (Base or Ada-Ranker per `train_type`), initialised from `seed`.
-    public static func makeModel(_ config: Configuration) throws -> any RankingModel {
+    /// A new model (Base or Ada-Ranker per `train_type`), initialised from `seed`. An Ada-Ranker
+    /// gets `kl_weight` and starts as `ada_init` says (`identity`: exactly its Base ranker).
+    /// - Parameter freezeBase: leave only the adaptation layers trainable (`freeze = 1` fine-tuning).
+    /// - Throws: `TrainerError.invalidSetting` for invalid hyper-parameters, or `freezeBase` for a Base model.
+    public static func makeModel(_ config: Configuration, freezeBase: Bool = false) throws -> any RankingModel {
         let modelConfig = try modelConfig(config)
-        let model: any RankingModel
         do {
-            model = try makeRankingModel(config: modelConfig)
+            switch modelConfig.trainType {
+            case .base:
+                guard !freezeBase else { throw TrainerError.invalidSetting("freeze = 1 applies to an Ada-Ranker only") }
+                return try Ranker(config: modelConfig)
+            case .adaRanker:
+                let ada = try AdaRanker(config: modelConfig)
+                if config.contains("kl_weight") { ada.klWeight = Float(try config.double("kl_weight")) }
+                if try adaptationInitialisation(config) == .identity { ada.startAsBaseRanker() }
+                if freezeBase { ada.freezeBaseParameters() }
+                return ada
+            }
         } catch let error as ModelConfigError {
             throw TrainerError.invalidSetting(error.description)
         }
-        if let ada = model as? AdaRanker {
-            if config.contains("kl_weight") { ada.klWeight = Float(try config.double("kl_weight")) }
-            let initialisation = config.contains("ada_init") ? try config.choice("ada_init") : AdaptationInitialisation.default.rawValue
-            try AdaptationInitialisation(rawValue: initialisation)!.apply(to: ada)
+    }
+
+    /// `ada_init`, or `AdaptationInitialisation.default` when it is not set.
+    public static func adaptationInitialisation(_ config: Configuration) throws -> AdaptationInitialisation {
+        guard config.contains("ada_init") else { return .default }
+        let name = try config.choice("ada_init")
+        guard let value = AdaptationInitialisation(rawValue: name) else {
+            throw TrainerError.invalidSetting("ada_init: '\(name)'; expected one of \(AdaptationInitialisation.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        return model
-    }
-
-    /// The training objective: BCE, plus `kl_weight · KL` for an Ada-Ranker when that weight is set.
-    public static func trainingLoss(of model: any RankingModel, _ batch: RankingBatch) -> Variable {
-        (model as? AdaRanker)?.trainingLoss(batch) ?? model.loss(batch)
-    }
-
-    /// The shared random stream of the model's dropout layers and neural-process sampler.
-    public static func randomSource(of model: any RankingModel) -> RandomSource {
-        if let ranker = model as? Ranker { return ranker.random }
-        if let ada = model as? AdaRanker { return ada.base.random }
-        preconditionFailure("unsupported model type \(type(of: model))")
+        return value
     }
 
     /// Copies pre-trained item vectors into `item_embedding.weight` (row 0 stays as given: zeros).
@@ -102,14 +106,6 @@ public enum ModelFactory {
         let base = try makeModel(baseConfig)
         try loadWeights(weights, into: base, path: path)
         try model.loadStateDict(base.stateDict(), strict: false)
-    }
-
-    /// Freezes every parameter a Base model has, leaving the adaptation layers trainable.
-    public static func freezeBase(of model: any RankingModel) throws {
-        guard let ada = model as? AdaRanker else {
-            throw TrainerError.invalidSetting("freeze = 1 applies to an Ada-Ranker only")
-        }
-        ada.freezeBaseParameters()
     }
 
     /// Plain Swift values for `ModelConfig`'s dictionary initialiser.

@@ -1,9 +1,5 @@
+import DataPipeline
 import Metrics
-
-/// The data splits of a prepared dataset.
-public enum DataSplit: String, CaseIterable, Sendable, Codable {
-    case train, valid, test
-}
 
 /// What the fit loop drives: one model with its optimiser and data. `RankerSession` is the real
 /// one; tests script their own to check the loop's decisions.
@@ -12,7 +8,7 @@ public protocol TrainingSession: AnyObject {
     /// - Throws: `TrainerError.nonFiniteLoss` naming the epoch and batch when the loss is NaN.
     func trainEpoch(_ epoch: Int) throws -> Double
     /// The metrics of the current weights on `split` (evaluation mode, no gradients).
-    func evaluate(_ split: DataSplit) throws -> RankingMetrics
+    func evaluate(_ split: Split.Name) throws -> RankingMetrics
     /// Saves the current weights (and optimiser state) as the best checkpoint.
     func saveBest(progress: FitProgress) throws
     /// Saves the state after a finished epoch, for `--resume`.
@@ -95,7 +91,7 @@ public struct FitLoop {
 
         func validate(after epoch: Int, trainLoss: Double?) throws -> EarlyStopping.Decision {
             let metrics = try session.evaluate(.valid)
-            records.append(EvaluationRecord(epoch: epoch, split: DataSplit.valid.rawValue,
+            records.append(EvaluationRecord(epoch: epoch, split: Split.Name.valid.rawValue,
                                             metrics: metrics.values, trainLoss: trainLoss))
             let score = metrics[schedule.validMetric] ?? .nan
             let decision = progress.stopping.record(score: score, epoch: epoch)
@@ -121,7 +117,7 @@ public struct FitLoop {
 
         try session.restoreBest()
         let test = try session.evaluate(.test)
-        records.append(EvaluationRecord(epoch: progress.stopping.bestEpoch ?? 0, split: DataSplit.test.rawValue,
+        records.append(EvaluationRecord(epoch: progress.stopping.bestEpoch ?? 0, split: Split.Name.test.rawValue,
                                         metrics: test.values))
         try onRecord(records)
         return FitOutcome(records: records, bestScore: progress.stopping.bestScore, bestEpoch: progress.stopping.bestEpoch,

@@ -43,9 +43,9 @@ public final class RankerSession: TrainingSession {
     }
 
     public func trainEpoch(_ epoch: Int) throws -> Double {
-        guard data.train.rowCount > 0 else { throw TrainerError.emptySplit(DataSplit.train.rawValue) }
+        guard data.train.rowCount > 0 else { throw TrainerError.emptySplit(Split.Name.train.rawValue) }
         let start = Date()
-        ModelFactory.randomSource(of: model).generator = seeds.generator(.modelNoise, epoch: epoch)
+        model.random.generator = seeds.generator(.modelNoise, epoch: epoch)
         let batches = BatchIterator(split: data.train, batchSize: settings.batchSize, maxSeqLen: settings.maxSeqLen,
                                     order: .shuffled(seed: seeds.seed(.shuffle, epoch: epoch)))
         let bar = ProgressBar(title: "epoch \(epoch) train", total: data.train.rowCount, unit: "rows",
@@ -55,7 +55,7 @@ public final class RankerSession: TrainingSession {
         var batchCount = 0
         for batch in batches {
             batchCount += 1
-            let loss = ModelFactory.trainingLoss(of: model, RankingBatch(batch))
+            let loss = model.trainingLoss(RankingBatch(batch))
             let value = loss.value.item
             guard value.isFinite else {
                 bar.finish()
@@ -76,11 +76,11 @@ public final class RankerSession: TrainingSession {
         return meanLoss
     }
 
-    public func evaluate(_ split: DataSplit) throws -> RankingMetrics {
+    public func evaluate(_ split: Split.Name) throws -> RankingMetrics {
         let start = Date()
         let evaluator = Evaluator(model: model, batchSize: settings.evalBatchSize, maxSeqLen: settings.maxSeqLen,
                                   showProgress: settings.showProgress)
-        let rows = split == .valid ? data.valid : data.test
+        let rows = data.split(split)
         let metrics = try evaluator.metrics(of: rows, name: split.rawValue, title: "epoch \(currentEpoch) \(split.rawValue)")
         let seconds = Date().timeIntervalSince(start)
         let values = metrics.values.map { "\($0.name): \(String(format: "%.4f", $0.value))" }.joined(separator: "  ")

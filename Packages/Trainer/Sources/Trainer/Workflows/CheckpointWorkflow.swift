@@ -10,7 +10,7 @@ public struct CheckpointRequest: Sendable {
     /// dict (e.g. exported from the reference PyTorch code), which then needs `model` and `mode`.
     public var checkpoint: String
     public var dataFolder: String
-    public var split: DataSplit
+    public var split: Split.Name
     /// Required without a sidecar; must agree with the sidecar otherwise.
     public var model: String?
     public var mode: FitRequest.Mode?
@@ -19,7 +19,7 @@ public struct CheckpointRequest: Sendable {
     public var configDirectory: URL
     public var showProgress: Bool
 
-    public init(checkpoint: String, dataFolder: String, split: DataSplit = .test, model: String? = nil,
+    public init(checkpoint: String, dataFolder: String, split: Split.Name = .test, model: String? = nil,
                 mode: FitRequest.Mode? = nil, dataset: String? = nil, overrides: [String] = [],
                 configDirectory: URL, showProgress: Bool = true) {
         self.checkpoint = checkpoint
@@ -92,7 +92,7 @@ public enum CheckpointWorkflow {
     /// The ranking metrics (Metrics README § Definitions) of the checkpoint on the requested split.
     public static func evaluate(_ request: CheckpointRequest) throws -> (metrics: RankingMetrics, loaded: Loaded) {
         let loaded = try load(request)
-        let split = loaded.data.split(Split.Name(rawValue: request.split.rawValue)!)
+        let split = loaded.data.split(request.split)
         return (try loaded.evaluator.metrics(of: split, name: request.split.rawValue,
                                              title: "evaluate \(request.split.rawValue)"), loaded)
     }
@@ -105,7 +105,7 @@ public enum CheckpointWorkflow {
     @discardableResult
     public static func infer(_ request: CheckpointRequest, to output: URL) throws -> Int {
         let loaded = try load(request)
-        let split = loaded.data.split(Split.Name(rawValue: request.split.rawValue)!)
+        let split = loaded.data.split(request.split)
         var text = ""
         text.reserveCapacity(split.rowCount * 21 * 10)
         loaded.evaluator.forEachScoredBatch(split, title: "infer \(request.split.rawValue)") { _, scores in

@@ -45,7 +45,7 @@ public enum FitWorkflow {
         logger.debug("configuration:\n\(config.summary)")
         try AtomicFile.write(try config.jsonData(), to: folder.configFile)
 
-        let model = try ModelFactory.makeModel(config)
+        let model = try ModelFactory.makeModel(config, freezeBase: request.mode == .finetune && settings.freeze)
         let fingerprint = DataFingerprint(stats: data.stats)
         var resumeState: (progress: FitProgress, records: [EvaluationRecord])?
         var lastCheckpoint: Checkpoint?
@@ -53,7 +53,7 @@ public enum FitWorkflow {
             let last = try loadResumableState(folder: folder, config: config, fingerprint: fingerprint)
             try ModelFactory.loadWeights(last.checkpoint.weights, into: model, path: folder.lastCheckpoint.path)
             lastCheckpoint = last.checkpoint
-            resumeState = (last.progress, try folder.readMetrics().filter { $0.split == DataSplit.valid.rawValue && $0.epoch <= last.progress.completedEpochs })
+            resumeState = (last.progress, try folder.readMetrics().filter { $0.split == Split.Name.valid.rawValue && $0.epoch <= last.progress.completedEpochs })
             logger.info("resumed after epoch \(last.progress.completedEpochs) (best valid \(settings.validMetric) \(last.progress.stopping.bestScore.map { String(format: "%.4f", $0) } ?? "–") at epoch \(last.progress.stopping.bestEpoch ?? 0))")
         } else if request.mode == .finetune, let path = request.checkpoint {
             try loadBaseCheckpoint(path: path, into: model, config: config, fingerprint: fingerprint, logger: logger)
@@ -61,9 +61,6 @@ public enum FitWorkflow {
             let source = try ModelFactory.loadPretrainedItemEmbeddings(into: model, folder: request.dataFolder,
                                                                        itemNum: data.itemNum, dimension: try config.int("embedding_size"))
             logger.info("item table initialised from \(source)")
-        }
-        if request.mode == .finetune && settings.freeze {
-            try ModelFactory.freezeBase(of: model)
         }
         let trainable = model.namedParameters().filter { $0.1.requiresGrad }
         logger.info("trainable parameters: \(trainable.reduce(0) { $0 + $1.1.value.count }) in \(trainable.count) of \(model.namedParameters().count) tensors")
@@ -106,8 +103,8 @@ public enum FitWorkflow {
     public static func settingsSummary(_ config: Configuration, _ settings: TrainingSettings) throws -> String {
         var parts = ["protocol \(try config.string("protocol"))", "learner \(settings.optimizer.rawValue)",
                      "learning_rate \(settings.learningRate)", "batch_size \(settings.batchSize)"]
-        if try config.choice("train_type") == "Ada-Ranker" {
-            parts.append("ada_init \(config.contains("ada_init") ? try config.choice("ada_init") : AdaptationInitialisation.default.rawValue)")
+        if TrainType(rawValue: try config.choice("train_type")) == .adaRanker {
+            parts.append("ada_init \(try ModelFactory.adaptationInitialisation(config).rawValue)")
         }
         parts += ["epochs \(settings.epochs)", "stopping_step \(settings.stoppingStep)", "valid_metric \(settings.validMetric)",
                   "MAX_SEQ_LEN \(settings.maxSeqLen)", "seed \(settings.seed)"]
@@ -122,13 +119,13 @@ public enum FitWorkflow {
                                       protocolName: String = ConfigLoader.defaultProtocol) throws -> FitReport? {
         let run = RunFolder(url: folder)
         let records = try run.readMetrics()
-        guard let test = records.last, test.split == DataSplit.test.rawValue else { return nil }
+        guard let test = records.last, test.split == Split.Name.test.rawValue else { return nil }
         if let data = try? Data(contentsOf: run.configFile),
            case .string(let used)? = try Configuration.fromJSON(data, source: run.configFile.path).values["protocol"],
            used != protocolName {
             throw TrainerError.invalidSetting("\(folder.path) holds a finished run of the \(used) protocol, not \(protocolName); choose another folder")
         }
-        let valid = records.filter { $0.split == DataSplit.valid.rawValue }
+        let valid = records.filter { $0.split == Split.Name.valid.rawValue }
         let best = valid.filter { $0.epoch == test.epoch }.last
         return FitReport(folder: folder, model: model, trainType: trainType, dataset: dataset, protocolName: protocolName,
                          test: test.metrics,
@@ -167,7 +164,7 @@ public enum FitWorkflow {
             guard info.model == modelName else {
                 throw TrainerError.checkpointMismatch(path: path, reason: "it holds a \(info.model) model, not \(modelName)")
             }
-            guard info.trainType == "Base" else {
+            guard TrainType(rawValue: info.trainType) == .base else {
                 throw TrainerError.checkpointMismatch(path: path, reason: "fine-tuning starts from a Base checkpoint, this one is \(info.trainType)")
             }
             if let trained = info.data {

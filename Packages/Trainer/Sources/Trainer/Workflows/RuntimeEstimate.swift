@@ -28,7 +28,7 @@ public struct RuntimeEstimate: Sendable {
         for step in 0...steps {
             guard let batch = batches.next() else { break }
             let start = Date()
-            let loss = ModelFactory.trainingLoss(of: model, RankingBatch(batch))
+            let loss = model.trainingLoss(RankingBatch(batch))
             loss.backward()
             optimizer.step()
             optimizer.zeroGrad()

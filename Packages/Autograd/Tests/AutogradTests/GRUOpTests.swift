@@ -1,6 +1,5 @@
 import XCTest
 import CAutogradKernels
-import CBLAS
 import Tensor
 @testable import Autograd
 
@@ -102,7 +101,7 @@ final class GRUOpTests: XCTestCase {
     /// Enough rows to split the batch over two threads: the parts must agree with the reference.
     func testForwardAndBackwardSplitOverThreadsMatchSingleThread() {
         let p = Problem(batch: 70, length: 4, inputSize: 3, hiddenSize: 9, biases: true, initialState: true, seed: 4)
-        let previousThreads = Int(openblas_get_num_threads())
+        let previousThreads = blasThreads()
         defer { setBLASThreads(previousThreads) }
         setBLASThreads(2)
         let split = GRUSequence(input: p.x, h0: nil, weightIH: p.weightIH, weightHH: p.weightHH, hiddenSize: 9)
@@ -121,7 +120,7 @@ final class GRUOpTests: XCTestCase {
     /// Large batches run as several chunks per thread, on one and on two threads.
     func testSeveralChunksPerThreadMatchReference() {
         let p = Problem(batch: 1100, length: 3, inputSize: 3, hiddenSize: 5, biases: true, initialState: true, seed: 11)
-        let previousThreads = Int(openblas_get_num_threads())
+        let previousThreads = blasThreads()
         defer { setBLASThreads(previousThreads) }
         var gradients: [[Tensor]] = []
         for threads in [1, 2] {

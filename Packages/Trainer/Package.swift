@@ -9,6 +9,7 @@ let package = Package(
         .package(path: "../AdaLayers"),
         .package(path: "../DataPipeline"),
         .package(path: "../Metrics"),
+        .package(path: "../Tensor"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
@@ -18,7 +19,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", .product(name: "TestSupport", package: "Tensor")]),
     ],
     swiftLanguageModes: [.v5]
 )

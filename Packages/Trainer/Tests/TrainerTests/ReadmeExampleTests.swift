@@ -36,8 +36,9 @@ final class ReadmeExampleTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 
-    private func runTheExample(root: URL) throws -> (base: FitReport, ada: FitReport, paper: FitReport, finetuned: FitReport) {
-        // ---- the README example (paths under `root`) ----
+    private func runTheExample(in folder: URL) throws -> (base: FitReport, ada: FitReport, paper: FitReport, finetuned: FitReport) {
+        // ---- the README example (paths under a temporary folder) ----
+        let root = URL(fileURLWithPath: folder.path)
         let configs = root.appendingPathComponent("Configs")
         let data = root.appendingPathComponent("Datasets/demo").path
         let runs = root.appendingPathComponent("runs/example")
@@ -80,7 +81,7 @@ final class ReadmeExampleTests: XCTestCase {
     }
 
     func testTheReadmeExampleRuns() throws {
-        let (base, ada, paper, finetuned) = try runTheExample(root: root)
+        let (base, ada, paper, finetuned) = try runTheExample(in: root)
         for report in [base, ada, paper, finetuned] {
             XCTAssertEqual(report.epochsTrained, 2)
             XCTAssertEqual(report[test: "group_auc"].map { $0 > 0 && $0 < 1 }, true)

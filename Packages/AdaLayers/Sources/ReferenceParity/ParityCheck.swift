@@ -16,7 +16,7 @@ import Tensor
 /// }
 /// ```
 public enum ParityCheck {
-    /// Per-entry tolerance (SeqModels' `ParityTolerance`: 1e-4 absolute or 1e-3 relative by default).
+    /// Per-entry tolerance (`ParityTolerance`: 1e-4 absolute or 1e-3 relative by default).
     public typealias Tolerance = ParityTolerance
 
     /// The files every fixture folder holds.
@@ -35,16 +35,23 @@ public enum ParityCheck {
         }
         guard missing.isEmpty else { throw ParityError.missingFiles(directory: fixtureDirectory.path, files: missing) }
 
-        let fixture = try ParityFixture(directory: fixtureDirectory)
-        let configPath = fixtureDirectory.appendingPathComponent("config.json").path
+        let fixture = try ReferenceFixture(directory: fixtureDirectory)
         let model: any RankingModel
         do {
-            model = try makeRankingModel(config: ModelConfig(fixture.configValues))
+            model = try makeRankingModel(config: fixture.config)
         } catch let error as ModelConfigError {
-            throw ModelConfigError.unreadable(path: configPath, reason: error.description)
+            throw ModelConfigError.unreadable(path: fixture.path("config.json"), reason: error.description)
         }
-        try model.loadCheckedStateDict(fixture.parameters, strict: true,
-                                       source: fixtureDirectory.appendingPathComponent("model.safetensors").path)
+        return try check(model, against: fixture, tolerance: tolerance)
+    }
+
+    /// Loads `fixture`'s reference parameters into `model` (strictly: every name and shape must
+    /// match) and compares its scores, loss and gradients with the fixture's.
+    /// - Throws: `StateDictFileError` naming `model.safetensors` and the first mismatching parameter;
+    ///   `ParityError.missingExpectation` when `expected.safetensors` lacks `scores` or `loss`.
+    public static func check(_ model: any RankingModel, against fixture: ReferenceFixture,
+                             tolerance: ParityTolerance = ParityTolerance()) throws -> ParityResult {
+        try model.loadCheckedStateDict(fixture.parameters, strict: true, source: fixture.path("model.safetensors"))
         return try compare(model, with: fixture, tolerance: tolerance)
     }
 
@@ -81,7 +88,7 @@ public enum ParityCheck {
     }
 
     /// Runs `fixture`'s batch through `model` (whose parameters are already loaded) and compares.
-    static func compare(_ model: any RankingModel, with fixture: ParityFixture,
+    static func compare(_ model: any RankingModel, with fixture: ReferenceFixture,
                         tolerance: ParityTolerance) throws -> ParityResult {
         guard let expectedScores = fixture.expected["scores"], let expectedLoss = fixture.expected["loss"] else {
             throw ParityError.missingExpectation(directory: fixture.directory.path,

@@ -124,6 +124,40 @@ final class ReferenceParityTests: XCTestCase {
         }
     }
 
+    /// A gradient the reference does not have (its `grad.` entry removed) is a failure naming it.
+    func testGradientTheReferenceDoesNotHaveFails() throws {
+        let copy = try TestFixtures.copyParity("MF-Base", into: makeTemporaryDirectory(self))
+        let path = copy.appendingPathComponent("expected.safetensors").path
+        var entries = try SafeTensorsFile(contentsOf: path).entries
+        XCTAssertNotNil(entries.removeValue(forKey: "grad.user_embedding.weight"))
+        try SafeTensors.write(entries, to: path)
+        let result = try ParityCheck.run(fixtureDirectory: copy)
+        XCTAssertFalse(result.passed)
+        XCTAssertTrue(result.failures.contains { $0.hasPrefix("grad.user_embedding.weight: the model has a non-zero gradient") },
+                      "\(result.failures)")
+    }
+
+    /// A model other than the fixture's (NARM parameters, a GRU4Rec model) fails to load, naming
+    /// `model.safetensors`.
+    func testWrongModelFailsToLoad() throws {
+        let fixture = try ReferenceFixture(directory: TestFixtures.parity("NARM-Base"))
+        var config = fixture.config
+        config.model = .gru4Rec
+        XCTAssertThrowsError(try ParityCheck.check(try makeRankingModel(config: config), against: fixture)) { error in
+            XCTAssertTrue("\(error)".contains("model.safetensors"), "\(error)")
+        }
+    }
+
+    /// A NaN anywhere — here one expected gradient entry — fails the fixture.
+    func testNaNFails() throws {
+        var fixture = try ReferenceFixture(directory: TestFixtures.parity("GRU4Rec-Base"))
+        fixture.expected["grad.dense.weight"]!.scalars[3] = .nan
+        let result = try ParityCheck.check(try makeRankingModel(config: fixture.config), against: fixture)
+        XCTAssertFalse(result.passed)
+        XCTAssertTrue(result.gradients.maxAbsoluteError.isNaN)
+        XCTAssertTrue(result.failures.first?.hasPrefix("grad.dense.weight: 1 of 512 entries outside tolerance") == true, "\(result.failures)")
+    }
+
     /// A directory without fixtures is an error, not an empty success.
     func testEmptyDirectoryIsAnError() throws {
         let empty = try makeTemporaryDirectory(self)

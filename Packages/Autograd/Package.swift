@@ -8,9 +8,11 @@ let package = Package(
     dependencies: [.package(path: "../Tensor")],
     targets: [
         // Element-wise kernels in C (GRU gates, optimiser updates) so that they can use AVX2 + FMA, dispatched at run time.
-        .target(name: "CAutogradKernels"),
+        .target(name: "CAutogradKernels", dependencies: [.product(name: "CTensorKernels", package: "Tensor")]),
         .target(name: "Autograd", dependencies: ["Tensor", "CAutogradKernels"]),
-        .testTarget(name: "AutogradTests", dependencies: ["Autograd", .product(name: "TestSupport", package: "Tensor")]),
+        .testTarget(name: "AutogradTests", dependencies: [
+            "Autograd", .product(name: "TestSupport", package: "Tensor"), .product(name: "CTensorKernels", package: "Tensor"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

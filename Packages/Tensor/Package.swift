@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         // For the tests of every package: fixture discovery, the ML-100K location, temporary folders.
         .library(name: "TestSupport", targets: ["TestSupport"]),
+        // The C kernels' run-time CPU dispatch (`adr_tensor_kernels_use_avx2`), shared with Autograd's C kernels.
+        .library(name: "CTensorKernels", targets: ["CTensorKernels"]),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),

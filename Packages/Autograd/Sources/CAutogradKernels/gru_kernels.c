@@ -1,5 +1,5 @@
 #include "gru_kernels.h"
-#include "kernels.h"
+#include "tensor_kernels.h"
 #include "vector8.h"
 
 INLINE void forward_lanes(long j, long n, long h, float *g, const float *a, const float *bias,
@@ -83,7 +83,7 @@ void adr_gru_forward_step(long rows, long hidden, float *gates, const float *rec
                           const float *previous, long previousStride,
                           float *output, long outputStride, float *savedHN) {
 #if defined(__x86_64__)
-    if (adr_kernels_use_avx2()) {
+    if (adr_tensor_kernels_use_avx2()) {
         forward_avx2(rows, hidden, gates, recurrent, inputBias, recurrentBiasN, previous, previousStride,
                      output, outputStride, savedHN);
         return;
@@ -98,7 +98,7 @@ void adr_gru_backward_step(long rows, long hidden, const float *upstream, long u
                            const float *previous, long previousStride,
                            float *inputSide, float *biasSums) {
 #if defined(__x86_64__)
-    if (adr_kernels_use_avx2()) {
+    if (adr_tensor_kernels_use_avx2()) {
         backward_avx2(rows, hidden, upstream, upstreamStride, carry, gates, savedHN, previous, previousStride,
                       inputSide, biasSums);
         return;

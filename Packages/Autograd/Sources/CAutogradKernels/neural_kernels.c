@@ -1,5 +1,5 @@
 #include "neural_kernels.h"
-#include "kernels.h"
+#include "tensor_kernels.h"
 #include "vector8.h"
 
 #include <math.h>
@@ -157,7 +157,7 @@ AVX2_TARGET static void gelu_backward_avx2(long count, const float *x, const flo
 void adr_layer_norm_forward(long rows, long d, const float *x, const float *weight, const float *bias,
                             float eps, float *y, float *statistics) {
 #if defined(__x86_64__)
-    if (adr_kernels_use_avx2()) { layer_norm_forward_avx2(rows, d, x, weight, bias, eps, y, statistics); return; }
+    if (adr_tensor_kernels_use_avx2()) { layer_norm_forward_avx2(rows, d, x, weight, bias, eps, y, statistics); return; }
 #endif
     layer_norm_forward_rows(rows, d, x, weight, bias, eps, y, statistics);
 }
@@ -165,7 +165,7 @@ void adr_layer_norm_forward(long rows, long d, const float *x, const float *weig
 void adr_layer_norm_backward(long rows, long d, const float *x, const float *g, const float *weight,
                              const float *statistics, float *dx, float *dWeight, float *dBias) {
 #if defined(__x86_64__)
-    if (adr_kernels_use_avx2()) {
+    if (adr_tensor_kernels_use_avx2()) {
         layer_norm_backward_avx2(rows, d, x, g, weight, statistics, dx, dWeight, dBias);
         return;
     }
@@ -175,14 +175,14 @@ void adr_layer_norm_backward(long rows, long d, const float *x, const float *g, 
 
 void adr_gelu_forward(long count, const float *x, float *y) {
 #if defined(__x86_64__)
-    if (adr_kernels_use_avx2()) { gelu_forward_avx2(count, x, y); return; }
+    if (adr_tensor_kernels_use_avx2()) { gelu_forward_avx2(count, x, y); return; }
 #endif
     gelu_forward_all(count, x, y);
 }
 
 void adr_gelu_backward(long count, const float *x, const float *g, float *dx) {
 #if defined(__x86_64__)
-    if (adr_kernels_use_avx2()) { gelu_backward_avx2(count, x, g, dx); return; }
+    if (adr_tensor_kernels_use_avx2()) { gelu_backward_avx2(count, x, g, dx); return; }
 #endif
     gelu_backward_all(count, x, g, dx);
 }

@@ -1,5 +1,5 @@
 #include "optimizer_kernels.h"
-#include "kernels.h"
+#include "tensor_kernels.h"
 #include "vector8.h"
 
 // Each update is written once for `n` (1…8) lanes at offset `i`; the drivers run full blocks of
@@ -78,7 +78,7 @@ AVX2_TARGET static void rmsprop_avx2(long count, float *p, const float *g, float
 void adr_adam_update(long count, float *p, const float *g, float *m, float *v, float beta1, float beta2,
                      float eps, float weightDecay, float stepSize, float correction2Root) {
 #if defined(__x86_64__)
-    if (adr_kernels_use_avx2()) {
+    if (adr_tensor_kernels_use_avx2()) {
         adam_avx2(count, p, g, m, v, beta1, beta2, eps, weightDecay, stepSize, correction2Root);
         return;
     }
@@ -89,7 +89,7 @@ void adr_adam_update(long count, float *p, const float *g, float *m, float *v, f
 void adr_adagrad_update(long count, float *p, const float *g, float *s, float learningRate, float eps,
                         float weightDecay) {
 #if defined(__x86_64__)
-    if (adr_kernels_use_avx2()) {
+    if (adr_tensor_kernels_use_avx2()) {
         adagrad_avx2(count, p, g, s, learningRate, eps, weightDecay);
         return;
     }
@@ -100,7 +100,7 @@ void adr_adagrad_update(long count, float *p, const float *g, float *s, float le
 void adr_rmsprop_update(long count, float *p, const float *g, float *a, float *b, float learningRate,
                         float alpha, float eps, float weightDecay, float momentum) {
 #if defined(__x86_64__)
-    if (adr_kernels_use_avx2()) {
+    if (adr_tensor_kernels_use_avx2()) {
         rmsprop_avx2(count, p, g, a, b, learningRate, alpha, eps, weightDecay, momentum);
         return;
     }

@@ -1,5 +1,6 @@
 import XCTest
 import CAutogradKernels
+import CTensorKernels
 import Tensor
 @testable import Autograd
 
@@ -189,9 +190,9 @@ final class GRUOpTests: XCTestCase {
 
     /// The portable (non-AVX2) gate kernels give the same values and gradients.
     func testPortableKernelsMatchReference() {
-        adr_kernels_allow_avx2(0)
-        defer { adr_kernels_allow_avx2(1) }
-        XCTAssertEqual(adr_kernels_use_avx2(), 0)
+        adr_tensor_kernels_allow_avx2(0)
+        defer { adr_tensor_kernels_allow_avx2(1) }
+        XCTAssertEqual(adr_tensor_kernels_use_avx2(), 0)
         let p = Problem(batch: 3, length: 4, inputSize: 3, hiddenSize: 13, biases: true, initialState: true, seed: 10)
         assertMatchesReference(p)
         assertGradientsMatchFiniteDifferences(p)

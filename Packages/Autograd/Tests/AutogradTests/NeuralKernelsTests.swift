@@ -1,4 +1,5 @@
 import CAutogradKernels
+import CTensorKernels
 import Foundation
 import Tensor
 import XCTest
@@ -11,9 +12,9 @@ final class NeuralKernelsTests: XCTestCase {
     /// Runs `body` with the AVX2 kernels allowed and then forbidden.
     private func onBothKernelPaths(_ body: (String) -> Void) {
         body("avx2 allowed")
-        adr_kernels_allow_avx2(0)
-        defer { adr_kernels_allow_avx2(1) }
-        XCTAssertEqual(adr_kernels_use_avx2(), 0)
+        adr_tensor_kernels_allow_avx2(0)
+        defer { adr_tensor_kernels_allow_avx2(1) }
+        XCTAssertEqual(adr_tensor_kernels_use_avx2(), 0)
         body("portable")
     }
 

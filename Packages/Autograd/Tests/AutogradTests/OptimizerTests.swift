@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import CAutogradKernels
+import CTensorKernels
 import Tensor
 @testable import Autograd
 
@@ -180,13 +181,13 @@ final class OptimizerTests: XCTestCase {
         for make in makers {
             var results: [[Float]] = []
             for allowAVX2 in [Int32(1), 0] {
-                adr_kernels_allow_avx2(allowAVX2)
+                adr_tensor_kernels_allow_avx2(allowAVX2)
                 let p = Parameter.parameter(initial)
                 let optimizer = make([("p", p)])
                 for _ in 0..<3 { p.grad = gradient; optimizer.step() }
                 results.append(p.value.scalars)
             }
-            adr_kernels_allow_avx2(1)
+            adr_tensor_kernels_allow_avx2(1)
             for (a, b) in zip(results[0], results[1]) { XCTAssertEqual(a, b, accuracy: 1e-6) }
             XCTAssertNotEqual(results[0], initial.scalars)
         }

@@ -27,17 +27,22 @@ public struct ReferenceFixture {
     /// - Throws: `ModelConfigError.unreadable` naming `config.json`, or `SafeTensorsError` naming
     ///   the offending safetensors file.
     public init(directory: URL) throws {
-        self.directory = directory
-        config = try ModelConfig(contentsOf: directory.appendingPathComponent("config.json"))
-        func floats(_ file: String) throws -> [String: Tensor] {
-            let contents = try SafeTensorsFile(contentsOf: directory.appendingPathComponent(file).path)
+        func file(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        func floats(_ name: String) throws -> [String: Tensor] {
+            let contents = try SafeTensorsFile(contentsOf: file(name))
             var result: [String: Tensor] = [:]
-            for name in contents.names { result[name] = try contents.tensor(name) }
+            for tensorName in contents.names { result[tensorName] = try contents.tensor(tensorName) }
             return result
         }
-        parameters = try floats("model.safetensors")
-        batch = try RankingBatch(safetensors: SafeTensorsFile(contentsOf: directory.appendingPathComponent("batch.safetensors").path))
-        expected = try floats("expected.safetensors")
+        let config = try ModelConfig(contentsOf: directory.appendingPathComponent("config.json"))
+        let parameters = try floats("model.safetensors")
+        let batch = try RankingBatch(safetensors: SafeTensorsFile(contentsOf: file("batch.safetensors")))
+        let expected = try floats("expected.safetensors")
+        self.directory = directory
+        self.config = config
+        self.parameters = parameters
+        self.batch = batch
+        self.expected = expected
     }
 }
 

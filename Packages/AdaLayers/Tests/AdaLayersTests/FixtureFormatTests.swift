@@ -54,9 +54,11 @@ final class FixtureFormatTests: XCTestCase {
     /// expectations from this project's model in evaluation mode.
     private func writeFixture(config: ModelConfig, batch: RankingBatch, to folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var values = config.dictionary
-        values["batch_size"] = batch.count
-        let json = try JSONSerialization.data(withJSONObject: values, options: [.prettyPrinted, .sortedKeys])
+        var values = config.values
+        values["batch_size"] = .int(batch.count)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let json = try encoder.encode(values)
         try json.write(to: folder.appendingPathComponent("config.json"))
 
         let model = try makeRankingModel(config: config)

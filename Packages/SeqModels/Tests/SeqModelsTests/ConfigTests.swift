@@ -40,7 +40,7 @@ final class ConfigTests: XCTestCase {
     func testJSONValuesOfEveryKind() throws {
         let json = #"{"model": "NextItNet", "embedding_size": 32, "dropout_prob": 0.25, "dilations": [1, 2, 4],"#
             + #" "use_pre_item_emb": true, "layer_norm_eps": 1e-8, "MAX_SEQ_LEN": 20.0, "batch_size": 7}"#
-        let values = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        let values = try JSONDecoder().decode([String: ConfigValue].self, from: Data(json.utf8))
         let config = try ModelConfig(values)
         XCTAssertEqual(config.model, .nextItNet)
         XCTAssertEqual(config.embeddingSize, 32)
@@ -120,8 +120,30 @@ final class ConfigTests: XCTestCase {
         var config = TestSupport.config(.narm)
         config.usePreItemEmb = true
         config.trainType = .adaRanker
-        let data = try JSONSerialization.data(withJSONObject: config.dictionary)
-        let decoded = try ModelConfig(JSONSerialization.jsonObject(with: data) as! [String: Any])
+        let data = try JSONEncoder().encode(config.values)
+        let decoded = try ModelConfig(JSONDecoder().decode([String: ConfigValue].self, from: data))
         XCTAssertEqual(decoded, config)
+    }
+
+    /// One range per key, from the key table: dropout in [0, 1), layer_norm_eps > 0, neg_items_num ≥ 1;
+    /// an unknown hidden_act names the allowed values instead of falling back to gelu.
+    func testRangesAndChoicesComeFromTheKeyTable() throws {
+        XCTAssertThrowsError(try ModelConfig(["dropout_prob": 1])) { XCTAssertTrue("\($0)".contains("in [0, 1)"), "\($0)") }
+        XCTAssertNoThrow(try ModelConfig(["dropout_prob": 0]))
+        XCTAssertThrowsError(try ModelConfig(["layer_norm_eps": 0])) { XCTAssertTrue("\($0)".contains("layer_norm_eps"), "\($0)") }
+        XCTAssertThrowsError(try ModelConfig(["neg_items_num": 0])) { XCTAssertTrue("\($0)".contains("neg_items_num"), "\($0)") }
+        XCTAssertThrowsError(try ModelConfig(["model": "SASRec", "hidden_act": "mish"])) { error in
+            XCTAssertEqual("\(error)", "config key 'hidden_act' is invalid: 'mish'; expected one of gelu, relu, swish, tanh, sigmoid")
+        }
+        XCTAssertEqual(try ModelConfig(["hidden_act": "ReLU"]).hiddenAct, .relu)
+        XCTAssertEqual(try ModelConfig(["model": "gru4rec"]).model, .gru4Rec, "names match case-insensitively, as in the Trainer")
+        var config = ModelConfig()
+        config.layerNormEps = 0
+        XCTAssertThrowsError(try config.validate()) { XCTAssertTrue("\($0)".contains("layer_norm_eps"), "\($0)") }
+        for key in ModelConfig.keys {
+            XCTAssertEqual(ModelConfig.keys.filter { $0.name == key.name }.count, 1, "\(key.name) declared twice")
+            if key.name != "hidden_size" { XCTAssertNotNil(key.defaultValue, key.name) }
+        }
+        XCTAssertEqual(ModelConfig.key(named: "dropout_prob")?.defaultValue, .double(Double(Float(0.4))))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SeqModels
 import XCTest
 @testable import Trainer
 

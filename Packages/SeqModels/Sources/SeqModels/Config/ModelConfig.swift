@@ -1,13 +1,15 @@
+import Autograd
 import Foundation
 
 /// The typed hyper-parameters of a ranker. Each property is the camel-case form of the reference's
 /// config key (given in its doc); defaults are the reference's (`Configs/model/<Model>.yaml`,
 /// SeqModels README § Models: D = 64, dropout 0.4, 2 heads, …).
 ///
-/// Build one in code (`ModelConfig(model: .gru4Rec, itemNum: …, userNum: …)`), from a decoded
-/// JSON/YAML dictionary (`try ModelConfig(["model": "SASRec", "embedding_size": 64, …])`), or from a
-/// JSON file (`try ModelConfig(contentsOf:)`). Keys that are not model hyper-parameters (batch size,
-/// learning rate, paths, …) are ignored.
+/// Build one in code (`ModelConfig(model: .gru4Rec, itemNum: …, userNum: …)`), from typed values
+/// under the reference's keys (`try ModelConfig(["model": "SASRec", "embedding_size": 64, …])`, the
+/// Trainer passes its merged `ConfigValue`s), or from a JSON file (`try ModelConfig(contentsOf:)`).
+/// Every key is declared once in `ModelConfig.keys` (type, range, doc); keys that are not model
+/// hyper-parameters (batch size, learning rate, paths, …) are ignored.
 public struct ModelConfig: Equatable, Sendable {
     /// `model`: which encoder.
     public var model: ModelName
@@ -32,7 +34,7 @@ public struct ModelConfig: Equatable, Sendable {
     /// `attn_dropout_prob`: SASRec dropout on the attention probabilities.
     public var attnDropoutProb: Float
     /// `hidden_act`: SASRec feed-forward activation (`gelu` in its erf form, `relu`, `swish`, `tanh`, `sigmoid`).
-    public var hiddenAct: String
+    public var hiddenAct: FeedForwardActivation
     /// `layer_norm_eps`: SASRec LayerNorm epsilon.
     public var layerNormEps: Float
     /// `kernel_size`: NextItNet convolution width k.
@@ -67,7 +69,7 @@ public struct ModelConfig: Equatable, Sendable {
     public init(model: ModelName = .mf, trainType: TrainType = .base, embeddingSize: Int = 64,
                 hiddenSize: Int? = nil, numLayers: Int = 1, nLayers: Int = 2, nHeads: Int = 2,
                 innerSize: Int = 256, hiddenDropoutProb: Float = 0.5, attnDropoutProb: Float = 0.5,
-                hiddenAct: String = "gelu", layerNormEps: Float = 1e-12, kernelSize: Int = 3,
+                hiddenAct: FeedForwardActivation = .gelu, layerNormEps: Float = 1e-12, kernelSize: Int = 3,
                 blockNum: Int = 5, dilations: [Int] = [1, 4], step: Int = 1, shortItemLength: Int = 2,
                 dropoutProb: Float = 0.4, maxSeqLen: Int = 50, itemNum: Int = 0, userNum: Int = 0,
                 cateNum: Int = 0, negItemsNum: Int = 19, usePreItemEmb: Bool = false, seed: UInt64 = 2020) {
@@ -98,66 +100,43 @@ public struct ModelConfig: Equatable, Sendable {
         self.seed = seed
     }
 
-    /// Reads the configuration from decoded JSON/YAML values under the reference's keys; absent keys
-    /// keep their defaults. Numbers may also be given as strings (`"32"`, command-line overrides).
+    /// Reads the configuration from typed values under the reference's keys (`ModelConfig.keys`);
+    /// absent keys (and null values) keep their defaults. Numbers may also be given as strings
+    /// (`"32"`, `"[1, 4]"`). When `embedding_size` is absent, `item_embedding_size +
+    /// cate_embedding_size` (the reference's composition) is used if both are given.
     ///
     /// - Throws: `ModelConfigError.wrongType` naming the first key of the wrong type,
-    ///   `.unknownModel` for an unknown `model`, `.invalidValue` for inconsistent values (see `validate()`).
-    public init(_ values: [String: Any]) throws {
-        let v = ConfigValues(values: values)
+    ///   `.unknownModel` for an unknown `model`, `.invalidValue` for a value outside its key's range
+    ///   or inconsistent values (see `validate()`).
+    public init(_ values: [String: ConfigValue]) throws {
         self.init()
-        if let name = try v.string("model") { model = try ModelName(validating: name) }
-        if let type = try v.string("train_type") {
-            guard let parsed = TrainType(rawValue: type) else {
-                throw ModelConfigError.invalidValue(
-                    key: "train_type",
-                    reason: "'\(type)'; expected one of \(TrainType.allCases.map(\.rawValue).joined(separator: ", "))")
+        for key in Self.keys {
+            guard let value = values[key.name], value != .null else { continue }
+            var decoded = self
+            guard key.decode(&decoded, value) else {
+                throw ModelConfigError.wrongType(key: key.name, expected: key.typeExpectation, found: value.shown)
             }
-            trainType = parsed
+            if let problem = key.rangeProblem(value) {
+                if key.name == "model", case .string(let name) = value { throw ModelConfigError.unknownModel(name) }
+                throw ModelConfigError.invalidValue(key: key.name, reason: problem)
+            }
+            self = decoded
         }
-        if let size = try v.int("embedding_size") {
-            embeddingSize = size
-        } else if let item = try v.int("item_embedding_size"), let cate = try v.int("cate_embedding_size") {
+        if values["embedding_size"] == nil, let item = values["item_embedding_size"]?.integerValue,
+           let cate = values["cate_embedding_size"]?.integerValue {
             embeddingSize = item + cate
-        }
-        hiddenSize = try v.int("hidden_size") ?? hiddenSize
-        numLayers = try v.int("num_layers") ?? numLayers
-        nLayers = try v.int("n_layers") ?? nLayers
-        nHeads = try v.int("n_heads") ?? nHeads
-        innerSize = try v.int("inner_size") ?? innerSize
-        hiddenDropoutProb = try v.float("hidden_dropout_prob") ?? hiddenDropoutProb
-        attnDropoutProb = try v.float("attn_dropout_prob") ?? attnDropoutProb
-        hiddenAct = try v.string("hidden_act") ?? hiddenAct
-        layerNormEps = try v.float("layer_norm_eps") ?? layerNormEps
-        kernelSize = try v.int("kernel_size") ?? kernelSize
-        blockNum = try v.int("block_num") ?? blockNum
-        dilations = try v.intList("dilations") ?? dilations
-        step = try v.int("step") ?? step
-        shortItemLength = try v.int("short_item_length") ?? shortItemLength
-        dropoutProb = try v.float("dropout_prob") ?? dropoutProb
-        maxSeqLen = try v.int("MAX_SEQ_LEN") ?? maxSeqLen
-        itemNum = try v.int("item_num") ?? itemNum
-        userNum = try v.int("user_num") ?? userNum
-        cateNum = try v.int("cate_num") ?? cateNum
-        negItemsNum = try v.int("neg_items_num") ?? negItemsNum
-        usePreItemEmb = try v.bool("use_pre_item_emb") ?? usePreItemEmb
-        if let seedValue = try v.int("seed") {
-            guard seedValue >= 0 else { throw ModelConfigError.invalidValue(key: "seed", reason: "\(seedValue) is negative") }
-            seed = UInt64(seedValue)
         }
         try validate()
     }
 
     /// Reads a JSON object file (such as a parity fixture's `config.json`).
+    /// - Throws: `ModelConfigError.unreadable` naming the file and the problem.
     public init(contentsOf url: URL) throws {
-        let object: Any
+        let values: [String: ConfigValue]
         do {
-            object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+            values = try JSONDecoder().decode([String: ConfigValue].self, from: Data(contentsOf: url))
         } catch {
-            throw ModelConfigError.unreadable(path: url.path, reason: "\(error.localizedDescription)")
-        }
-        guard let values = object as? [String: Any] else {
-            throw ModelConfigError.unreadable(path: url.path, reason: "the top level is not a JSON object")
+            throw ModelConfigError.unreadable(path: url.path, reason: "not a JSON object of configuration values (\(error.localizedDescription))")
         }
         do {
             try self.init(values)
@@ -166,19 +145,11 @@ public struct ModelConfig: Equatable, Sendable {
         }
     }
 
-    /// The configuration under the reference's keys (JSON-serialisable; `hidden_size` only when set).
-    public var dictionary: [String: Any] {
-        var result: [String: Any] = [
-            "model": model.rawValue, "train_type": trainType.rawValue, "embedding_size": embeddingSize,
-            "num_layers": numLayers, "n_layers": nLayers, "n_heads": nHeads, "inner_size": innerSize,
-            "hidden_dropout_prob": Double(hiddenDropoutProb), "attn_dropout_prob": Double(attnDropoutProb),
-            "hidden_act": hiddenAct, "layer_norm_eps": Double(layerNormEps), "kernel_size": kernelSize,
-            "block_num": blockNum, "dilations": dilations, "step": step, "short_item_length": shortItemLength,
-            "dropout_prob": Double(dropoutProb), "MAX_SEQ_LEN": maxSeqLen, "item_num": itemNum,
-            "user_num": userNum, "cate_num": cateNum, "neg_items_num": negItemsNum,
-            "use_pre_item_emb": usePreItemEmb, "seed": Int(truncatingIfNeeded: seed),
-        ]
-        if let hiddenSize { result["hidden_size"] = hiddenSize }
+    /// The configuration under the reference's keys, one entry per `ModelConfig.keys` entry
+    /// (`hidden_size` only when set); `ModelConfig(values)` gives it back.
+    public var values: [String: ConfigValue] {
+        var result: [String: ConfigValue] = [:]
+        for key in Self.keys { result[key.name] = key.encode(self) }
         return result
     }
 
@@ -193,36 +164,19 @@ public struct ModelConfig: Equatable, Sendable {
     /// item embeddings are used; NextItNet always keeps it (reference behaviour).
     public var itemTableHasPaddingRow: Bool { !usePreItemEmb || model == .nextItNet }
 
-    /// Checks that the values can build a model.
+    /// Checks that the values can build a model: every key within its declared range
+    /// (`ModelConfig.keys`), then the constraints between keys.
     /// - Throws: `ModelConfigError.invalidValue` naming the first offending key.
     public func validate() throws {
+        for key in Self.keys {
+            guard let value = key.encode(self), let problem = key.rangeProblem(value) else { continue }
+            throw ModelConfigError.invalidValue(key: key.name, reason: problem)
+        }
         func require(_ condition: Bool, _ key: String, _ reason: @autoclosure () -> String) throws {
             if !condition { throw ModelConfigError.invalidValue(key: key, reason: reason()) }
         }
-        try require(embeddingSize > 0, "embedding_size", "\(embeddingSize) must be positive")
-        if let hiddenSize { try require(hiddenSize > 0, "hidden_size", "\(hiddenSize) must be positive") }
-        try require(numLayers >= 1, "num_layers", "\(numLayers) must be at least 1")
-        try require(nLayers >= 1, "n_layers", "\(nLayers) must be at least 1")
-        try require(nHeads >= 1, "n_heads", "\(nHeads) must be at least 1")
-        try require(innerSize >= 1, "inner_size", "\(innerSize) must be at least 1")
-        for (key, p) in [("hidden_dropout_prob", hiddenDropoutProb), ("attn_dropout_prob", attnDropoutProb),
-                         ("dropout_prob", dropoutProb)] {
-            try require(p >= 0 && p < 1, key, "\(p) is not a probability in [0, 1)")
-        }
-        try require(FeedForwardActivation(rawValue: hiddenAct) != nil, "hidden_act",
-                    "'\(hiddenAct)'; expected one of \(FeedForwardActivation.allCases.map(\.rawValue).joined(separator: ", "))")
-        try require(layerNormEps > 0, "layer_norm_eps", "\(layerNormEps) must be positive")
-        try require(kernelSize >= 1, "kernel_size", "\(kernelSize) must be at least 1")
-        try require(blockNum >= 1, "block_num", "\(blockNum) must be at least 1")
-        try require(!dilations.isEmpty && dilations.allSatisfy { $0 >= 1 }, "dilations",
-                    "\(dilations) must be a non-empty list of positive integers")
-        try require(step >= 1, "step", "\(step) must be at least 1")
-        try require(maxSeqLen >= 1, "MAX_SEQ_LEN", "\(maxSeqLen) must be at least 1")
-        try require(shortItemLength >= 1 && shortItemLength <= maxSeqLen, "short_item_length",
+        try require(shortItemLength <= maxSeqLen, "short_item_length",
                     "\(shortItemLength) must be between 1 and MAX_SEQ_LEN = \(maxSeqLen)")
-        try require(itemNum >= 0, "item_num", "\(itemNum) is negative")
-        try require(userNum >= 0, "user_num", "\(userNum) is negative")
-        try require(negItemsNum >= 0, "neg_items_num", "\(negItemsNum) is negative")
         if model == .sasRec {
             let width = hiddenSize ?? embeddingSize
             try require(width == embeddingSize, "hidden_size",
@@ -242,7 +196,5 @@ public struct ModelConfig: Equatable, Sendable {
     }
 }
 
-/// The feed-forward activations SASRec accepts (`hidden_act`).
-public enum FeedForwardActivation: String, CaseIterable, Sendable {
-    case gelu, relu, swish, tanh, sigmoid
-}
+/// The feed-forward activations SASRec accepts (`hidden_act`): gelu, relu, swish, tanh, sigmoid.
+public typealias FeedForwardActivation = FeedForward.Activation

@@ -30,7 +30,7 @@ public final class SASRecEncoder: Module, SequenceEncoder {
         let d = config.embeddingSize
         positionEmbedding = Embedding(count: config.maxSeqLen, dimension: d)
         layerNorm = LayerNorm(dimension: d, eps: config.layerNormEps)
-        let activation = FeedForward.Activation(rawValue: config.hiddenAct) ?? .gelu
+        let activation = config.hiddenAct
         transformer = TransformerEncoder(layerCount: config.nLayers, dimension: d, heads: config.nHeads,
                                          innerSize: config.innerSize, hiddenDropout: config.hiddenDropoutProb,
                                          attentionDropout: config.attnDropoutProb, activation: activation,

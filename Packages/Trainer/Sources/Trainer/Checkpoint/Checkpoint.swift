@@ -1,4 +1,5 @@
 import Foundation
+import SeqModels
 import Tensor
 
 /// The JSON sidecar of a checkpoint (`<name>.json` beside `<name>.safetensors`).

@@ -1,4 +1,5 @@
 import Foundation
+import SeqModels
 import Yams
 
 /// Reads the configuration files of a run and stacks them with the command-line overrides:

@@ -1,4 +1,5 @@
 import Foundation
+import SeqModels
 
 /// One source of configuration values: a YAML file, a section of one, the command line, the data.
 public struct ConfigLayer: Sendable, Equatable {
@@ -113,14 +114,14 @@ public struct Configuration: Sendable, Equatable {
     /// A number key (integers accepted), checked against its range.
     public func double(_ key: String) throws -> Double {
         let found = try required(key)
-        guard case .number(let lo, let hi) = kind(of: key) else { preconditionFailure("'\(key)' is not a number key") }
+        guard case .number(let range) = kind(of: key) else { preconditionFailure("'\(key)' is not a number key") }
         let value: Double
         switch found.value {
         case .int(let i): value = Double(i)
         case .double(let d): value = d
         default: throw mismatch(key, found)
         }
-        guard value.isFinite || hi == .infinity, value >= lo, value <= hi else { throw mismatch(key, found) }
+        guard range.contains(value) else { throw mismatch(key, found) }
         return value
     }
 
@@ -166,20 +167,22 @@ public struct Configuration: Sendable, Equatable {
         }
     }
 
-    /// An integer-list key.
+    /// An integer-list key, each entry checked against its minimum.
     public func intList(_ key: String) throws -> [Int] {
         let found = try required(key)
+        guard case .integerList(let minimum) = kind(of: key) else { preconditionFailure("'\(key)' is not an integer-list key") }
+        let result: [Int]
         switch found.value {
-        case .int(let i): return [i]
+        case .int(let i): result = [i]
         case .list(let items):
-            var result: [Int] = []
-            for item in items {
+            result = try items.map { item in
                 guard case .int(let i) = item else { throw mismatch(key, found) }
-                result.append(i)
+                return i
             }
-            return result
         default: throw mismatch(key, found)
         }
+        guard !result.isEmpty, result.allSatisfy({ $0 >= minimum }) else { throw mismatch(key, found) }
+        return result
     }
 
     /// A section key's mapping (empty when unset).
@@ -192,7 +195,13 @@ public struct Configuration: Sendable, Equatable {
     /// Checks the type of every known key that is set, so a mistake anywhere is reported before
     /// training starts rather than when the value is first used.
     public func validate() throws {
-        for (key, _) in values.sorted(by: { $0.key < $1.key }) {
+        try validate(keys: values.keys.sorted())
+    }
+
+    /// Checks the type and range of each of `keys` that is set and known.
+    public func validate(keys: [String]) throws {
+        let set = values
+        for key in keys where set[key] != nil {
             guard let entry = ConfigSchema.key(named: key) else { continue }
             switch entry.kind {
             case .integer: _ = try int(key)

@@ -8,16 +8,13 @@ import Tensor
 /// Builds the ranking model of a run from its configuration and fills it with pre-trained item
 /// vectors or checkpoint weights, checking that names and shapes agree.
 public enum ModelFactory {
-    /// The model's hyper-parameters from the configuration (model keys only; `seed` seeds the
-    /// initialisation).
+    /// The model's hyper-parameters from the configuration (the keys of `ModelConfig.keys`; `seed`
+    /// seeds the initialisation). Each model key that is set is first checked here against its
+    /// declaration, so a wrong type or range is an error naming the key and the file line it came from.
     public static func modelConfig(_ config: Configuration) throws -> ModelConfig {
-        var values: [String: Any] = [:]
-        for (key, value) in config.values {
-            guard let plain = plainValue(value) else { continue }
-            values[key] = plain
-        }
+        try config.validate(keys: ModelConfig.keys.map(\.name))
         do {
-            return try ModelConfig(values)
+            return try ModelConfig(config.values)
         } catch let error as ModelConfigError {
             throw TrainerError.invalidSetting(error.description)
         }
@@ -106,17 +103,5 @@ public enum ModelFactory {
         let base = try makeModel(baseConfig)
         try loadWeights(weights, into: base, path: path)
         try model.loadStateDict(base.stateDict(), strict: false)
-    }
-
-    /// Plain Swift values for `ModelConfig`'s dictionary initialiser.
-    private static func plainValue(_ value: ConfigValue) -> Any? {
-        switch value {
-        case .null, .mapping: return nil
-        case .bool(let b): return b
-        case .int(let i): return i
-        case .double(let d): return d
-        case .string(let s): return s
-        case .list(let items): return items.compactMap(plainValue)
-        }
     }
 }

@@ -1,5 +1,6 @@
 import DataPipeline
 import Foundation
+import SeqModels
 
 /// What to prepare: the inputs of `train prepare`.
 public struct PrepareRequest: Sendable {

@@ -214,4 +214,34 @@ final class OptimizerTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("w.exp_avg_sq"))
         }
     }
+
+    /// A learning-rate scale on some parameters equals a separate optimiser with the scaled rate for
+    /// them (a PyTorch parameter group), for every optimiser, and scale 1 changes nothing.
+    func testLearningRateScaleActsLikeAParameterGroup() throws {
+        func run(_ make: ([(String, Parameter)], Float) -> any Optimizer, scaled: Bool, lr: Float) -> [[Float]] {
+            let a = Parameter(Tensor(shape: [3], scalars: [0.5, -1, 2]), requiresGrad: true)
+            let b = Parameter(Tensor(shape: [2], scalars: [1.5, -0.25]), requiresGrad: true)
+            let optimizer = make([("a", a), ("b", b)], lr)
+            if scaled { optimizer.setLearningRateScale(4, forParametersNamed: ["b"]) }
+            for _ in 0..<3 {
+                a.grad = Tensor(shape: [3], scalars: a.value.scalars.map { 2 * $0 - 0.1 })
+                b.grad = Tensor(shape: [2], scalars: b.value.scalars.map { 3 * $0 + 0.2 })
+                optimizer.step()
+            }
+            return [a.value.scalars, b.value.scalars]
+        }
+        let makers: [(String, ([(String, Parameter)], Float) -> any Optimizer)] = [
+            ("adam", { Adam(parameters: $0, learningRate: $1) }),
+            ("sgd", { SGD(parameters: $0, learningRate: $1, momentum: 0.9) }),
+            ("adagrad", { Adagrad(parameters: $0, learningRate: $1) }),
+            ("rmsprop", { RMSprop(parameters: $0, learningRate: $1) }),
+        ]
+        for (name, make) in makers {
+            let scaled = run(make, scaled: true, lr: 0.01)
+            XCTAssertEqual(scaled[0], run(make, scaled: false, lr: 0.01)[0], "\(name): unscaled parameter")
+            let quadrupled = run(make, scaled: false, lr: 0.04)[1]
+            for (x, y) in zip(scaled[1], quadrupled) { XCTAssertEqual(x, y, accuracy: 1e-6, "\(name): scaled parameter") }
+            XCTAssertNotEqual(scaled[1], run(make, scaled: false, lr: 0.01)[1], "\(name): the scale has an effect")
+        }
+    }
 }

@@ -27,12 +27,17 @@ public final class Adagrad: Optimizer {
     public func step() {
         let (learningRate, eps, weightDecay) = (self.learningRate, self.eps, self.weightDecay)
         state.forEachUpdate { parameter, gradient, slot in
+            let learningRate = learningRate * slot.learningRateScale
             gradient.scalars.withUnsafeBufferPointer { g in
             parameter.value.scalars.withUnsafeMutableBufferPointer { p in
             slot.first.withUnsafeMutableBufferPointer { s in
                 adr_adagrad_update(p.count, p.baseAddress!, g.baseAddress!, s.baseAddress!, learningRate, eps, weightDecay)
             }}}
         }
+    }
+
+    public func setLearningRateScale(_ factor: Float, forParametersNamed names: Set<String>) {
+        state.setLearningRateScale(factor, forParametersNamed: names)
     }
 
     public func stateDict() -> [String: Tensor] { state.export() }

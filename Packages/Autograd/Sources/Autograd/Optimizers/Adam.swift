@@ -37,7 +37,7 @@ public final class Adam: Optimizer {
         let learningRate = Double(self.learningRate)
         state.forEachUpdate { parameter, gradient, slot in
             let t = Double(slot.step)
-            let stepSize = Float(learningRate / (1 - pow(Double(beta1), t)))
+            let stepSize = Float(learningRate * Double(slot.learningRateScale) / (1 - pow(Double(beta1), t)))
             let correction2Root = Float((1 - pow(Double(beta2), t)).squareRoot())
             let count = parameter.value.count
             gradient.scalars.withUnsafeBufferPointer { g in
@@ -48,6 +48,10 @@ public final class Adam: Optimizer {
                                 eps, weightDecay, stepSize, correction2Root)
             }}}}
         }
+    }
+
+    public func setLearningRateScale(_ factor: Float, forParametersNamed names: Set<String>) {
+        state.setLearningRateScale(factor, forParametersNamed: names)
     }
 
     public func stateDict() -> [String: Tensor] { state.export() }

@@ -21,6 +21,10 @@ public protocol Optimizer: AnyObject {
     var parameters: [(String, Parameter)] { get }
     /// One update from the current gradients.
     func step()
+    /// Multiplies the step size of the named parameters by `factor` from now on (1 for all by
+    /// default), like a PyTorch parameter group with its own learning rate. Not part of the state
+    /// dict: it is a setting, applied again when a run is resumed.
+    func setLearningRateScale(_ factor: Float, forParametersNamed names: Set<String>)
     /// The optimiser state, by name (see the protocol documentation).
     func stateDict() -> [String: Tensor]
     /// Restores a state from `stateDict()`.
@@ -53,6 +57,8 @@ public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
 /// (allocated at the parameter's first update).
 final class OptimizerSlot {
     var step = 0
+    /// Factor on the optimiser's learning rate for this parameter (`setLearningRateScale`).
+    var learningRateScale: Float = 1
     var first: [Float] = []
     var second: [Float] = []
 }
@@ -70,6 +76,10 @@ final class OptimizerState {
         self.parameters = parameters
         slots = parameters.map { _ in OptimizerSlot() }
         self.bufferNames = bufferNames
+    }
+
+    func setLearningRateScale(_ factor: Float, forParametersNamed names: Set<String>) {
+        for ((name, _), slot) in zip(parameters, slots) where names.contains(name) { slot.learningRateScale = factor }
     }
 
     /// Calls `update(parameter, gradient, slot)` for every parameter to update in this step, after

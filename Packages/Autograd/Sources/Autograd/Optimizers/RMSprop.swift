@@ -35,6 +35,7 @@ public final class RMSprop: Optimizer {
     public func step() {
         let (learningRate, alpha, eps, weightDecay, momentum) = (self.learningRate, self.alpha, self.eps, self.weightDecay, self.momentum)
         state.forEachUpdate { parameter, gradient, slot in
+            let learningRate = learningRate * slot.learningRateScale
             gradient.scalars.withUnsafeBufferPointer { g in
             parameter.value.scalars.withUnsafeMutableBufferPointer { p in
             slot.first.withUnsafeMutableBufferPointer { a in
@@ -49,6 +50,10 @@ public final class RMSprop: Optimizer {
                 }
             }}}
         }
+    }
+
+    public func setLearningRateScale(_ factor: Float, forParametersNamed names: Set<String>) {
+        state.setLearningRateScale(factor, forParametersNamed: names)
     }
 
     public func stateDict() -> [String: Tensor] { state.export() }

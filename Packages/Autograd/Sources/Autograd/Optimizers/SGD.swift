@@ -27,6 +27,7 @@ public final class SGD: Optimizer {
     public func step() {
         let (learningRate, momentum, weightDecay) = (self.learningRate, self.momentum, self.weightDecay)
         state.forEachUpdate { parameter, gradient, slot in
+            let learningRate = learningRate * slot.learningRateScale
             gradient.scalars.withUnsafeBufferPointer { g in
             parameter.value.scalars.withUnsafeMutableBufferPointer { p in
                 if momentum == 0 {
@@ -43,6 +44,10 @@ public final class SGD: Optimizer {
                 }
             }}
         }
+    }
+
+    public func setLearningRateScale(_ factor: Float, forParametersNamed names: Set<String>) {
+        state.setLearningRateScale(factor, forParametersNamed: names)
     }
 
     public func stateDict() -> [String: Tensor] { state.export() }

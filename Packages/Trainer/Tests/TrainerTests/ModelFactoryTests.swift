@@ -54,6 +54,21 @@ final class ModelFactoryTests: XCTestCase {
         }
     }
 
+    /// A model key's range comes from SeqModels' key table, and the error names the file line.
+    func testModelKeyRangesAndWordsNameTheKeyAndTheLine() {
+        var config = configuration(trainType: "Base", adaInit: nil)
+        config.append(ConfigLayer(source: "Configs/model/GRU4Rec.yaml", values: ["dropout_prob": .double(1)], lines: ["dropout_prob": 3]))
+        XCTAssertThrowsError(try ModelFactory.makeModel(config)) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains("'dropout_prob' (Configs/model/GRU4Rec.yaml:3)") && message.contains("in [0, 1)"), message)
+        }
+        var activation = configuration(trainType: "Base", adaInit: nil)
+        activation.append(ConfigLayer(source: "command line", values: ["hidden_act": .string("mish")]))
+        XCTAssertThrowsError(try ModelFactory.makeModel(activation)) { error in
+            XCTAssertTrue("\(error)".contains("one of gelu, relu, swish, tanh, sigmoid"), "\(error)")
+        }
+    }
+
     func testModelSettingsOfTheWrongKindAreOneLineErrors() {
         var config = configuration(trainType: "Base", adaInit: "reference")
         config.append(ConfigLayer(source: "command line", values: ["hidden_act": .string("gelu"), "model": .string("SASRec"), "hidden_size": .int(12)]))

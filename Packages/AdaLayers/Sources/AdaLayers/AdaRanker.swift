@@ -71,6 +71,10 @@ public final class AdaRanker: Module, RankingModel {
 
     /// Names of the parameters a Base ranker of the same encoder has (frozen by `freezeBaseParameters`).
     public var baseParameterNames: [String] { base.namedParameters().map(\.0) }
+    /// Names of the extractor's, FiLM's and the memory units' parameters (all but `baseParameterNames`).
+    public var adaptationParameterNames: Set<String> {
+        Set(namedParameters().map(\.0)).subtracting(baseParameterNames)
+    }
 
     /// Re-draws the extractor, FiLM and memory-unit parameters; the Base part is untouched.
     public func resetAdaptationParameters(using rng: inout SeededGenerator) {

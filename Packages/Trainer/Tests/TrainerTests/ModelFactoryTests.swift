@@ -77,4 +77,30 @@ final class ModelFactoryTests: XCTestCase {
             XCTAssertFalse("\(error)".contains("\n"))
         }
     }
+
+    /// `ada_lr_scale` gives the adaptation layers their own step size: with 0 they stay put while
+    /// the Base parameters move; a Base ranker has no adaptation parameters.
+    func testAdaptationLearningRateScaleAppliesOnlyToTheAdaptationLayers() throws {
+        var values = configuration(trainType: "Ada-Ranker", adaInit: "reference").layers[0].values
+        values.merge(["learning_rate": .double(0.01), "learner": .string("adam"), "weight_decay": .double(0),
+                      "epochs": .int(1), "batch_size": .int(4), "stopping_step": .int(1), "neg_items_num": .int(19),
+                      "use_pre_item_emb": .int(0), "ada_lr_scale": .double(0)]) { $1 }
+        let config = Configuration(layers: [ConfigLayer(source: "test", values: values)])
+        let settings = try TrainingSettings(config)
+        XCTAssertEqual(settings.adaptationLearningRateScale, 0)
+        let model = try ModelFactory.makeModel(config)
+        let adaptation = model.adaptationParameterNames
+        XCTAssertTrue(adaptation.contains("mem_w1.array") && adaptation.contains("film_affine_emb_scale.weight"), "\(adaptation)")
+        XCTAssertFalse(adaptation.contains { $0.hasPrefix("mlp_layers") || $0.hasPrefix("item_embedding") })
+        let optimizer = try OptimizerFactory.make(settings, parameters: model.namedParameters(), adaptationParameters: adaptation)
+        let before = model.stateDict()
+        model.train()
+        model.trainingLoss(batch()).backward()
+        optimizer.step()
+        for (name, value) in model.stateDict() {
+            if adaptation.contains(name) { XCTAssertEqual(value, before[name], name) }
+        }
+        XCTAssertNotEqual(model.stateDict()["mlp_layers.1.weight"], before["mlp_layers.1.weight"])
+        XCTAssertEqual(try ModelFactory.makeModel(configuration(trainType: "Base", adaInit: nil)).adaptationParameterNames, [])
+    }
 }

@@ -20,11 +20,17 @@ public protocol RankingModel: Module {
     /// The objective a training step minimises: `loss(_:)` by default; the Ada-Ranker adds
     /// `kl_weight` times the KL term of its latent distribution. A one-element `Variable`.
     func trainingLoss(_ batch: RankingBatch) -> Variable
+    /// Names of the parameters that adapt the model to each candidate list (none for a plain
+    /// ranker; the Ada-Ranker's extractor, FiLM and memory units), e.g. for their own learning rate.
+    var adaptationParameterNames: Set<String> { get }
 }
 
 extension RankingModel {
     /// The training objective of a plain ranker: `loss(_:)`.
     public func trainingLoss(_ batch: RankingBatch) -> Variable { loss(batch) }
+
+    /// A plain ranker has no adaptation parameters.
+    public var adaptationParameterNames: Set<String> { [] }
 
     /// Whether the model reads SRGNN's session graph (`RankingBatch.graph`). Such a model builds the
     /// graph from `itemSeq` itself when the batch carries none, so a caller only needs this to

@@ -34,6 +34,8 @@ public enum ConfigSchema {
         // Ada-Ranker training.
         ConfigKey("ada_init", .choice(AdaptationInitialisation.allCases.map(\.rawValue)),
                   "Ada-Ranker adaptation layers' initialisation: identity (default; starts as its Base ranker) or reference (PyTorch/Xavier, the paper's)"),
+        ConfigKey("ada_lr_scale", .number(.atLeast(0)),
+                  "Ada-Ranker: factor on learning_rate for the adaptation layers (extractor, FiLM, memory units); 1 = one rate for all"),
         ConfigKey("kl_weight", .number(.atLeast(0)),
                   "Ada-Ranker: weight of KL(q(z) ‖ N(0, I)) added to the loss (0 = the reference's objective)"),
     ]

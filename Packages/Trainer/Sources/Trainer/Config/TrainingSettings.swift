@@ -13,6 +13,8 @@ public struct TrainingSettings: Sendable, Equatable {
     public var batchSize: Int
     public var evalBatchSize: Int
     public var learningRate: Float
+    /// Factor on `learningRate` for an Ada-Ranker's adaptation parameters (`ada_lr_scale`, default 1).
+    public var adaptationLearningRateScale: Float
     public var optimizer: OptimizerKind
     public var weightDecay: Float
     /// `clip_grad_norm`: the largest global L2 norm of the gradients (nil = no clipping).
@@ -36,6 +38,7 @@ public struct TrainingSettings: Sendable, Equatable {
         batchSize = try config.int("batch_size")
         evalBatchSize = config.contains("eval_batch_size") ? try config.int("eval_batch_size") : batchSize
         learningRate = Float(try config.double("learning_rate"))
+        adaptationLearningRateScale = config.contains("ada_lr_scale") ? Float(try config.double("ada_lr_scale")) : 1
         optimizer = OptimizerKind(rawValue: try config.choice("learner"))!
         weightDecay = Float(try config.double("weight_decay"))
         clipGradNorm = try config.optionalDouble("clip_grad_norm").map(Float.init)

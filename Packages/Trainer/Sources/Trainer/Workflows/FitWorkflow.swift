@@ -66,7 +66,8 @@ public enum FitWorkflow {
         logger.info("trainable parameters: \(trainable.reduce(0) { $0 + $1.1.value.count }) in \(trainable.count) of \(model.namedParameters().count) tensors")
         logger.debug("trainable: \(trainable.map(\.0).joined(separator: ", "))")
 
-        let optimizer = try OptimizerFactory.make(settings, parameters: model.namedParameters())
+        let optimizer = try OptimizerFactory.make(settings, parameters: model.namedParameters(),
+                                                  adaptationParameters: model.adaptationParameterNames)
         if let state = lastCheckpoint?.optimizerState { try optimizer.loadStateDict(state) }
 
         let configValues = config.values
@@ -105,6 +106,7 @@ public enum FitWorkflow {
                      "learning_rate \(settings.learningRate)", "batch_size \(settings.batchSize)"]
         if TrainType(rawValue: try config.choice("train_type")) == .adaRanker {
             parts.append("ada_init \(try ModelFactory.adaptationInitialisation(config).rawValue)")
+            if settings.adaptationLearningRateScale != 1 { parts.append("ada_lr_scale \(settings.adaptationLearningRateScale)") }
         }
         parts += ["epochs \(settings.epochs)", "stopping_step \(settings.stoppingStep)", "valid_metric \(settings.validMetric)",
                   "MAX_SEQ_LEN \(settings.maxSeqLen)", "seed \(settings.seed)"]

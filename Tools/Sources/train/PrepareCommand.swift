@@ -17,7 +17,7 @@ struct PrepareCommand: ParsableCommand {
             item_emb_64.txt / item_emb_64.safetensors.
 
             Examples:
-              train prepare --input ../shared/datasets/ml-100k --format recbole --out \\
+              train prepare --input path/to/ml-100k --format recbole --out \\
                   Datasets/ML100K
               train prepare --input Datasets/ml-10m.zip --out Datasets/ML10M \\
                   --sampling reference

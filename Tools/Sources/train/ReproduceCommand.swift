@@ -29,10 +29,10 @@ struct ReproduceCommand: ParsableCommand {
             Examples:
               train reproduce --input Datasets/ml-10m.zip --name ML10M --data \\
                   Datasets/ML10M --runs runs/ml10m-paper --protocol paper
-              train reproduce --input ../shared/datasets/ml-100k --format recbole \\
+              train reproduce --input path/to/ml-100k --format recbole \\
                   --name ML100K --data Datasets/ML100K --runs runs/ml100k --sampling \\
                   leak-free --models all --epochs=30
-              train reproduce --input ../shared/datasets/ml-100k --format recbole \\
+              train reproduce --input path/to/ml-100k --format recbole \\
                   --name ML100K --data Datasets/ML100K --runs runs/ml100k --sampling \\
                   leak-free --models all --seeds 2020,2021,2022 \\
                   --seeds-per-model GRU4Rec=3,SASRec=3 --variants base,ada,freeze1

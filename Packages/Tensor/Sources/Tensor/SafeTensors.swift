@@ -59,7 +59,8 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Equatable {
         case .unknownDType(let name, let dtype):
             detail = "tensor '\(name)' has dtype '\(dtype)'; expected one of F32, F64, I64, I32"
         case .shapeMismatch(let name, let shape, let dtype, let bytes):
-            detail = "tensor '\(name)' of shape \(shape) and dtype \(dtype) needs \(Tensor.elementCount(shape) * SafeTensors.byteWidth(dtype)!) bytes, but its data_offsets span \(bytes)"
+            let needed = SafeTensors.byteCount(shape: shape, width: SafeTensors.byteWidth(dtype) ?? 1).map(String.init) ?? "more than 2⁶³"
+            detail = "tensor '\(name)' of shape \(shape) and dtype \(dtype) needs \(needed) bytes, but its data_offsets span \(bytes)"
         case .invalidOffsets(let name, let begin, let end):
             detail = "tensor '\(name)' has invalid data_offsets [\(begin), \(end)]; expected 0 ≤ begin ≤ end"
         case .truncatedData(let name, let end, let length):
@@ -150,7 +151,10 @@ public struct SafeTensorsFile: Sendable {
             guard let width = SafeTensors.byteWidth(dtype) else { throw fail(.unknownDType(tensor: name, dtype: dtype)) }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, begin <= end else { throw fail(.invalidOffsets(tensor: name, begin: begin, end: end)) }
-            guard end - begin == Tensor.elementCount(shape) * width else {
+            guard let byteCount = SafeTensors.byteCount(shape: shape, width: width) else {
+                throw fail(.invalidHeader("entry '\(name)' has shape \(shape), whose size overflows a 64-bit byte count"))
+            }
+            guard end - begin == byteCount else {
                 throw fail(.shapeMismatch(tensor: name, shape: shape, dtype: dtype, byteCount: end - begin))
             }
             guard end <= dataLength else { throw fail(.truncatedData(tensor: name, end: end, dataLength: dataLength)) }
@@ -289,6 +293,17 @@ public enum SafeTensors {
         file += header
         file += data
         return Data(file)
+    }
+
+    /// `width · Π shape` bytes, or nil when that product overflows `Int` (a damaged or hostile header).
+    static func byteCount(shape: [Int], width: Int) -> Int? {
+        var total = width
+        for extent in shape {
+            let (product, overflow) = total.multipliedReportingOverflow(by: extent)
+            if overflow { return nil }
+            total = product
+        }
+        return total
     }
 
     /// Decodes `shape.product` little-endian elements of `dtype` starting at `base`.

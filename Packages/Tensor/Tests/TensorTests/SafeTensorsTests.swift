@@ -159,6 +159,16 @@ final class SafeTensorsTests: XCTestCase {
                       { if case .shapeMismatch = $0 { return true } else { return false } }, mentioning: ["'x'", "12 bytes", "[3]"])
     }
 
+    /// Shapes whose byte size overflows 64 bits (a hostile header) are an error, not a trap.
+    func testRejectsOverflowingShapes() {
+        for shape in ["[3037000500, 3037000500]", "[4611686018427387904]", "[2, 4611686018427387904]"] {
+            assertRejects(file(header: #"{"dense.bias": {"dtype": "F32", "shape": \#(shape), "data_offsets": [0, 8]}}"#,
+                               data: Array(repeating: 0, count: 8)),
+                          { if case .invalidHeader = $0 { return true } else { return false } },
+                          mentioning: ["'dense.bias'", "overflows"])
+        }
+    }
+
     func testRejectsBadOffsets() {
         assertRejects(file(header: #"{"x": {"dtype": "F32", "shape": [0], "data_offsets": [8, 4]}}"#, data: Array(repeating: 0, count: 8)),
                       { $0 == .invalidOffsets(tensor: "x", begin: 8, end: 4) }, mentioning: ["'x'", "[8, 4]"])

@@ -73,3 +73,14 @@ final class RunFolderTests: XCTestCase {
         XCTAssertTrue(html.contains("no data yet"))
     }
 }
+
+/// A log file that cannot be written (here `/dev/full`, which fails every write with ENOSPC, as a
+/// full disk does) is reported once and the run goes on logging to the console, without a trap.
+final class RunLogTests: XCTestCase {
+    func testAFullDiskDoesNotStopLogging() throws {
+        try XCTSkipUnless(FileManager.default.isWritableFile(atPath: "/dev/full"), "no /dev/full on this system")
+        let sink = try RunLogSink(fileURL: URL(fileURLWithPath: "/dev/full"), console: false)
+        for index in 0..<3 { sink.write(level: .info, message: "line \(index)") }
+        XCTAssertNotNil(sink.writeFailure)
+    }
+}

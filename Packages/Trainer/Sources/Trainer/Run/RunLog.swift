@@ -6,6 +6,8 @@ import Logging
 public final class RunLogSink: @unchecked Sendable {
     private let lock = NSLock()
     private let file: FileHandle?
+    /// The first error writing `file` (e.g. a full disk); afterwards the sink writes to the console only.
+    private var fileError: Error?
     private let console: Bool
     private let formatter: DateFormatter
 
@@ -24,7 +26,7 @@ public final class RunLogSink: @unchecked Sendable {
             guard let handle = FileHandle(forWritingAtPath: fileURL.path) else {
                 throw AtomicFile.WriteError(path: fileURL.path, reason: "cannot open the log file for writing")
             }
-            handle.seekToEndOfFile()
+            _ = try? handle.seekToEnd()
             file = handle
         } else {
             file = nil
@@ -33,12 +35,25 @@ public final class RunLogSink: @unchecked Sendable {
 
     deinit { try? file?.close() }
 
+    /// The error that stopped writes to the log file, if any.
+    var writeFailure: Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return fileError
+    }
+
     func write(level: Logger.Level, message: String) {
         lock.lock()
         defer { lock.unlock() }
         let tag = level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
-        if let file {
-            file.write(Data("\(formatter.string(from: Date())) \(tag) \(message)\n".utf8))
+        if let file, fileError == nil {
+            do {
+                try file.write(contentsOf: Data("\(formatter.string(from: Date())) \(tag) \(message)\n".utf8))
+            } catch {
+                // A full disk must not kill the run here: checkpoints report their own write errors.
+                fileError = error
+                ConsoleOutput.writeLine("WARNING  cannot write the run log any more (\(error.localizedDescription)); logging to the console only")
+            }
         }
         if console {
             ConsoleOutput.writeLine(level >= .warning ? "\(tag) \(message)" : message)

@@ -53,6 +53,52 @@ final class StorageTests: XCTestCase {
         }
     }
 
+    /// Files whose checksums are valid but whose content is hostile: counts that overflow, and
+    /// negative ids. Each is an error naming the file, never a trap.
+    func testHostileSplitsWithValidChecksumsAreRejected() throws {
+        let folder = try makeTemporaryFolder(self)
+        let bytes = try FileBytes.read(try writeBinary(sampleSplit(), to: folder))
+        func setUInt64(_ value: UInt64, at offset: Int, in data: inout [UInt8]) {
+            for index in 0..<8 { data[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(index))) }
+        }
+        func setUInt32(_ value: UInt32, at offset: Int, in data: inout [UInt8]) {
+            for index in 0..<4 { data[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(index))) }
+        }
+        func resealed(_ data: [UInt8]) -> [UInt8] {
+            var data = data
+            let payload = data.withUnsafeBufferPointer { ZipArchive.crc32(of: UnsafeBufferPointer(rebasing: $0[64...])) }
+            setUInt32(payload, at: 48, in: &data)
+            let header = data.withUnsafeBufferPointer { ZipArchive.crc32(of: UnsafeBufferPointer(rebasing: $0[0..<52])) }
+            setUInt32(header, at: 52, in: &data)
+            return data
+        }
+        for rows: UInt64 in [1 << 61, (1 << 63) + 5, UInt64.max] {
+            var hostile = bytes
+            setUInt64(rows, at: 16, in: &hostile)
+            assertPipelineError(.inconsistentData, mentions: ["bad.split", "too large"]) {
+                try BinarySplitFormat.decode(resealed(hostile), file: "bad.split")
+            }
+        }
+        // The user id column starts after the row starts (3 rows × 8 bytes): make row 1's user −5.
+        var negativeUser = bytes
+        setUInt32(UInt32(bitPattern: -5), at: 64 + 24 + 4, in: &negativeUser)
+        assertPipelineError(.inconsistentData, mentions: ["bad.split", "row 1", "user id -5"]) {
+            try BinarySplitFormat.decode(resealed(negativeUser), file: "bad.split")
+        }
+        // The last 4 bytes are the last history item.
+        var negativeHistory = bytes
+        setUInt32(UInt32(bitPattern: -1), at: bytes.count - 4, in: &negativeHistory)
+        assertPipelineError(.inconsistentData, mentions: ["bad.split", "item id -1"]) {
+            try BinarySplitFormat.decode(resealed(negativeHistory), file: "bad.split")
+        }
+        // A history start near Int.max must not overflow `start + length`.
+        var farStart = bytes
+        setUInt64(UInt64(Int64.max - 1), at: 64 + 8, in: &farStart)
+        assertPipelineError(.inconsistentData, mentions: ["bad.split", "row 1"]) {
+            try BinarySplitFormat.decode(resealed(farStart), file: "bad.split")
+        }
+    }
+
     func testReferenceTSVText() throws {
         let folder = try makeTemporaryFolder(self)
         let output = try OutputFolder(path: folder)

@@ -78,6 +78,15 @@ enum BinarySplitFormat {
         try decode(FileBytes.read(path), file: path)
     }
 
+    /// `rows · (24 + 4 · negativesPerRow) + 4 · historyCount` bytes, or nil when it overflows `Int`.
+    static func payloadSize(rows: Int, negativesPerRow: Int, historyCount: Int) -> Int? {
+        let (perRow, o1) = (4 * negativesPerRow).addingReportingOverflow(24)
+        let (rowBytes, o2) = rows.multipliedReportingOverflow(by: perRow)
+        let (historyBytes, o3) = historyCount.multipliedReportingOverflow(by: 4)
+        let (total, o4) = rowBytes.addingReportingOverflow(historyBytes)
+        return o1 || o2 || o3 || o4 ? nil : total
+    }
+
     static func decode(_ bytes: [UInt8], file: String) throws -> Split {
         precondition(UInt32(1).littleEndian == 1, "the split format is read on little-endian hosts only")
         func fail(_ kind: DataPipelineError.Kind, _ message: String, at offset: Int? = nil) -> DataPipelineError {
@@ -97,11 +106,16 @@ enum BinarySplitFormat {
         guard fileVersion == version else {
             throw fail(.unsupportedFormat, "expected split format version \(version), found \(fileVersion)", at: 8)
         }
-        let rows = Int(get(UInt64.self, bytes, 16))
-        let historyCount = Int(get(UInt64.self, bytes, 24))
         let negativesPerRow = Int(get(UInt32.self, bytes, 32))
-        let payload = Int(get(UInt64.self, bytes, 40))
-        let expectedPayload = rows * 24 + rows * negativesPerRow * 4 + historyCount * 4
+        // Counts come from the file: check every conversion and product, so that a damaged or
+        // hostile header is an error rather than an overflow trap.
+        guard let rows = Int(exactly: get(UInt64.self, bytes, 16)),
+              let historyCount = Int(exactly: get(UInt64.self, bytes, 24)),
+              let payload = Int(exactly: get(UInt64.self, bytes, 40)),
+              let expectedPayload = payloadSize(rows: rows, negativesPerRow: negativesPerRow, historyCount: historyCount)
+        else {
+            throw fail(.inconsistentData, "header counts (rows \(get(UInt64.self, bytes, 16)), history items \(get(UInt64.self, bytes, 24))) are too large for any file", at: 16)
+        }
         guard payload == expectedPayload else {
             throw fail(.inconsistentData, "header declares a \(payload)-byte payload, its counts need \(expectedPayload)", at: 40)
         }

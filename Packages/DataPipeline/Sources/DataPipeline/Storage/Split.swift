@@ -80,9 +80,18 @@ public struct Split: Sendable, Equatable {
         }
         for row in 0..<rows {
             let start = historyStarts[row], length = Int(historyLengths[row])
-            guard start >= 0, length >= 0, start + length <= historyItems.count else {
-                throw fail("row \(row): history \(start)..<\(start + length) lies outside the \(historyItems.count) stored history items")
+            guard start >= 0, length >= 0, start <= historyItems.count - length else {
+                throw fail("row \(row): a history of \(length) items from \(start) lies outside the \(historyItems.count) stored history items")
             }
+        }
+        for (name, column, perRow) in [("user id", userIds, 1), ("item id", itemIds, 1), ("category id", cateIds, 1),
+                                       ("negative item id", negatives, negativesPerRow)] {
+            if let index = column.firstIndex(where: { $0 < 0 }) {
+                throw fail("row \(index / perRow): \(name) \(column[index]); expected an id ≥ 0")
+            }
+        }
+        if let index = historyItems.firstIndex(where: { $0 < 0 }) {
+            throw fail("history item \(index): item id \(historyItems[index]); expected an id ≥ 0")
         }
     }
 

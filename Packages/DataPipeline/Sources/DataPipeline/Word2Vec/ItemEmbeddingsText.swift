@@ -73,32 +73,7 @@ extension ItemEmbeddings {
                     if scanner.consumedBytes >= buffer.count { break }
                     throw failure(number, "expected '\(lines + 1)<TAB>v1,...,vD', found an empty line")
                 }
-                var index = line.start
-                var id = 0
-                while index < line.end, buffer[index] >= 0x30, buffer[index] <= 0x39, id < 1 << 40 {
-                    id = id * 10 + Int(buffer[index] - 0x30)
-                    index += 1
-                }
-                guard index > line.start, index < line.end, buffer[index] == 0x09 else {
-                    throw failure(number, "expected an item id followed by a tab, found '\(line.text(limit: 40))'")
-                }
-                guard id == lines + 1 else {
-                    throw failure(number, "expected item id \(lines + 1) (ids run 1, 2, ... in order), found \(id)")
-                }
-                index += 1
-                var count = 0
-                while true {
-                    let fieldStart = index
-                    while index < line.end, buffer[index] != 0x2C { index += 1 }
-                    guard let value = ItemEmbeddingsTextFormat.parseFloat(buffer, fieldStart, index) else {
-                        let field = ByteSpan(buffer: buffer, start: fieldStart, end: index).text(limit: 40)
-                        throw failure(number, "expected a decimal number as value \(count + 1), found '\(field)'")
-                    }
-                    values.append(value)
-                    count += 1
-                    if index == line.end { break }
-                    index += 1  // the comma
-                }
+                let count = try parseLine(line, number: number, expectedId: lines + 1, into: &values, failure: failure)
                 if let size {
                     guard count == size else {
                         throw failure(number, "expected \(size) comma-separated values, found \(count)")
@@ -118,6 +93,40 @@ extension ItemEmbeddings {
                                     "expected \(itemCount) lines (one per item), found \(lines)")
         }
         return ItemEmbeddings(itemCount: lines, vectorSize: size, values: values)
+    }
+
+    /// Parses one `<id><TAB>v1,...,vD` line whose id must be `expectedId`, appending its values
+    /// to `values`; returns how many values it has.
+    private static func parseLine(_ line: ByteSpan, number: Int, expectedId: Int, into values: inout [Float],
+                                  failure: (Int, String) -> DataPipelineError) throws -> Int {
+        let buffer = line.buffer
+        var index = line.start
+        var id = 0
+        while index < line.end, buffer[index] >= 0x30, buffer[index] <= 0x39, id < 1 << 40 {
+            id = id * 10 + Int(buffer[index] - 0x30)
+            index += 1
+        }
+        guard index > line.start, index < line.end, buffer[index] == 0x09 else {
+            throw failure(number, "expected an item id followed by a tab, found '\(line.text(limit: 40))'")
+        }
+        guard id == expectedId else {
+            throw failure(number, "expected item id \(expectedId) (ids run 1, 2, ... in order), found \(id)")
+        }
+        index += 1
+        var count = 0
+        while true {
+            let fieldStart = index
+            while index < line.end, buffer[index] != 0x2C { index += 1 }
+            guard let value = ItemEmbeddingsTextFormat.parseFloat(buffer, fieldStart, index) else {
+                let field = ByteSpan(buffer: buffer, start: fieldStart, end: index).text(limit: 40)
+                throw failure(number, "expected a decimal number as value \(count + 1), found '\(field)'")
+            }
+            values.append(value)
+            count += 1
+            if index == line.end { break }
+            index += 1  // the comma
+        }
+        return count
     }
 }
 

@@ -54,98 +54,148 @@ extension Word2VecWorkerContext {
     func train(_ chunk: Word2VecChunk, report: ((Double) -> Void)?) {
         guard chunk.wordCount > 0 else { return }
         // Locals only below this line: the loops must not reach through `self`.
-        let size = vectorSize, window = window, negative = negative
-        let syn0 = inputVectors, syn1 = outputVectors
-        let positions = positions, starts = sentenceStarts, keep = keepThresholds
-        let noise = noiseColumns, noiseCount = vocabularySize, sigmoid = sigmoidTable
-        let downSampling = downSampling, isCBOW = architecture == .cbow, cbowMean = cbowMean
-        let epochs = epochs, schedule = learningRate
-        let maxInput = Word2VecSigmoidTable.maxInput, sigmoidScale = Word2VecSigmoidTable.scale
-        let lastSlot = Word2VecSigmoidTable.size - 1
-
-        let indexes = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, chunk.longestSentence))
-        let hidden = UnsafeMutablePointer<Float>.allocate(capacity: size)
-        let error = UnsafeMutablePointer<Float>.allocate(capacity: size)
-        defer { indexes.deallocate(); hidden.deallocate(); error.deallocate() }
+        let kernel = Word2VecKernel(self, longestSentence: chunk.longestSentence)
+        defer { kernel.deallocate() }
+        let starts = sentenceStarts, epochs = epochs, schedule = learningRate
         var rng = SeededGenerator(seed: chunk.seed)
         var nextReport = Self.reportInterval
-
-        /// Negative-sampling update of `syn1` rows for predicting `target` from the vector
-        /// `input`, accumulating `Σ g · syn1[row]` into `error` (logistic loss, label 1 for the
-        /// target and 0 for each noise item; gensim skips dot products outside (-6, 6)).
-        @inline(__always)
-        func negativeSampling(target: Int32, input: UnsafePointer<Float>, alpha: Float) {
-            for d in 0...negative {
-                let row: Int32
-                let label: Float
-                if d == 0 {
-                    row = target
-                    label = 1
-                } else {
-                    row = Int32(truncatingIfNeeded: NoiseDistribution.draw(bits: rng.next(), columns: noise, count: noiseCount))
-                    if row == target { continue }
-                    label = 0
-                }
-                let output = syn1 + Int(row) &* size
-                let f = Word2VecVectorMath.dot(input, output, size)
-                if f <= -maxInput || f >= maxInput { continue }
-                // (f + 6) · scale can round up to the table size for f just below 6.
-                let g = (label - sigmoid[min(lastSlot, Int((f + maxInput) * sigmoidScale))]) * alpha
-                Word2VecVectorMath.axpy(g, output, error, size)
-                Word2VecVectorMath.axpy(g, input, output, size)
-            }
-        }
 
         for epoch in 0..<epochs {
             var wordsDone = 0
             for s in chunk.sentences {
                 let start = starts[s], end = starts[s + 1]
                 let alpha = Float(schedule.rate(epoch: epoch, epochs: epochs, wordsDone: wordsDone, wordsInChunk: chunk.wordCount))
-                var count = 0
-                for p in start..<end {
-                    let v = positions[p]
-                    if v < 0 { continue }
-                    if downSampling && (rng.next() >> 32) >= keep[Int(v)] { continue }
-                    indexes[count] = v
-                    count += 1
-                }
+                let count = kernel.keepPositions(start..<end, rng: &rng)
                 wordsDone += end - start
-
-                for i in 0..<count {
-                    let reduction = Int(((rng.next() >> 32) &* UInt64(window)) >> 32)
-                    let lower = max(0, i - window + reduction)
-                    let upper = min(count, i + window + 1 - reduction)
-                    let target = indexes[i]
-                    if isCBOW {
-                        let contextSize = upper - lower - 1
-                        if contextSize == 0 { continue }
-                        hidden.initialize(repeating: 0, count: size)
-                        for m in lower..<upper where m != i {
-                            Word2VecVectorMath.add(syn0 + Int(indexes[m]) &* size, hidden, size)
-                        }
-                        let inverseCount = 1 / Float(contextSize)
-                        if cbowMean { Word2VecVectorMath.scale(inverseCount, hidden, size) }
-                        error.initialize(repeating: 0, count: size)
-                        negativeSampling(target: target, input: hidden, alpha: alpha)
-                        if !cbowMean { Word2VecVectorMath.scale(inverseCount, error, size) }
-                        for m in lower..<upper where m != i {
-                            Word2VecVectorMath.add(error, syn0 + Int(indexes[m]) &* size, size)
-                        }
-                    } else {
-                        for m in lower..<upper where m != i {
-                            let input = syn0 + Int(indexes[m]) &* size
-                            error.initialize(repeating: 0, count: size)
-                            negativeSampling(target: target, input: input, alpha: alpha)
-                            Word2VecVectorMath.add(error, input, size)
-                        }
-                    }
-                }
+                kernel.trainSentence(count: count, alpha: alpha, rng: &rng)
                 if let report, wordsDone >= nextReport {
                     nextReport = wordsDone + Self.reportInterval
                     report((Double(epoch) + Double(wordsDone) / Double(chunk.wordCount)) / Double(epochs))
                 }
             }
             nextReport = Self.reportInterval
+        }
+    }
+}
+
+/// The values and scratch buffers of one worker's training loop, copied out of the
+/// `Word2VecWorkerContext` so the loops read locals (the methods are inlined into `train`).
+private struct Word2VecKernel {
+    let size: Int, window: Int, negative: Int
+    let syn0: UnsafeMutablePointer<Float>, syn1: UnsafeMutablePointer<Float>
+    let positions: UnsafePointer<Int32>, keep: UnsafePointer<UInt64>
+    let noise: UnsafePointer<UInt64>, noiseCount: Int, sigmoid: UnsafePointer<Float>
+    let downSampling: Bool, isCBOW: Bool, cbowMean: Bool
+    let maxInput: Float, sigmoidScale: Float, lastSlot: Int
+    /// The kept vocabulary indices of the current sentence.
+    let indexes: UnsafeMutablePointer<Int32>
+    /// CBOW's context vector and the accumulated input gradient, `size` floats each.
+    let hidden: UnsafeMutablePointer<Float>, error: UnsafeMutablePointer<Float>
+
+    /// Copies the context's values and allocates the scratch buffers (freed by `deallocate`).
+    init(_ context: Word2VecWorkerContext, longestSentence: Int) {
+        size = context.vectorSize; window = context.window; negative = context.negative
+        syn0 = context.inputVectors; syn1 = context.outputVectors
+        positions = context.positions; keep = context.keepThresholds
+        noise = context.noiseColumns; noiseCount = context.vocabularySize; sigmoid = context.sigmoidTable
+        downSampling = context.downSampling; isCBOW = context.architecture == .cbow; cbowMean = context.cbowMean
+        maxInput = Word2VecSigmoidTable.maxInput; sigmoidScale = Word2VecSigmoidTable.scale
+        lastSlot = Word2VecSigmoidTable.size - 1
+        indexes = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, longestSentence))
+        hidden = UnsafeMutablePointer<Float>.allocate(capacity: size)
+        error = UnsafeMutablePointer<Float>.allocate(capacity: size)
+    }
+
+    /// Frees the scratch buffers.
+    func deallocate() { indexes.deallocate(); hidden.deallocate(); error.deallocate() }
+
+    /// Writes the in-vocabulary items of corpus positions `range` that survive down-sampling
+    /// to `indexes`, compacted; returns how many.
+    @inline(__always)
+    func keepPositions(_ range: Range<Int>, rng: inout SeededGenerator) -> Int {
+        var count = 0
+        for p in range {
+            let v = positions[p]
+            if v < 0 { continue }
+            if downSampling && (rng.next() >> 32) >= keep[Int(v)] { continue }
+            indexes[count] = v
+            count += 1
+        }
+        return count
+    }
+
+    /// One CBOW or skip-gram update for each of the `count` kept positions, each with a context
+    /// window shrunk by a random reduction `b ∈ [0, window)`.
+    @inline(__always)
+    func trainSentence(count: Int, alpha: Float, rng: inout SeededGenerator) {
+        for i in 0..<count {
+            let reduction = Int(((rng.next() >> 32) &* UInt64(window)) >> 32)
+            let lower = max(0, i - window + reduction)
+            let upper = min(count, i + window + 1 - reduction)
+            let target = indexes[i]
+            if isCBOW {
+                cbowUpdate(target: target, position: i, context: lower..<upper, alpha: alpha, rng: &rng)
+            } else {
+                skipGramUpdate(target: target, position: i, context: lower..<upper, alpha: alpha, rng: &rng)
+            }
+        }
+    }
+
+    /// CBOW: predicts `target` from the sum (or mean) of the context vectors and spreads the
+    /// input gradient over the context rows of `syn0`.
+    @inline(__always)
+    func cbowUpdate(target: Int32, position i: Int, context: Range<Int>, alpha: Float, rng: inout SeededGenerator) {
+        let lower = context.lowerBound, upper = context.upperBound
+        let contextSize = upper - lower - 1
+        if contextSize == 0 { return }
+        hidden.initialize(repeating: 0, count: size)
+        for m in lower..<upper where m != i {
+            Word2VecVectorMath.add(syn0 + Int(indexes[m]) &* size, hidden, size)
+        }
+        let inverseCount = 1 / Float(contextSize)
+        if cbowMean { Word2VecVectorMath.scale(inverseCount, hidden, size) }
+        error.initialize(repeating: 0, count: size)
+        negativeSampling(target: target, input: hidden, alpha: alpha, rng: &rng)
+        if !cbowMean { Word2VecVectorMath.scale(inverseCount, error, size) }
+        for m in lower..<upper where m != i {
+            Word2VecVectorMath.add(error, syn0 + Int(indexes[m]) &* size, size)
+        }
+    }
+
+    /// Skip-gram: predicts `target` from each context vector in turn, updating that row of `syn0`.
+    @inline(__always)
+    func skipGramUpdate(target: Int32, position i: Int, context: Range<Int>, alpha: Float, rng: inout SeededGenerator) {
+        for m in context where m != i {
+            let input = syn0 + Int(indexes[m]) &* size
+            error.initialize(repeating: 0, count: size)
+            negativeSampling(target: target, input: input, alpha: alpha, rng: &rng)
+            Word2VecVectorMath.add(error, input, size)
+        }
+    }
+
+    /// Negative-sampling update of `syn1` rows for predicting `target` from the vector
+    /// `input`, accumulating `Σ g · syn1[row]` into `error` (logistic loss, label 1 for the
+    /// target and 0 for each noise item; gensim skips dot products outside (-6, 6)).
+    @inline(__always)
+    func negativeSampling(target: Int32, input: UnsafePointer<Float>, alpha: Float, rng: inout SeededGenerator) {
+        for d in 0...negative {
+            let row: Int32
+            let label: Float
+            if d == 0 {
+                row = target
+                label = 1
+            } else {
+                row = Int32(truncatingIfNeeded: NoiseDistribution.draw(bits: rng.next(), columns: noise, count: noiseCount))
+                if row == target { continue }
+                label = 0
+            }
+            let output = syn1 + Int(row) &* size
+            let f = Word2VecVectorMath.dot(input, output, size)
+            if f <= -maxInput || f >= maxInput { continue }
+            // (f + 6) · scale can round up to the table size for f just below 6.
+            let g = (label - sigmoid[min(lastSlot, Int((f + maxInput) * sigmoidScale))]) * alpha
+            Word2VecVectorMath.axpy(g, output, error, size)
+            Word2VecVectorMath.axpy(g, input, output, size)
         }
     }
 }

@@ -28,8 +28,23 @@ extension Variable {
                                          heads: heads, scale: scale)
         let q = queries.value, k = keys.value, v = values.value
 
-        // Scores with the additive mask, then the softmax over keys.
-        var scores = Tensor.zeros([rows, heads, queryCount, length])
+        let scores = maskedAttentionScores(geometry, q: q, k: k, itemSeq: itemSeq)
+        let probabilities = scores.softmax(axis: -1)                          // [B, h, Q, L]
+        let (keep, attended) = dropProbabilities(probabilities, p: training ? p : 0, rng: &rng)
+        let context = attentionContext(geometry, attended: attended, v: v)
+
+        return Variable.record(context, inputs: [queries, keys, values]) {
+            [needQ = queries.requiresGrad, needK = keys.requiresGrad, needV = values.requiresGrad] g in
+            attentionGradients(geometry, g: g, probabilities: probabilities, keep: keep, q: q, k: k, v: v,
+                               needQ: needQ, needK: needK, needV: needV)
+        }
+    }
+
+    /// The scaled scores `[B, h, Q, L]` with the additive mask, before the softmax.
+    @inline(__always)
+    private static func maskedAttentionScores(_ geometry: AttentionGeometry, q: Tensor, k: Tensor,
+                                              itemSeq: IndexTensor) -> Tensor {
+        var scores = Tensor.zeros([geometry.rows, geometry.heads, geometry.queries, geometry.keys])
         scores.scalars.withUnsafeMutableBufferPointer { s in
             q.scalars.withUnsafeBufferPointer { pq in
                 k.scalars.withUnsafeBufferPointer { pk in
@@ -42,10 +57,13 @@ extension Variable {
                 }
             }
         }
-        let probabilities = scores.softmax(axis: -1)                          // [B, h, Q, L]
-        let (keep, attended) = dropProbabilities(probabilities, p: training ? p : 0, rng: &rng)
+        return scores
+    }
 
-        let context = Tensor(shape: [rows, queryCount, width], unsafeUninitializedScalars: { out in
+    /// The heads' contexts `attended · v_h`, written side by side into `[B, Q, D]`.
+    @inline(__always)
+    private static func attentionContext(_ geometry: AttentionGeometry, attended: Tensor, v: Tensor) -> Tensor {
+        Tensor(shape: [geometry.rows, geometry.queries, geometry.width], unsafeUninitializedScalars: { out in
             attended.scalars.withUnsafeBufferPointer { pa in
                 v.scalars.withUnsafeBufferPointer { pv in
                     let (op, ap, vp) = (out.baseAddress!, pa.baseAddress!, pv.baseAddress!)
@@ -55,35 +73,39 @@ extension Variable {
                 }
             }
         })
+    }
 
-        return Variable.record(context, inputs: [queries, keys, values]) {
-            [needQ = queries.requiresGrad, needK = keys.requiresGrad, needV = values.requiresGrad] g in
-            var dq = needQ ? Tensor.zeros(q.shape) : Tensor.zeros([0])
-            var dk = needK ? Tensor.zeros(k.shape) : Tensor.zeros([0])
-            var dv = needV ? Tensor.zeros(v.shape) : Tensor.zeros([0])
-            let keepScalars = keep?.scalars ?? []
-            g.scalars.withUnsafeBufferPointer { pg in
-            probabilities.scalars.withUnsafeBufferPointer { py in
-            keepScalars.withUnsafeBufferPointer { pm in
-            q.scalars.withUnsafeBufferPointer { pq in
-            k.scalars.withUnsafeBufferPointer { pk in
-            v.scalars.withUnsafeBufferPointer { pv in
-            dq.scalars.withUnsafeMutableBufferPointer { pdq in
-            dk.scalars.withUnsafeMutableBufferPointer { pdk in
-            dv.scalars.withUnsafeMutableBufferPointer { pdv in
-                let buffers = AttentionGradientBuffers(
-                    g: pg.baseAddress!, y: py.baseAddress!, keep: keepScalars.isEmpty ? nil : pm.baseAddress!,
-                    q: pq.baseAddress!, k: pk.baseAddress!, v: pv.baseAddress!,
-                    dq: needQ ? pdq.baseAddress! : nil, dk: needK ? pdk.baseAddress! : nil, dv: needV ? pdv.baseAddress! : nil)
-                geometry.forEachRowChunk { range in
-                    var scratch = [Float](repeating: 0, count: 2 * geometry.queries * geometry.keys)
-                    scratch.withUnsafeMutableBufferPointer { work in
-                        for b in range { geometry.backward(row: b, buffers, scratch: work.baseAddress!) }
-                    }
+    /// The backward pass: the gradients of queries, keys and values (`nil` where not needed)
+    /// from the upstream gradient `g`, the probabilities `y` and the dropout mask.
+    @inline(__always)
+    private static func attentionGradients(_ geometry: AttentionGeometry, g: Tensor, probabilities: Tensor,
+                                           keep: Tensor?, q: Tensor, k: Tensor, v: Tensor,
+                                           needQ: Bool, needK: Bool, needV: Bool) -> [Tensor?] {
+        var dq = needQ ? Tensor.zeros(q.shape) : Tensor.zeros([0])
+        var dk = needK ? Tensor.zeros(k.shape) : Tensor.zeros([0])
+        var dv = needV ? Tensor.zeros(v.shape) : Tensor.zeros([0])
+        let keepScalars = keep?.scalars ?? []
+        g.scalars.withUnsafeBufferPointer { pg in
+        probabilities.scalars.withUnsafeBufferPointer { py in
+        keepScalars.withUnsafeBufferPointer { pm in
+        q.scalars.withUnsafeBufferPointer { pq in
+        k.scalars.withUnsafeBufferPointer { pk in
+        v.scalars.withUnsafeBufferPointer { pv in
+        dq.scalars.withUnsafeMutableBufferPointer { pdq in
+        dk.scalars.withUnsafeMutableBufferPointer { pdk in
+        dv.scalars.withUnsafeMutableBufferPointer { pdv in
+            let buffers = AttentionGradientBuffers(
+                g: pg.baseAddress!, y: py.baseAddress!, keep: keepScalars.isEmpty ? nil : pm.baseAddress!,
+                q: pq.baseAddress!, k: pk.baseAddress!, v: pv.baseAddress!,
+                dq: needQ ? pdq.baseAddress! : nil, dk: needK ? pdk.baseAddress! : nil, dv: needV ? pdv.baseAddress! : nil)
+            geometry.forEachRowChunk { range in
+                var scratch = [Float](repeating: 0, count: 2 * geometry.queries * geometry.keys)
+                scratch.withUnsafeMutableBufferPointer { work in
+                    for b in range { geometry.backward(row: b, buffers, scratch: work.baseAddress!) }
                 }
-            }}}}}}}}}
-            return [needQ ? dq : nil, needK ? dk : nil, needV ? dv : nil]
-        }
+            }
+        }}}}}}}}}
+        return [needQ ? dq : nil, needK ? dk : nil, needV ? dv : nil]
     }
 
     /// Dropout on the attention probabilities: `(mask, probabilities ⊙ mask)` with the inverted

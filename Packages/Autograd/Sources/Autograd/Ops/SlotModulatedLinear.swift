@@ -143,47 +143,78 @@ struct SlotModulatedLinear {
         dAttention.scalars.withUnsafeMutableBufferPointer { pda in
         dSlots.scalars.withUnsafeMutableBufferPointer { pds in
         dWeight.scalars.withUnsafeMutableBufferPointer { pdw in
+            let p = SlotLinearBackwardBuffers(pg: pg, px: px, pa: pa, ps: ps, pw: pw, pm: pm, pdm: pdm,
+                                              pmod: pmod, pgr: pgr, pdx: pdx, pda: pda, pds: pds, pdw: pdw)
             for first in stride(from: 0, to: rows, by: block) {
                 let count = min(block, rows - first)
                 readMemory(rows: count, attention: pa.baseAddress! + first * s, slots: ps.baseAddress!,
                            into: pm.baseAddress!)
-                for r in 0..<count {
-                    let b = first + r
-                    let m = pm.baseAddress! + r * size
-                    let gb = pg.baseAddress! + b * c * o
-                    if needX {
-                        for i in 0..<size { pmod[i] = m[i] * pw[i] }
-                        sgemm(transposeA: false, transposeB: false, m: c, n: n, k: o,
-                              a: gb, lda: o, b: pmod.baseAddress!, ldb: n,
-                              c: pdx.baseAddress! + b * c * n, ldc: n)
-                    }
-                    guard needWeight || needMemoryGradient else { continue }
-                    // G_b = ∂y_bᵀ · x_b: [out, in]
-                    sgemm(transposeA: true, transposeB: false, m: o, n: n, k: c,
-                          a: gb, lda: o, b: px.baseAddress! + b * c * n, ldb: n,
-                          c: pgr.baseAddress!, ldc: n)
-                    if needWeight {
-                        for i in 0..<size { pdw[i] += pgr[i] * m[i] }
-                    }
-                    if needMemoryGradient {
-                        let dm = pdm.baseAddress! + r * size
-                        for i in 0..<size { dm[i] = pgr[i] * pw[i] }
-                    }
-                }
+                backwardRows(first: first, count: count, p, needX: needX, needWeight: needWeight,
+                             needMemoryGradient: needMemoryGradient)
                 guard needMemoryGradient else { continue }
-                if needAttention {
-                    sgemm(transposeA: false, transposeB: true, m: count, n: s, k: size,
-                          a: pdm.baseAddress!, lda: size, b: ps.baseAddress!, ldb: size,
-                          c: pda.baseAddress! + first * s, ldc: s)
-                }
-                if needSlots {
-                    sgemm(transposeA: true, transposeB: false, m: s, n: size, k: count,
-                          a: pa.baseAddress! + first * s, lda: s, b: pdm.baseAddress!, ldb: size,
-                          beta: 1, c: pds.baseAddress!, ldc: size)
-                }
+                backwardMemory(first: first, count: count, p, needAttention: needAttention, needSlots: needSlots)
             }
         }}}}}}}}}}}}}
         return [needX ? dx : nil, needAttention ? dAttention : nil, needSlots ? dSlots : nil,
                 needWeight ? dWeight : nil]
     }
+
+    /// Per row of the block starting at `first`: `∂x_b`, and with `G_b = ∂y_bᵀ · x_b`,
+    /// `∂W += G_b ⊙ M_b` and the block's `∂M_b = G_b ⊙ W`.
+    @inline(__always)
+    private func backwardRows(first: Int, count: Int, _ p: SlotLinearBackwardBuffers,
+                              needX: Bool, needWeight: Bool, needMemoryGradient: Bool) {
+        let (c, n, o, size) = (columns, inFeatures, outFeatures, weightSize)
+        let (pg, px, pw, pm, pdm, pmod, pgr, pdx, pdw) = (p.pg, p.px, p.pw, p.pm, p.pdm, p.pmod, p.pgr, p.pdx, p.pdw)
+        for r in 0..<count {
+            let b = first + r
+            let m = pm.baseAddress! + r * size
+            let gb = pg.baseAddress! + b * c * o
+            if needX {
+                for i in 0..<size { pmod[i] = m[i] * pw[i] }
+                sgemm(transposeA: false, transposeB: false, m: c, n: n, k: o,
+                      a: gb, lda: o, b: pmod.baseAddress!, ldb: n,
+                      c: pdx.baseAddress! + b * c * n, ldc: n)
+            }
+            guard needWeight || needMemoryGradient else { continue }
+            // G_b = ∂y_bᵀ · x_b: [out, in]
+            sgemm(transposeA: true, transposeB: false, m: o, n: n, k: c,
+                  a: gb, lda: o, b: px.baseAddress! + b * c * n, ldb: n,
+                  c: pgr.baseAddress!, ldc: n)
+            if needWeight {
+                for i in 0..<size { pdw[i] += pgr[i] * m[i] }
+            }
+            if needMemoryGradient {
+                let dm = pdm.baseAddress! + r * size
+                for i in 0..<size { dm[i] = pgr[i] * pw[i] }
+            }
+        }
+    }
+
+    /// Per block starting at `first`: `∂attention = ∂M · slotsᵀ` and `∂slots += attentionᵀ · ∂M`.
+    @inline(__always)
+    private func backwardMemory(first: Int, count: Int, _ p: SlotLinearBackwardBuffers,
+                                needAttention: Bool, needSlots: Bool) {
+        let (s, size) = (slotCount, weightSize)
+        let (pa, ps, pdm, pda, pds) = (p.pa, p.ps, p.pdm, p.pda, p.pds)
+        if needAttention {
+            sgemm(transposeA: false, transposeB: true, m: count, n: s, k: size,
+                  a: pdm.baseAddress!, lda: size, b: ps.baseAddress!, ldb: size,
+                  c: pda.baseAddress! + first * s, ldc: s)
+        }
+        if needSlots {
+            sgemm(transposeA: true, transposeB: false, m: s, n: size, k: count,
+                  a: pa.baseAddress! + first * s, lda: s, b: pdm.baseAddress!, ldb: size,
+                  beta: 1, c: pds.baseAddress!, ldc: size)
+        }
+    }
+}
+
+/// The buffers of one `SlotModulatedLinear.backward` pass: inputs (`g`, `x`, attention, slots,
+/// weight), the block's `M` and `∂M`, one row's `M_b ⊙ W` and `G_b`, and the gradient outputs
+/// (empty when not needed).
+private struct SlotLinearBackwardBuffers {
+    let pg, px, pa, ps, pw: UnsafeBufferPointer<Float>
+    let pm, pdm, pmod, pgr: UnsafeMutableBufferPointer<Float>
+    let pdx, pda, pds, pdw: UnsafeMutableBufferPointer<Float>
 }

@@ -103,9 +103,27 @@ public struct SafeTensorsFile: Sendable {
     /// Parses safetensors `bytes`; `path` names the source in errors.
     public init(bytes: Data, path: String) throws {
         self.path = path
-        func fail(_ kind: SafeTensorsError.Kind) -> SafeTensorsError { SafeTensorsError(path: path, kind: kind) }
-
         let bytes = [UInt8](bytes)
+        let (header, dataStart) = try Self.parseHeader(bytes, path: path)
+        let metadata = try Self.parseMetadata(header, path: path)
+        let dataLength = bytes.count - dataStart
+        var entries: [String: SafeTensorValue] = [:]
+        var spans: [(begin: Int, end: Int, name: String)] = []
+        for (name, raw) in header where name != "__metadata__" {
+            let (begin, end, dtype, shape) = try Self.parseEntry(name, raw, dataLength: dataLength, path: path)
+            spans.append((begin, end, name))
+            entries[name] = bytes.withUnsafeBufferPointer { buffer in
+                SafeTensors.decode(UnsafeRawBufferPointer(buffer).baseAddress! + dataStart + begin, dtype: dtype, shape: shape)
+            }
+        }
+        try Self.checkNoOverlap(&spans, path: path)
+        self.entries = entries
+        self.metadata = metadata
+    }
+
+    /// The JSON header object of a safetensors file and where its data section starts.
+    private static func parseHeader(_ bytes: [UInt8], path: String) throws -> (header: [String: Any], dataStart: Int) {
+        func fail(_ kind: SafeTensorsError.Kind) -> SafeTensorsError { SafeTensorsError(path: path, kind: kind) }
         guard bytes.count >= 8 else { throw fail(.tooShort(byteCount: bytes.count)) }
         let headerLength = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard headerLength <= UInt64(bytes.count - 8) else {
@@ -119,7 +137,12 @@ public struct SafeTensorsFile: Sendable {
             throw fail(.invalidHeader("not parseable JSON (\(error.localizedDescription))"))
         }
         guard let header = json as? [String: Any] else { throw fail(.invalidHeader("the top level is not an object")) }
+        return (header, dataStart)
+    }
 
+    /// The string map under the header's `__metadata__` key (empty when absent).
+    private static func parseMetadata(_ header: [String: Any], path: String) throws -> [String: String] {
+        func fail(_ kind: SafeTensorsError.Kind) -> SafeTensorsError { SafeTensorsError(path: path, kind: kind) }
         var metadata: [String: String] = [:]
         if let raw = header["__metadata__"] {
             guard let map = raw as? [String: Any] else { throw fail(.invalidHeader("__metadata__ is not an object")) }
@@ -130,45 +153,46 @@ public struct SafeTensorsFile: Sendable {
                 metadata[key] = text
             }
         }
+        return metadata
+    }
 
-        let dataLength = bytes.count - dataStart
-        var entries: [String: SafeTensorValue] = [:]
-        var spans: [(begin: Int, end: Int, name: String)] = []
-        for (name, raw) in header where name != "__metadata__" {
-            guard let info = raw as? [String: Any],
-                  let dtype = info["dtype"] as? String,
-                  let shapeValues = info["shape"] as? [Any],
-                  let offsetValues = info["data_offsets"] as? [Any], offsetValues.count == 2
-            else {
-                throw fail(.invalidHeader("entry '\(name)' needs \"dtype\" (string), \"shape\" (array) and \"data_offsets\" ([begin, end])"))
-            }
-            guard let shape = integers(shapeValues), shape.allSatisfy({ $0 >= 0 }) else {
-                throw fail(.invalidHeader("entry '\(name)' has a shape that is not a list of non-negative integers"))
-            }
-            guard let offsets = integers(offsetValues) else {
-                throw fail(.invalidHeader("entry '\(name)' has data_offsets that are not integers"))
-            }
-            guard let width = SafeTensors.byteWidth(dtype) else { throw fail(.unknownDType(tensor: name, dtype: dtype)) }
-            let (begin, end) = (offsets[0], offsets[1])
-            guard begin >= 0, begin <= end else { throw fail(.invalidOffsets(tensor: name, begin: begin, end: end)) }
-            guard let byteCount = SafeTensors.byteCount(shape: shape, width: width) else {
-                throw fail(.invalidHeader("entry '\(name)' has shape \(shape), whose size overflows a 64-bit byte count"))
-            }
-            guard end - begin == byteCount else {
-                throw fail(.shapeMismatch(tensor: name, shape: shape, dtype: dtype, byteCount: end - begin))
-            }
-            guard end <= dataLength else { throw fail(.truncatedData(tensor: name, end: end, dataLength: dataLength)) }
-            spans.append((begin, end, name))
-            entries[name] = bytes.withUnsafeBufferPointer { buffer in
-                SafeTensors.decode(UnsafeRawBufferPointer(buffer).baseAddress! + dataStart + begin, dtype: dtype, shape: shape)
-            }
+    /// Checks one tensor entry of the header (dtype, shape, offsets within the data section);
+    /// returns its byte range, dtype and shape.
+    private static func parseEntry(_ name: String, _ raw: Any, dataLength: Int, path: String) throws
+        -> (begin: Int, end: Int, dtype: String, shape: [Int]) {
+        func fail(_ kind: SafeTensorsError.Kind) -> SafeTensorsError { SafeTensorsError(path: path, kind: kind) }
+        guard let info = raw as? [String: Any],
+              let dtype = info["dtype"] as? String,
+              let shapeValues = info["shape"] as? [Any],
+              let offsetValues = info["data_offsets"] as? [Any], offsetValues.count == 2
+        else {
+            throw fail(.invalidHeader("entry '\(name)' needs \"dtype\" (string), \"shape\" (array) and \"data_offsets\" ([begin, end])"))
         }
+        guard let shape = integers(shapeValues), shape.allSatisfy({ $0 >= 0 }) else {
+            throw fail(.invalidHeader("entry '\(name)' has a shape that is not a list of non-negative integers"))
+        }
+        guard let offsets = integers(offsetValues) else {
+            throw fail(.invalidHeader("entry '\(name)' has data_offsets that are not integers"))
+        }
+        guard let width = SafeTensors.byteWidth(dtype) else { throw fail(.unknownDType(tensor: name, dtype: dtype)) }
+        let (begin, end) = (offsets[0], offsets[1])
+        guard begin >= 0, begin <= end else { throw fail(.invalidOffsets(tensor: name, begin: begin, end: end)) }
+        guard let byteCount = SafeTensors.byteCount(shape: shape, width: width) else {
+            throw fail(.invalidHeader("entry '\(name)' has shape \(shape), whose size overflows a 64-bit byte count"))
+        }
+        guard end - begin == byteCount else {
+            throw fail(.shapeMismatch(tensor: name, shape: shape, dtype: dtype, byteCount: end - begin))
+        }
+        guard end <= dataLength else { throw fail(.truncatedData(tensor: name, end: end, dataLength: dataLength)) }
+        return (begin, end, dtype, shape)
+    }
+
+    /// Throws `overlapping` for the first pair of tensors (in offset order) whose bytes overlap.
+    private static func checkNoOverlap(_ spans: inout [(begin: Int, end: Int, name: String)], path: String) throws {
         spans.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
         for (previous, next) in zip(spans, spans.dropFirst()) where next.begin < previous.end {
-            throw fail(.overlapping(tensor: next.name, other: previous.name))
+            throw SafeTensorsError(path: path, kind: .overlapping(tensor: next.name, other: previous.name))
         }
-        self.entries = entries
-        self.metadata = metadata
     }
 
     /// Tensor names, sorted.

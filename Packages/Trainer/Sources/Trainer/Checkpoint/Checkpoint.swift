@@ -3,7 +3,7 @@ import SeqModels
 import Tensor
 
 /// The JSON sidecar of a checkpoint (`<name>.json` beside `<name>.safetensors`).
-public struct CheckpointInfo: Codable, Sendable {
+struct CheckpointInfo: Codable, Sendable {
     public static let currentFormat = "adaranker-swift-checkpoint-1"
 
     public var format: String = CheckpointInfo.currentFormat
@@ -60,9 +60,9 @@ public struct CheckpointInfo: Codable, Sendable {
 public struct Checkpoint {
     public var weights: [String: Tensor]
     public var optimizerState: [String: Tensor]?
-    public var info: CheckpointInfo?
+    var info: CheckpointInfo?
 
-    public init(weights: [String: Tensor], optimizerState: [String: Tensor]? = nil, info: CheckpointInfo? = nil) {
+    init(weights: [String: Tensor], optimizerState: [String: Tensor]? = nil, info: CheckpointInfo? = nil) {
         self.weights = weights
         self.optimizerState = optimizerState
         self.info = info

@@ -3,7 +3,7 @@ import DataPipeline
 /// What a checkpoint remembers about the data it was trained on, so that evaluating or resuming on
 /// other data is caught: table sizes must match exactly (the model's shapes depend on them), other
 /// differences (row counts, sampling) are reported as warnings.
-public struct DataFingerprint: Codable, Equatable, Sendable {
+struct DataFingerprint: Codable, Equatable, Sendable {
     public var source: String
     public var users: Int
     public var items: Int

@@ -1,6 +1,6 @@
 /// Why a configuration could not be assembled. Every description is one line naming the key and
 /// where its value came from (a file and line, or the command line).
-public enum ConfigError: Error, CustomStringConvertible, Equatable {
+enum ConfigError: Error, CustomStringConvertible, Equatable {
     case unreadableFile(path: String, reason: String)
     case invalidYAML(path: String, line: Int?, reason: String)
     case notAMapping(path: String)

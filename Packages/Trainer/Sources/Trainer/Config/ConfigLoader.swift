@@ -80,7 +80,7 @@ public struct ConfigLoader: Sendable {
     ///   - dataset: the dataset name; its file is optional (a dataset without one uses the defaults).
     ///   - modeValues: settings implied by the command (e.g. `train_type`, `protocol`), below the overrides.
     ///   - overrides: raw `--key=value` arguments.
-    public func load(model: String, dataset: String?, modeValues: [String: ConfigValue] = [:],
+    func load(model: String, dataset: String?, modeValues: [String: ConfigValue] = [:],
                      overrides: [String] = []) throws -> Configuration {
         guard ConfigSchema.modelNames.contains(model) else {
             throw ConfigError.wrongType(key: "model", expected: ConfigKind.choice(ConfigSchema.modelNames).expectation,
@@ -135,7 +135,7 @@ public struct ConfigLoader: Sendable {
     }
 
     /// Parses one YAML file into a layer with line numbers.
-    public static func readFile(_ url: URL) throws -> ConfigLayer {
+    static func readFile(_ url: URL) throws -> ConfigLayer {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw ConfigError.unreadableFile(path: url.path, reason: error.localizedDescription)
@@ -144,7 +144,7 @@ public struct ConfigLoader: Sendable {
     }
 
     /// Parses YAML text (a mapping, or empty) into a layer.
-    public static func parse(_ text: String, source: String) throws -> ConfigLayer {
+    static func parse(_ text: String, source: String) throws -> ConfigLayer {
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch let error as YamlError {
             throw ConfigError.invalidYAML(path: source, line: yamlLine(error), reason: "\(error)".split(separator: "\n").first.map(String.init) ?? "")
@@ -165,7 +165,7 @@ public struct ConfigLoader: Sendable {
 
     /// Parses `--key=value` arguments. The same key twice with different values is an error
     /// (as in the reference); values are read like YAML scalars.
-    public static func parseOverrides(_ arguments: [String]) throws -> ConfigLayer {
+    static func parseOverrides(_ arguments: [String]) throws -> ConfigLayer {
         var values: [String: ConfigValue] = [:]
         var raw: [String: String] = [:]
         for argument in arguments {

@@ -2,7 +2,7 @@ import Foundation
 import SeqModels
 
 /// One source of configuration values: a YAML file, a section of one, the command line, the data.
-public struct ConfigLayer: Sendable, Equatable {
+struct ConfigLayer: Sendable, Equatable {
     /// Where the values come from (`Configs/overall.yaml`, `command line`, …), for messages.
     public var source: String
     public var values: [String: ConfigValue]
@@ -23,15 +23,15 @@ public struct ConfigLayer: Sendable, Equatable {
 /// Values are checked against `ConfigSchema` when read through the typed accessors, so an error
 /// names the key, the expected type and the file line or argument the value came from.
 public struct Configuration: Sendable, Equatable {
-    public private(set) var layers: [ConfigLayer]
+    private(set) var layers: [ConfigLayer]
 
-    public init(layers: [ConfigLayer] = []) {
+    init(layers: [ConfigLayer] = []) {
         self.layers = []
         for layer in layers { append(layer) }
     }
 
     /// Adds a layer on top (its values win). Alias spellings are stored under their canonical key.
-    public mutating func append(_ layer: ConfigLayer) {
+    mutating func append(_ layer: ConfigLayer) {
         var canonical = ConfigLayer(source: layer.source, values: [:], lines: [:])
         for (key, value) in layer.values {
             let name = ConfigSchema.canonicalName(key)

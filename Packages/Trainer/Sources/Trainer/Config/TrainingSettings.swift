@@ -1,13 +1,13 @@
 import Logging
 
 /// The optimisers the trainer can build (`learner`).
-public enum OptimizerKind: String, Sendable, Codable {
+enum OptimizerKind: String, Sendable, Codable {
     case adam, sgd, adagrad, rmsprop
 }
 
 /// The typed training settings of a run, read from a `Configuration` (model hyper-parameters go to
 /// `ModelConfig` instead).
-public struct TrainingSettings: Sendable, Equatable {
+struct TrainingSettings: Sendable, Equatable {
     public var seed: UInt64
     public var epochs: Int
     public var batchSize: Int

@@ -14,7 +14,7 @@
 ///   inputs by a random γ with a random shift β. It needs thousands of steps before it uses the
 ///   history at all; on small data the FiLM coefficients can grow until the encoder's input
 ///   saturates and the history is ignored. The paper protocol (`--protocol paper`) selects it.
-public enum AdaptationInitialisation: String, Sendable, CaseIterable {
+enum AdaptationInitialisation: String, Sendable, CaseIterable {
     case reference, identity
 
     /// The initialisation used when `ada_init` is not set.

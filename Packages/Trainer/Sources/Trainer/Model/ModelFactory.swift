@@ -7,7 +7,7 @@ import Tensor
 
 /// Builds the ranking model of a run from its configuration and fills it with pre-trained item
 /// vectors or checkpoint weights, checking that names and shapes agree.
-public enum ModelFactory {
+enum ModelFactory {
     /// The model's hyper-parameters from the configuration (the keys of `ModelConfig.keys`; `seed`
     /// seeds the initialisation). Each model key that is set is first checked here against its
     /// declaration, so a wrong type or range is an error naming the key and the file line it came from.

@@ -2,7 +2,7 @@ import Foundation
 
 /// Renders `report.html`: a self-contained page (inline SVG, no scripts, no external files) with the
 /// training-loss and valid-metric curves of a run and its test results.
-public enum ReportPage {
+enum ReportPage {
     /// The page for `records` (as in `metrics.jsonl`).
     /// - Parameters:
     ///   - title: the heading, e.g. `GRU4Rec Ada-Ranker on demo`.
@@ -45,7 +45,7 @@ public enum ReportPage {
     }
 
     /// One line of a chart: its points (x ascending), colour, stroke width and legend name.
-    public struct Series: Sendable {
+    struct Series: Sendable {
         public var name: String
         public var points: [(Double, Double)]
         public var color: String

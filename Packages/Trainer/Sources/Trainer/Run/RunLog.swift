@@ -3,7 +3,7 @@ import Logging
 
 /// The destinations of a run's log: the run folder's log file (with timestamps) and, optionally,
 /// the console (standard error, so that standard output stays free for results).
-public final class RunLogSink: @unchecked Sendable {
+final class RunLogSink: @unchecked Sendable {
     private let lock = NSLock()
     private let file: FileHandle?
     /// The first error writing `file` (e.g. a full disk); afterwards the sink writes to the console only.
@@ -69,7 +69,7 @@ public final class RunLogSink: @unchecked Sendable {
 }
 
 /// The swift-log handler behind `RunLogSink.logger`.
-public struct RunLogHandler: LogHandler {
+struct RunLogHandler: LogHandler {
     let sink: RunLogSink
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
@@ -85,7 +85,7 @@ public struct RunLogHandler: LogHandler {
 }
 
 /// Console output of the log: one line at a time on standard error, serialised across threads.
-public enum ConsoleOutput {
+enum ConsoleOutput {
     private static let lock = NSLock()
 
     /// Writes one line to standard error.

@@ -5,7 +5,7 @@
 /// count of stale evaluations resets to 0) or does not (the count grows by 1). Training stops when
 /// the count exceeds `patience` (`stopping_step`), i.e. after `patience + 1` evaluations in a row
 /// without improvement. A NaN score never improves.
-public struct EarlyStopping: Codable, Equatable, Sendable {
+struct EarlyStopping: Codable, Equatable, Sendable {
     /// The `stopping_step` setting.
     public let patience: Int
     /// The best score so far (`nil` before the first evaluation).
@@ -18,7 +18,7 @@ public struct EarlyStopping: Codable, Equatable, Sendable {
     public init(patience: Int) { self.patience = patience }
 
     /// What one evaluation means for the run.
-    public struct Decision: Equatable, Sendable {
+    struct Decision: Equatable, Sendable {
         /// The score is a new best: save the checkpoint.
         public var improved: Bool
         /// Stop training now.

@@ -5,7 +5,7 @@ import Tensor
 
 /// Scores a split with a model in evaluation mode (no dropout, `z = mu`, no graph) and turns the
 /// scores into the ranking metrics of Metrics README § Definitions — means over all rows of the split.
-public struct Evaluator {
+struct Evaluator {
     public let model: any RankingModel
     public let batchSize: Int
     public let maxSeqLen: Int

@@ -3,7 +3,7 @@ import Metrics
 
 /// What the fit loop drives: one model with its optimiser and data. `RankerSession` is the real
 /// one; tests script their own to check the loop's decisions.
-public protocol TrainingSession: AnyObject {
+protocol TrainingSession: AnyObject {
     /// Trains epoch `epoch` (1-based) and returns its mean training loss.
     /// - Throws: `TrainerError.nonFiniteLoss` naming the epoch and batch when the loss is NaN.
     func trainEpoch(_ epoch: Int) throws -> Double
@@ -19,7 +19,7 @@ public protocol TrainingSession: AnyObject {
 
 /// How far a run has come: everything besides weights and optimiser state that `--resume` needs
 /// to continue exactly where an interrupted run stopped.
-public struct FitProgress: Codable, Equatable, Sendable {
+struct FitProgress: Codable, Equatable, Sendable {
     /// Epochs fully trained (and evaluated, when due).
     public var completedEpochs: Int
     public var stopping: EarlyStopping
@@ -34,7 +34,7 @@ public struct FitProgress: Codable, Equatable, Sendable {
 }
 
 /// The settings of the loop (from the configuration).
-public struct FitSchedule: Sendable, Equatable {
+struct FitSchedule: Sendable, Equatable {
     /// `epochs`: the maximum number of training epochs.
     public var epochs: Int
     /// `eval_step`: evaluate on valid after every this many epochs (and after the last one).
@@ -53,7 +53,7 @@ public struct FitSchedule: Sendable, Equatable {
 }
 
 /// The outcome of `FitLoop.run`.
-public struct FitOutcome: Sendable {
+struct FitOutcome: Sendable {
     /// Every evaluation in order (valid ones, then the final test).
     public var records: [EvaluationRecord]
     /// The best valid score and the epoch it was reached at (0 = before training).
@@ -72,7 +72,7 @@ public struct FitOutcome: Sendable {
 ///    strictly improves, save the resumable state, and stop once more than `stopping_step`
 ///    evaluations in a row did not improve;
 /// 3. reload the best checkpoint and evaluate it on test.
-public struct FitLoop {
+struct FitLoop {
     public let schedule: FitSchedule
     /// Called after every evaluation with all records so far (to write `metrics.jsonl`, the report, the log).
     public var onRecord: ([EvaluationRecord]) throws -> Void

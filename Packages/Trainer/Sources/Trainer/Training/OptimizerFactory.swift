@@ -1,7 +1,7 @@
 import Autograd
 
 /// Builds the optimiser named by `learner` (PyTorch defaults besides the learning rate and weight decay).
-public enum OptimizerFactory {
+enum OptimizerFactory {
     /// An optimiser over every named parameter; frozen ones (`requiresGrad == false`) are skipped
     /// at each step, so they stay bit-identical. The parameters named in `adaptationParameters`
     /// step with `learning_rate × ada_lr_scale`.

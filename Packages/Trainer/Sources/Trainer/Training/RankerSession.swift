@@ -13,7 +13,7 @@ import Tensor
 /// and re-seeds the model's dropout / neural-process stream with `.modelNoise` for epoch `k`, so
 /// every epoch's random draws depend only on (seed, k): a resumed run repeats exactly what an
 /// uninterrupted one does.
-public final class RankerSession: TrainingSession {
+final class RankerSession: TrainingSession {
     public let model: any RankingModel
     public let optimizer: any Optimizer
     public let data: PreparedDataset
@@ -112,7 +112,7 @@ public final class RankerSession: TrainingSession {
 
 /// Scales all gradients down so that their global L2 norm is at most `maxNorm` (PyTorch's
 /// `clip_grad_norm_`): `g ← g · maxNorm / (‖g‖ + 1e-6)` when `‖g‖ > maxNorm`.
-public enum GradientClipping {
+enum GradientClipping {
     public static func clip(_ parameters: [Parameter], maxNorm: Float) {
         var squared = 0.0
         for parameter in parameters {

@@ -4,9 +4,9 @@ import Tensor
 /// the epoch, so that epoch k draws the same numbers whether or not the run was interrupted and
 /// resumed before it (no generator state has to be carried across epochs or checkpoints).
 /// Model initialisation uses the run seed itself (`ModelConfig.seed`).
-public struct RunSeeds: Sendable, Equatable {
+struct RunSeeds: Sendable, Equatable {
     /// What a stream is used for.
-    public enum Stream: UInt64, Sendable {
+    enum Stream: UInt64, Sendable {
         /// The order of the training rows.
         case shuffle = 2
         /// Dropout masks and the Ada-Ranker's neural-process samples.

@@ -40,7 +40,7 @@ public enum CheckpointWorkflow {
     public struct Loaded {
         public var model: any RankingModel
         public var data: PreparedDataset
-        public var evaluator: Evaluator
+        var evaluator: Evaluator
         public var description: String
         /// Differences between the checkpoint's training data and `data` (for a warning).
         public var dataNotes: [String]

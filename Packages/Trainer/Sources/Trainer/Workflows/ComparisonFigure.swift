@@ -2,7 +2,7 @@ import Foundation
 
 /// The valid-metric curves of one model's runs on shared axes — one line per variant — drawn with
 /// `ReportPage`'s chart, and the page `<runs>/report.html` that shows all of them.
-public enum ComparisonFigure {
+enum ComparisonFigure {
     /// Line colours by variant.
     static let colors: [ReproduceRequest.Variant: String] = [
         .base: "#555555", .ada: "#2471a3", .freeze0: "#27ae60", .freeze1: "#e67e22",

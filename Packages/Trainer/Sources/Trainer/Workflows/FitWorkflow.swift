@@ -1,4 +1,5 @@
 import AdaLayers
+import Autograd
 import DataPipeline
 import Foundation
 import Logging
@@ -20,6 +21,51 @@ public enum FitWorkflow {
         let data = try DataLoading.load(request.dataFolder)
         let config = try assembleConfiguration(request, data: data)
         let settings = try TrainingSettings(config)
+        let trainType = try checkRequest(request, config: config, settings: settings, data: data)
+        let folder = try createRunFolder(request)
+        let sink = try RunLogSink(fileURL: folder.logFile, console: request.console)
+        let logger = sink.logger(level: settings.logLevel)
+        try logStartAndWriteConfiguration(request, trainType: trainType, config: config, settings: settings,
+                                          folder: folder, logger: logger)
+        let model = try ModelFactory.makeModel(config, freezeBase: request.mode == .finetune && settings.freeze)
+        let fingerprint = DataFingerprint(stats: data.stats)
+        let start = try initialiseWeights(model, request: request, config: config, settings: settings, data: data,
+                                          folder: folder, fingerprint: fingerprint, logger: logger)
+        logTrainableParameters(model, logger: logger)
+
+        let optimizer = try OptimizerFactory.make(settings, parameters: model.namedParameters(),
+                                                  adaptationParameters: model.adaptationParameterNames)
+        if let state = start.lastCheckpoint?.optimizerState { try optimizer.loadStateDict(state) }
+
+        let session = makeSession(request, trainType: trainType, model: model, optimizer: optimizer, data: data,
+                                  config: config, settings: settings, folder: folder, fingerprint: fingerprint,
+                                  startEpoch: start.resume?.progress.completedEpochs ?? 0, logger: logger)
+        let title = "\(request.model) \(trainType) on \(request.datasetName)"
+        let reportSettings = config.values.sorted { $0.key < $1.key }.map { ($0.key, $0.value.description) }
+        let validMetric = settings.validMetric
+        let loop = FitLoop(schedule: settings.schedule) { records in
+            try folder.writeMetrics(records)
+            try folder.writeReport(title: title, records: records, validMetric: validMetric, settings: reportSettings)
+        }
+        let outcome = try loop.run(session, resume: start.resume)
+        try folder.writeResults(outcome.test.values)
+        let seconds = Date().timeIntervalSince(started)
+        logOutcome(outcome, validMetric: validMetric, seconds: seconds, logger: logger)
+        return FitReport(folder: folder.url, model: request.model, trainType: trainType, dataset: request.datasetName,
+                         protocolName: try config.string("protocol"), test: outcome.test.values, bestValidScore: outcome.bestScore, bestEpoch: outcome.bestEpoch,
+                         epochsTrained: outcome.epochsTrained, seconds: seconds)
+    }
+
+    /// Where training starts: the progress and valid records of an interrupted run (on `--resume`)
+    /// and the checkpoint it was resumed from.
+    private struct StartingPoint {
+        var resume: (progress: FitProgress, records: [EvaluationRecord])?
+        var lastCheckpoint: Checkpoint?
+    }
+
+    /// Checks the request against the configuration and the data; returns the `train_type`.
+    private static func checkRequest(_ request: FitRequest, config: Configuration, settings: TrainingSettings,
+                                     data: PreparedDataset) throws -> String {
         let trainType = try config.choice("train_type")
         guard trainType == request.mode.trainType else {
             throw TrainerError.invalidSetting("--train_type=\(trainType) contradicts --mode \(request.mode.rawValue); drop the override")
@@ -30,30 +76,42 @@ public enum FitWorkflow {
         if request.mode == .finetune && request.checkpoint == nil && !request.resume {
             throw TrainerError.invalidSetting("finetune needs --checkpoint, the Base model to start from")
         }
+        return trainType
+    }
 
+    /// Creates the run folder, refusing one that already holds a run unless resuming.
+    private static func createRunFolder(_ request: FitRequest) throws -> RunFolder {
         let folder = RunFolder(url: URL(fileURLWithPath: request.outputFolder))
         if !request.resume, FileManager.default.fileExists(atPath: folder.metricsFile.path) {
             throw TrainerError.invalidSetting("\(folder.url.path) already holds a run (metrics.jsonl); pass --resume to continue it or choose another --output")
         }
         try folder.create()
-        let sink = try RunLogSink(fileURL: folder.logFile, console: request.console)
-        let logger = sink.logger(level: settings.logLevel)
+        return folder
+    }
+
+    /// Logs what is being run and with which settings, and writes the configuration file.
+    private static func logStartAndWriteConfiguration(_ request: FitRequest, trainType: String, config: Configuration,
+                                                      settings: TrainingSettings, folder: RunFolder,
+                                                      logger: Logger) throws {
         logger.info("\(request.resume ? "resuming" : "starting") \(request.model) \(trainType) (\(request.mode.rawValue)) on \(request.datasetName) from \(request.dataFolder)")
         for warning in config.unknownKeyWarnings { logger.warning("\(warning)") }
         let summary = try settingsSummary(config, settings)
         logger.info("settings: \(summary) (all in \(folder.configFile.path))")
         logger.debug("configuration:\n\(config.summary)")
         try AtomicFile.write(try config.jsonData(), to: folder.configFile)
+    }
 
-        let model = try ModelFactory.makeModel(config, freezeBase: request.mode == .finetune && settings.freeze)
-        let fingerprint = DataFingerprint(stats: data.stats)
-        var resumeState: (progress: FitProgress, records: [EvaluationRecord])?
-        var lastCheckpoint: Checkpoint?
+    /// Loads the model's starting weights: the last checkpoint on `--resume`, the Base checkpoint
+    /// for a finetune, or else the pre-trained item vectors when the settings ask for them.
+    private static func initialiseWeights(_ model: any RankingModel, request: FitRequest, config: Configuration,
+                                          settings: TrainingSettings, data: PreparedDataset, folder: RunFolder,
+                                          fingerprint: DataFingerprint, logger: Logger) throws -> StartingPoint {
+        var start = StartingPoint()
         if request.resume {
             let last = try loadResumableState(folder: folder, config: config, fingerprint: fingerprint)
             try ModelFactory.loadWeights(last.checkpoint.weights, into: model, path: folder.lastCheckpoint.path)
-            lastCheckpoint = last.checkpoint
-            resumeState = (last.progress, try folder.readMetrics().filter { $0.split == Split.Name.valid.rawValue && $0.epoch <= last.progress.completedEpochs })
+            start.lastCheckpoint = last.checkpoint
+            start.resume = (last.progress, try folder.readMetrics().filter { $0.split == Split.Name.valid.rawValue && $0.epoch <= last.progress.completedEpochs })
             logger.info("resumed after epoch \(last.progress.completedEpochs) (best valid \(settings.validMetric) \(last.progress.stopping.bestScore.map { String(format: "%.4f", $0) } ?? "–") at epoch \(last.progress.stopping.bestEpoch ?? 0))")
         } else if request.mode == .finetune, let path = request.checkpoint {
             try loadBaseCheckpoint(path: path, into: model, config: config, fingerprint: fingerprint, logger: logger)
@@ -62,19 +120,26 @@ public enum FitWorkflow {
                                                                        itemNum: data.itemNum, dimension: try config.int("embedding_size"))
             logger.info("item table initialised from \(source)")
         }
+        return start
+    }
+
+    /// Logs how many parameters (and which tensors) are trained.
+    private static func logTrainableParameters(_ model: any RankingModel, logger: Logger) {
         let trainable = model.namedParameters().filter { $0.1.requiresGrad }
         logger.info("trainable parameters: \(trainable.reduce(0) { $0 + $1.1.value.count }) in \(trainable.count) of \(model.namedParameters().count) tensors")
         logger.debug("trainable: \(trainable.map(\.0).joined(separator: ", "))")
+    }
 
-        let optimizer = try OptimizerFactory.make(settings, parameters: model.namedParameters(),
-                                                  adaptationParameters: model.adaptationParameterNames)
-        if let state = lastCheckpoint?.optimizerState { try optimizer.loadStateDict(state) }
-
+    /// The training session, whose checkpoints record the run's model, configuration and data.
+    private static func makeSession(_ request: FitRequest, trainType: String, model: any RankingModel,
+                                    optimizer: any Optimizer, data: PreparedDataset, config: Configuration,
+                                    settings: TrainingSettings, folder: RunFolder, fingerprint: DataFingerprint,
+                                    startEpoch: Int, logger: Logger) -> RankerSession {
         let configValues = config.values
         let validMetric = settings.validMetric
-        let session = RankerSession(
+        return RankerSession(
             model: model, optimizer: optimizer, data: data, settings: settings, folder: folder,
-            startEpoch: resumeState?.progress.completedEpochs ?? 0,
+            startEpoch: startEpoch,
             logger: logger) { epoch, progress in
                 CheckpointInfo(model: request.model, trainType: trainType, epoch: epoch, validMetric: validMetric,
                                bestScore: progress.stopping.bestScore, bestEpoch: progress.stopping.bestEpoch,
@@ -82,26 +147,18 @@ public enum FitWorkflow {
                                weightsChecksum: "", optimizerChecksum: nil,
                                created: ISO8601DateFormatter().string(from: Date()))
             }
-        let title = "\(request.model) \(trainType) on \(request.datasetName)"
-        let reportSettings = config.values.sorted { $0.key < $1.key }.map { ($0.key, $0.value.description) }
-        let loop = FitLoop(schedule: settings.schedule) { records in
-            try folder.writeMetrics(records)
-            try folder.writeReport(title: title, records: records, validMetric: validMetric, settings: reportSettings)
-        }
-        let outcome = try loop.run(session, resume: resumeState)
-        try folder.writeResults(outcome.test.values)
-        let seconds = Date().timeIntervalSince(started)
+    }
+
+    /// Logs the best valid score, the time taken and the test metrics.
+    private static func logOutcome(_ outcome: FitOutcome, validMetric: String, seconds: Double, logger: Logger) {
         logger.info("best valid \(validMetric) \(outcome.bestScore.map { String(format: "%.4f", $0) } ?? "–") after epoch \(outcome.bestEpoch ?? 0); \(outcome.epochsTrained) epochs in \(String(format: "%.1f", seconds)) s")
         let testLine = outcome.test.values.map { "\($0.name): \(String(format: "%.4f", $0.value))" }.joined(separator: "  ")
         logger.info("test result: \(testLine)")
-        return FitReport(folder: folder.url, model: request.model, trainType: trainType, dataset: request.datasetName,
-                         protocolName: try config.string("protocol"), test: outcome.test.values, bestValidScore: outcome.bestScore, bestEpoch: outcome.bestEpoch,
-                         epochsTrained: outcome.epochsTrained, seconds: seconds)
     }
 
     /// The one-line summary of the settings that decide a comparison, starting with the protocol,
     /// e.g. `protocol fair, learner adam, learning_rate 0.001, batch_size 1024, ada_init identity, …`.
-    public static func settingsSummary(_ config: Configuration, _ settings: TrainingSettings) throws -> String {
+    static func settingsSummary(_ config: Configuration, _ settings: TrainingSettings) throws -> String {
         var parts = ["protocol \(try config.string("protocol"))", "learner \(settings.optimizer.rawValue)",
                      "learning_rate \(settings.learningRate)", "batch_size \(settings.batchSize)"]
         if TrainType(rawValue: try config.choice("train_type")) == .adaRanker {
@@ -207,7 +264,7 @@ public enum FitWorkflow {
 }
 
 /// Loading a prepared dataset folder with one-line errors.
-public enum DataLoading {
+enum DataLoading {
     public static func load(_ folder: String) throws -> PreparedDataset {
         do {
             return try PreparedDataset.load(from: folder)

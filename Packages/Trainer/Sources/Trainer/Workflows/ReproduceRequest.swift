@@ -167,7 +167,7 @@ public struct ReproduceRequest: Sendable {
 }
 
 /// One run of a reproduction.
-public struct ReproduceRun: Sendable {
+struct ReproduceRun: Sendable {
     public var model: String
     public var variant: ReproduceRequest.Variant
     public var seed: UInt64
@@ -179,7 +179,7 @@ public struct ReproduceRun: Sendable {
 /// What `ReproduceWorkflow.run` did and wrote.
 public struct ReproduceReport: Sendable {
     /// Every run, by model, seed and variant (empty after `estimateOnly`).
-    public var runs: [ReproduceRun]
+    var runs: [ReproduceRun]
     /// The contents of results.md (empty after `estimateOnly`).
     public var markdown: String
     /// The estimate line printed before training.

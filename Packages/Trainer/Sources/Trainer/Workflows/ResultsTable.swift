@@ -57,8 +57,8 @@ public struct ResultsTable {
 
 /// A Markdown table of runs repeated with several seeds: one row per model and mode, each metric
 /// as `mean ± std` over the seeds (the sample standard deviation; just the value for one seed).
-public struct SeedSummaryTable {
-    public struct Row {
+struct SeedSummaryTable {
+    struct Row {
         public var model: String
         public var mode: String
         /// One value per seed, by metric name.

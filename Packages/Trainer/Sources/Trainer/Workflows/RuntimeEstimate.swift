@@ -3,7 +3,7 @@ import Foundation
 import SeqModels
 
 /// A run-time estimate for a planned run, from a short timing of real training steps on this machine.
-public struct RuntimeEstimate: Sendable {
+struct RuntimeEstimate: Sendable {
     /// Training rows per second measured over a few steps (after one warm-up step).
     public var trainRowsPerSecond: Double
     /// Seconds per epoch: training plus evaluating valid (evaluation is taken as 3× faster per row).

@@ -1,4 +1,4 @@
-import DataPipeline
+@testable import DataPipeline
 import Tensor
 import XCTest
 

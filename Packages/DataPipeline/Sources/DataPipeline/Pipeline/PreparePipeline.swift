@@ -32,7 +32,7 @@ public enum PreparePipeline {
     }
 
     /// Runs § Preprocessing (steps 1–5 and 7) and § Negative sampling without writing anything.
-    public static func process(_ raw: RawDataset, inputFormat: String = "memory", options: PrepareOptions) throws -> (PreparedDataset, ProcessedInteractions) {
+    static func process(_ raw: RawDataset, inputFormat: String = "memory", options: PrepareOptions) throws -> (PreparedDataset, ProcessedInteractions) {
         try validate(options)
         var timer = StageTimer(log: nil)
         return try process(raw, inputFormat: inputFormat, options: options, timer: &timer)
@@ -146,7 +146,7 @@ public struct PrepareSummary: Sendable {
     /// The splits and stats, already in memory (no need to reload the folder).
     public let dataset: PreparedDataset
     /// The processed interactions (remapped sequences, id maps, categories).
-    public let processed: ProcessedInteractions
+    let processed: ProcessedInteractions
     public let outputFolder: String
     /// Names of the files written into `outputFolder`.
     public let files: [String]
@@ -157,7 +157,7 @@ public struct PrepareSummary: Sendable {
     /// Targets per user of step 7, which fixes where `.beforeValidTargets` sentences end.
     public let targetItemsUsed: Int
 
-    public init(dataset: PreparedDataset, processed: ProcessedInteractions, outputFolder: String, files: [String],
+    init(dataset: PreparedDataset, processed: ProcessedInteractions, outputFolder: String, files: [String],
                 stageSeconds: [(stage: String, seconds: Double)], word2vecCorpusRule: Word2VecCorpusRule,
                 targetItemsUsed: Int) {
         self.dataset = dataset

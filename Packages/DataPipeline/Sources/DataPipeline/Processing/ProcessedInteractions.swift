@@ -5,7 +5,7 @@
 /// with matching `timestamps`. Item `i` (1...I) has the merged category list
 /// `itemCategories[itemCategoryStarts[i] ..< itemCategoryStarts[i+1]]` (row 0 is the empty padding
 /// item) and `popularity[i]` interactions.
-public struct ProcessedInteractions: Sendable {
+struct ProcessedInteractions: Sendable {
     /// Number of users U; ids are 1...U.
     public let userCount: Int
     /// Number of items I; ids are 1...I.
@@ -36,7 +36,7 @@ public struct ProcessedInteractions: Sendable {
     public let categoryNames: [Int: String]
 
     /// Counts of what each step removed, for `stats.json`.
-    public struct Counts: Sendable, Equatable, Codable {
+    struct Counts: Sendable, Equatable, Codable {
         public var inputInteractions = 0
         public var droppedWithoutCategory = 0
         public var inputUsers = 0

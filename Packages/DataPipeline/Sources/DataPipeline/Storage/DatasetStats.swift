@@ -45,7 +45,7 @@ public struct DatasetStats: Codable, Sendable, Equatable {
     /// Interactions after processing (the rows of `user_item_cate_time.tsv`).
     public var interactions: Int?
     /// What processing removed (nil when unknown).
-    public var processing: ProcessedInteractions.Counts?
+    var processing: ProcessedInteractions.Counts?
     /// Settings of the processing.
     public var minItemsPerCategory: Int?
     public var minUserInteractions: Int?
@@ -66,7 +66,7 @@ public struct DatasetStats: Codable, Sendable, Equatable {
     /// `before-valid-targets` or `whole-sequences`); nil when unknown.
     public var word2vecCorpus: String?
 
-    public init(source: String, inputFormat: String, seed: UInt64?, sampling: String?,
+    init(source: String, inputFormat: String, seed: UInt64?, sampling: String?,
                 users: Int, items: Int, categories: Int, interactions: Int?,
                 processing: ProcessedInteractions.Counts?, minItemsPerCategory: Int?, minUserInteractions: Int?,
                 targetItemsUsed: Int?, negItemsNum: Int, train: SplitStats, valid: SplitStats, test: SplitStats,

@@ -73,7 +73,7 @@ public struct Word2VecOptions: Sendable, Equatable {
 }
 
 /// Invalid word2vec input (problems with item-embedding files are `DataPipelineError`s).
-public enum Word2VecError: Error, CustomStringConvertible, Equatable {
+enum Word2VecError: Error, CustomStringConvertible, Equatable {
     /// An option is out of range.
     case invalidOption(String)
     /// The corpus holds an id outside `1 ... itemCount`.

@@ -6,7 +6,7 @@ import Darwin
 
 /// The linear learning-rate decay of word2vec: with `progress` the fraction of all epochs' words
 /// processed so far, `rate = max(end, start - (start - end) · progress)` (gensim's `_get_next_alpha`).
-public struct Word2VecLearningRate: Sendable, Equatable {
+struct Word2VecLearningRate: Sendable, Equatable {
     public let start: Double
     public let end: Double
 

@@ -8,7 +8,7 @@ import Darwin
 /// by descending count (ties by ascending item id), as gensim sorts its vocabulary.
 ///
 /// Frequent items first keeps the hottest vector rows together in memory.
-public struct Word2VecVocabulary: Sendable, Equatable {
+struct Word2VecVocabulary: Sendable, Equatable {
     /// Largest item id of the data set; valid ids are `1 ... itemCount`.
     public let itemCount: Int
     /// Item id of each vocabulary index.
@@ -77,7 +77,7 @@ public struct Word2VecVocabulary: Sendable, Equatable {
 /// (Vose's construction): column `c = ⌊u₁ · V⌋` is taken with probability `acceptance[c]`,
 /// otherwise its alias. Same distribution as word2vec's unigram table, without its
 /// quantisation to a table length and without gensim's binary search per draw.
-public struct NoiseDistribution: Sendable, Equatable {
+struct NoiseDistribution: Sendable, Equatable {
     /// Target probability of each index (the normalised weights).
     public let probabilities: [Double]
     /// Per column: the acceptance threshold of a 32-bit draw in the high half, the alias index in the low half.

@@ -27,20 +27,7 @@ extension Variable {
         let tapWeight = geometry.tapMajor(w)
 
         let cols = geometry.im2col(x)
-        let y = Tensor(shape: [geometry.batch, geometry.length, outChannels], unsafeUninitializedScalars: { out in
-            let o = out.baseAddress!
-            if let biasValue {
-                biasValue.scalars.withUnsafeBufferPointer { pb in
-                    for r in 0..<rows { (o + r * outChannels).update(from: pb.baseAddress!, count: outChannels) }
-                }
-            }
-            cols.withUnsafeBufferPointer { pc in
-                tapWeight.scalars.withUnsafeBufferPointer { pw in
-                    gemm(false, true, m: rows, n: outChannels, k: columns, a: pc.baseAddress!, lda: columns,
-                         b: pw.baseAddress!, ldb: columns, c: o, ldc: outChannels, accumulate: biasValue != nil)
-                }
-            }
-        })
+        let y = geometry.convolve(cols, tapWeight: tapWeight, bias: biasValue)
 
         var inputs = [self, weight]
         if let bias { inputs.append(bias) }
@@ -156,6 +143,29 @@ private struct ConvolutionGeometry {
                         let target = dst + c * rows
                         for r in 0..<rows { target[r] = src[r * columns + c] }
                     }
+                }
+            }
+        })
+    }
+}
+
+extension ConvolutionGeometry {
+    /// The forward output `[B, L, Cout]`: the bias broadcast over rows, then `cols · tapWeightᵀ`
+    /// accumulated onto it (one GEMM).
+    @inline(__always)
+    func convolve(_ cols: [Float], tapWeight: Tensor, bias biasValue: Tensor?) -> Tensor {
+        let rows = batch * length
+        return Tensor(shape: [batch, length, outChannels], unsafeUninitializedScalars: { out in
+            let o = out.baseAddress!
+            if let biasValue {
+                biasValue.scalars.withUnsafeBufferPointer { pb in
+                    for r in 0..<rows { (o + r * outChannels).update(from: pb.baseAddress!, count: outChannels) }
+                }
+            }
+            cols.withUnsafeBufferPointer { pc in
+                tapWeight.scalars.withUnsafeBufferPointer { pw in
+                    gemm(false, true, m: rows, n: outChannels, k: columns, a: pc.baseAddress!, lda: columns,
+                         b: pw.baseAddress!, ldb: columns, c: o, ldc: outChannels, accumulate: biasValue != nil)
                 }
             }
         })

@@ -87,8 +87,19 @@ enum BinarySplitFormat {
         return o1 || o2 || o3 || o4 ? nil : total
     }
 
+    /// Reads the bytes of a split file; errors name `file` and the byte offset where known.
     static func decode(_ bytes: [UInt8], file: String) throws -> Split {
         precondition(UInt32(1).littleEndian == 1, "the split format is read on little-endian hosts only")
+        let counts = try checkedCounts(bytes, file: file)
+        let split = readColumns(bytes, counts)
+        try split.validateShape(file: file)
+        return split
+    }
+
+    /// Row, negative and history counts of a split file, after checking its magic bytes, version,
+    /// checksums and that the counts match the file's size.
+    private static func checkedCounts(_ bytes: [UInt8], file: String) throws
+        -> (rows: Int, negativesPerRow: Int, historyCount: Int) {
         func fail(_ kind: DataPipelineError.Kind, _ message: String, at offset: Int? = nil) -> DataPipelineError {
             DataPipelineError(kind, file: file, location: offset.map { .byteOffset($0) } ?? .file, message)
         }
@@ -126,6 +137,12 @@ enum BinarySplitFormat {
         guard payloadCRC == get(UInt32.self, bytes, 48) else {
             throw fail(.checksumMismatch, "expected payload CRC-32 \(get(UInt32.self, bytes, 48)), computed \(payloadCRC): the data is damaged")
         }
+        return (rows, negativesPerRow, historyCount)
+    }
+
+    /// The payload's columns as a `Split` (the counts already checked against the file size).
+    private static func readColumns(_ bytes: [UInt8], _ counts: (rows: Int, negativesPerRow: Int, historyCount: Int)) -> Split {
+        let (rows, negativesPerRow, historyCount) = counts
         var offset = headerSize
         func column<T>(_ type: T.Type, _ count: Int) -> [T] {
             let byteCount = count * MemoryLayout<T>.stride
@@ -145,11 +162,9 @@ enum BinarySplitFormat {
         let lengths = column(Int32.self, rows)
         let negatives = column(Int32.self, rows * negativesPerRow)
         let history = column(Int32.self, historyCount)
-        let split = Split(userIds: users, itemIds: items, cateIds: categories, historyStarts: starts,
-                          historyLengths: lengths, historyItems: history,
-                          negativesPerRow: negativesPerRow, negatives: negatives)
-        try split.validateShape(file: file)
-        return split
+        return Split(userIds: users, itemIds: items, cateIds: categories, historyStarts: starts,
+                     historyLengths: lengths, historyItems: history,
+                     negativesPerRow: negativesPerRow, negatives: negatives)
     }
 
     private static func put<T: FixedWidthInteger>(_ value: T, into bytes: inout [UInt8], at offset: Int) {

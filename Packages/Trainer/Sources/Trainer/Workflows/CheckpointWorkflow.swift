@@ -81,6 +81,7 @@ public enum CheckpointWorkflow {
         try config.bindDataValues(["user_num": data.userNum, "item_num": data.itemNum, "cate_num": data.cateNum],
                                   source: DataLoading.statsDescription(request.dataFolder))
         let settings = try TrainingSettings(config)
+        try MemoryEstimate(config: config, settings: settings).check()
         let model = try ModelFactory.makeModel(config)
         try ModelFactory.loadWeights(checkpoint.weights, into: model, path: request.checkpoint)
         let name = try config.choice("model")

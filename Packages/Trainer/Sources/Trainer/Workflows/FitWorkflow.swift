@@ -76,6 +76,7 @@ public enum FitWorkflow {
         if request.mode == .finetune && request.checkpoint == nil && !request.resume {
             throw TrainerError.invalidSetting("finetune needs --checkpoint, the Base model to start from")
         }
+        try MemoryEstimate(config: config, settings: settings).check()
         return trainType
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 /// Keeps a package README's Swift example and the test that compiles it in step.
 ///
@@ -18,6 +19,18 @@ public enum ReadmeExample {
             if inside, !normalised(String(line)).isEmpty { lines.append(String(line)) }
         }
         return lines
+    }
+
+    /// Asserts that the README of the package whose test file is `testFile` has a Swift example and
+    /// that every line of it stands, in order, in `ReadmeExampleTests.swift` beside `testFile`
+    /// (`<package>/Tests/<target>/`, the README two folders up).
+    public static func assertTested(besides testFile: StaticString = #filePath, line: UInt = #line) throws {
+        let tests = URL(fileURLWithPath: "\(testFile)").deletingLastPathComponent()
+        let readme = tests.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md")
+        XCTAssertFalse(try exampleLines(readme: readme).isEmpty, "README.md has no ```swift example",
+                       file: testFile, line: line)
+        let missing = try missingLines(readme: readme, testSource: tests.appendingPathComponent("ReadmeExampleTests.swift"))
+        XCTAssertEqual(missing, [], "README example lines not in ReadmeExampleTests.swift", file: testFile, line: line)
     }
 
     /// The example lines of `readme` without a matching line, in order, in `testSource`.

@@ -45,15 +45,7 @@ public struct RankingMetrics: Equatable, Sendable {
     /// Adds one row of candidate scores, positive first. A row needs at least two candidates.
     public mutating func add<Row: Collection>(row: Row) where Row.Element: BinaryFloatingPoint {
         precondition(row.count >= 2, "a score row needs the positive and at least one negative, got \(row.count) values")
-        var iterator = row.makeIterator()
-        let positive = iterator.next()!
-        var higher = 0, equal = 0, invalid = !positive.isFinite
-        while let score = iterator.next() {
-            if !score.isFinite { invalid = true; higher += 1 }
-            else if score > positive { higher += 1 } else if score == positive { equal += 1 }
-        }
-        if !positive.isFinite { (higher, equal) = (row.count - 1, 0) }
-        addRow(candidateCount: row.count, higher: higher, equal: equal, invalid: invalid)
+        addRanked(positive: row.first!, negatives: row.dropFirst())
     }
 
     /// Adds `rowCount` rows stored contiguously in `scores` (row-major `[rowCount, candidateCount]`),
@@ -62,16 +54,22 @@ public struct RankingMetrics: Equatable, Sendable {
         precondition(n >= 2 && scores.count % n == 0,
                      "\(scores.count) scores do not form rows of \(n) candidates")
         for start in stride(from: 0, to: scores.count, by: n) {
-            let positive = scores[start]
-            var higher = 0, equal = 0, invalid = !positive.isFinite
-            for j in (start + 1)..<(start + n) {
-                let score = scores[j]
-                if !score.isFinite { invalid = true; higher += 1 }
-                else if score > positive { higher += 1 } else if score == positive { equal += 1 }
-            }
-            if !positive.isFinite { (higher, equal) = (n - 1, 0) }
-            addRow(candidateCount: n, higher: higher, equal: equal, invalid: invalid)
+            addRanked(positive: scores[start], negatives: scores[(start + 1)..<(start + n)])
         }
+    }
+
+    /// Counts the negatives above and equal to `positive` under the tie and non-finite rules of
+    /// the type's documentation, and adds the row.
+    private mutating func addRanked<Negatives: Sequence>(positive: Negatives.Element, negatives: Negatives)
+        where Negatives.Element: BinaryFloatingPoint {
+        var higher = 0, equal = 0, count = 0, invalid = !positive.isFinite
+        for score in negatives {
+            count += 1
+            if !score.isFinite { invalid = true; higher += 1 }
+            else if score > positive { higher += 1 } else if score == positive { equal += 1 }
+        }
+        if !positive.isFinite { (higher, equal) = (count, 0) }
+        addRow(candidateCount: count + 1, higher: higher, equal: equal, invalid: invalid)
     }
 
     /// Adds one row given its counts of negatives above (`higher`) and equal to (`equal`) the

@@ -37,9 +37,7 @@ public struct ResultsTable {
         var header = ["model", "mode"] + metricNames + extraColumns
         let timed = rows.contains { $0.seconds != nil }
         if timed { header += ["epochs", "time"] }
-        var lines = ["| " + header.joined(separator: " | ") + " |",
-                     "|" + header.map { _ in "---" }.joined(separator: "|") + "|"]
-        for row in rows {
+        return markdownTable(header: header, rows: rows.map { row in
             var cells = [row.model, row.mode]
             cells += metricNames.map { name in
                 row.metrics.first { $0.name == name }.map { String(format: "%.4f", $0.value) } ?? "–"
@@ -49,9 +47,8 @@ public struct ResultsTable {
                 cells.append(row.epochs.map(String.init) ?? "")
                 cells.append(row.seconds.map { String(format: "%.0f s", $0) } ?? "")
             }
-            lines.append("| " + cells.joined(separator: " | ") + " |")
-        }
-        return lines.joined(separator: "\n") + "\n"
+            return cells
+        })
     }
 }
 
@@ -108,16 +105,21 @@ struct SeedSummaryTable {
     /// The table in GitHub Markdown.
     public var markdown: String {
         let header = ["model", "mode", "seeds"] + metricNames + ["mean epochs"] + extraColumns
-        var lines = ["| " + header.joined(separator: " | ") + " |",
-                     "|" + header.map { _ in "---" }.joined(separator: "|") + "|"]
-        for row in rows {
+        return markdownTable(header: header, rows: rows.map { row in
             var cells = [row.model, row.mode, "\(row.seeds)"]
             cells += metricNames.map { Self.format(row.metrics[$0] ?? []) }
             let meanEpochs = row.epochs.isEmpty ? Double.nan : Double(row.epochs.reduce(0, +)) / Double(row.epochs.count)
             cells.append(meanEpochs.isNaN ? "–" : String(format: "%.1f", meanEpochs))
             cells += extraColumns.map { row.extra[$0] ?? "" }
-            lines.append("| " + cells.joined(separator: " | ") + " |")
-        }
-        return lines.joined(separator: "\n") + "\n"
+            return cells
+        })
     }
+}
+
+/// A GitHub Markdown table: the header row, the separator row, then one row per cell list.
+private func markdownTable(header: [String], rows: [[String]]) -> String {
+    let lines = ["| " + header.joined(separator: " | ") + " |",
+                 "|" + header.map { _ in "---" }.joined(separator: "|") + "|"]
+        + rows.map { "| " + $0.joined(separator: " | ") + " |" }
+    return lines.joined(separator: "\n") + "\n"
 }

@@ -170,6 +170,15 @@ public struct PrepareSummary: Sendable {
     }
 
     public var stats: DatasetStats { dataset.stats }
+
+    /// The same summary for the folder the output was moved to (e.g. a staging folder renamed into place).
+    public func relocated(to folder: String) -> PrepareSummary {
+        var moved = dataset
+        moved.folder = folder
+        return PrepareSummary(dataset: moved, processed: processed, outputFolder: folder, files: files,
+                              stageSeconds: stageSeconds, word2vecCorpusRule: word2vecCorpusRule,
+                              targetItemsUsed: targetItemsUsed)
+    }
     /// Each user's full remapped item sequence, valid and test targets included.
     public var userSequences: UserSequences { processed.userSequences }
     /// The corpus word2vec pre-training must use (DataPipeline README § Item-embedding

@@ -4,6 +4,7 @@ enum ConfigError: Error, CustomStringConvertible, Equatable {
     case unreadableFile(path: String, reason: String)
     case invalidYAML(path: String, line: Int?, reason: String)
     case notAMapping(path: String)
+    case duplicateKey(path: String, line: Int?, key: String, spelling: String, firstLine: Int?)
     case missingFile(path: String, what: String)
     case badOverride(argument: String)
     case conflictingOverrides(key: String, first: String, second: String)
@@ -19,6 +20,10 @@ enum ConfigError: Error, CustomStringConvertible, Equatable {
             return "config file \(path)\(line.map { ":\($0)" } ?? "") is not valid YAML: \(reason)"
         case .notAMapping(let path):
             return "config file \(path) must be a mapping of `key: value` lines"
+        case .duplicateKey(let path, let line, let key, let spelling, let firstLine):
+            let alias = spelling == key ? "" : " (spelled '\(spelling)')"
+            let first = firstLine.map { " (first at line \($0))" } ?? ""
+            return "config file \(path)\(line.map { ":\($0)" } ?? ""): key '\(key)'\(alias) is set a second time\(first); keep one of them"
         case .missingFile(let path, let what):
             return "\(what): \(path) does not exist"
         case .badOverride(let argument):

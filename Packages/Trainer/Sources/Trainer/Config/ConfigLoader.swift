@@ -153,6 +153,7 @@ public struct ConfigLoader: Sendable {
         }
         guard let node else { return ConfigLayer(source: source, values: [:]) }
         guard case .mapping(let mapping) = node else { throw ConfigError.notAMapping(path: source) }
+        try checkNoDuplicateKeys(mapping, source: source)
         var values: [String: ConfigValue] = [:]
         var lines: [String: Int] = [:]
         for (key, value) in mapping {
@@ -161,6 +162,23 @@ public struct ConfigLoader: Sendable {
             if let mark = key.mark { lines[name] = mark.line }
         }
         return ConfigLayer(source: source, values: values, lines: lines)
+    }
+
+    /// Refuses a mapping (or any mapping nested in it, such as an `Ada-Ranker:` section) that sets
+    /// one key twice, also through an alias (`learner` and `optimizer`): YAML readers disagree on
+    /// which one wins, so the file is ambiguous.
+    private static func checkNoDuplicateKeys(_ mapping: Node.Mapping, source: String) throws {
+        var firstLines: [String: Int?] = [:]
+        for (key, value) in mapping {
+            if let spelling = key.string {
+                let name = ConfigSchema.canonicalName(spelling)
+                if let first = firstLines[name] {
+                    throw ConfigError.duplicateKey(path: source, line: key.mark?.line, key: name, spelling: spelling, firstLine: first)
+                }
+                firstLines[name] = key.mark?.line
+            }
+            if case .mapping(let nested) = value { try checkNoDuplicateKeys(nested, source: source) }
+        }
     }
 
     /// Parses `--key=value` arguments. The same key twice with different values is an error

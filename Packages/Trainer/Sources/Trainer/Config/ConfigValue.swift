@@ -14,7 +14,9 @@ extension ConfigValue {
         if case .mapping = self { self = .string(text) }
     }
 
-    /// Converts a composed YAML node, resolving scalars by YAML's core tags.
+    /// Converts a composed YAML node, resolving scalars by YAML's core tags. A float that is not
+    /// finite (`.inf`, `-.inf`, `.nan`, `1e400`) stays text: no setting takes such a value, a
+    /// number key then reports it with its allowed range, and every value can be saved as JSON.
     init(node: Node) {
         if let sequence = node.sequence {
             self = .list(sequence.map(ConfigValue.init(node:)))
@@ -29,7 +31,7 @@ extension ConfigValue {
         } else if let i = node.int {
             self = .int(i)
         } else if let d = node.float {
-            self = .double(d)
+            self = d.isFinite ? .double(d) : .string(node.string ?? "\(d)")
         } else {
             self = .string(node.string ?? "")
         }

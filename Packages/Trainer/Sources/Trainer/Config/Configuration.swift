@@ -97,10 +97,13 @@ public struct Configuration: Sendable, Equatable {
         return entry.kind
     }
 
+    /// The error for a value of `key` that has the wrong type or lies outside its range. Numbers
+    /// must be finite (`.inf`, `1e400` and `.nan` are read as text, see `ConfigValue.init(node:)`).
     private func mismatch(_ key: String, _ found: (value: ConfigValue, origin: String)) -> ConfigError {
         let shown: String
         if case .string(let s) = found.value { shown = "the string '\(s)'" } else { shown = "\(found.value.typeName) \(found.value)" }
-        return .wrongType(key: key, expected: kind(of: key).expectation, found: shown, origin: found.origin)
+        let expected = kind(of: key).expectation.replacingOccurrences(of: "a number", with: "a finite number")
+        return .wrongType(key: key, expected: expected, found: shown, origin: found.origin)
     }
 
     /// An integer key, checked against its minimum.

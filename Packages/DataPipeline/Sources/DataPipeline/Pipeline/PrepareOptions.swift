@@ -27,6 +27,10 @@ public struct PrepareOptions: Sendable {
     public var format: InputFormat = .auto
     /// Folder that receives the outputs (created if needed).
     public var outputFolder: String
+    /// The dataset's name, written to `stats.json` as `name` (e.g. `ML10M`); the trainer selects
+    /// `Configs/dataset/<name>.yaml` by it. nil writes no name (the trainer then uses the
+    /// folder's name).
+    public var datasetName: String?
     /// Seed of all sampling; the same input and seed give byte-identical outputs.
     public var seed: UInt64 = 2020
     /// Which of the user's items are never drawn as negatives.

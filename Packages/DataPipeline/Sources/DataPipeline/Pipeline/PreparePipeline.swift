@@ -73,7 +73,8 @@ public enum PreparePipeline {
             targetItemsUsed: options.targetItemsUsed, negItemsNum: options.negativesPerRow,
             train: .init(built.train), valid: .init(built.valid), test: .init(built.test),
             samplingFallbacks: built.fallbacks, usersDroppedNoNegatives: built.droppedUsers,
-            rowsDroppedNoNegatives: built.droppedRows, word2vecCorpus: options.effectiveWord2VecCorpus.rawValue)
+            rowsDroppedNoNegatives: built.droppedRows, word2vecCorpus: options.effectiveWord2VecCorpus.rawValue,
+            name: options.datasetName)
         let dropped = built.droppedUsers == 0 ? ""
             : "; dropped \(built.droppedRows) rows of \(built.droppedUsers) users without any eligible negative"
         timer.finish("sampled: train \(built.train.rowCount), valid \(built.valid.rowCount), test \(built.test.rowCount) rows, \(built.fallbacks) fallbacks" + dropped)

@@ -24,8 +24,15 @@ public struct DatasetStats: Codable, Sendable, Equatable {
         }
     }
 
-    /// Version of the prepared-folder layout (binary splits + this file).
-    public var formatVersion: Int = 1
+    /// The `format_version` this build writes and reads.
+    public static let currentFormatVersion = 1
+    /// Version of the prepared-folder layout (binary splits + this file); any other version is
+    /// refused when read.
+    public var formatVersion: Int = DatasetStats.currentFormatVersion
+    /// The dataset's name (`ML10M`, `ML100K`, `demo`, …), which selects
+    /// `Configs/dataset/<name>.yaml` when training on the folder; nil when prepare was not told
+    /// (the trainer then falls back to the folder's name).
+    public var name: String?
     /// The input path and format, or `reference-tsv` for a folder of reference split TSVs.
     public var source: String
     public var inputFormat: String
@@ -71,7 +78,8 @@ public struct DatasetStats: Codable, Sendable, Equatable {
                 processing: ProcessedInteractions.Counts?, minItemsPerCategory: Int?, minUserInteractions: Int?,
                 targetItemsUsed: Int?, negItemsNum: Int, train: SplitStats, valid: SplitStats, test: SplitStats,
                 samplingFallbacks: Int?, usersDroppedNoNegatives: Int? = nil, rowsDroppedNoNegatives: Int? = nil,
-                word2vecCorpus: String? = nil) {
+                word2vecCorpus: String? = nil, name: String? = nil) {
+        self.name = name
         self.source = source
         self.inputFormat = inputFormat
         self.seed = seed
@@ -114,15 +122,4 @@ public struct DatasetStats: Codable, Sendable, Equatable {
         return Array(try encoder.encode(self)) + [0x0A]
     }
 
-    /// Reads `stats.json`.
-    public static func read(path: String) throws -> DatasetStats {
-        let bytes = try FileBytes.read(path)
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        do {
-            return try decoder.decode(DatasetStats.self, from: Data(bytes))
-        } catch {
-            throw DataPipelineError(.malformedLine, file: path, "expected the stats.json written by the prepare step (\(error))")
-        }
-    }
 }

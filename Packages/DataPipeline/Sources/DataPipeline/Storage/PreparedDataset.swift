@@ -73,6 +73,8 @@ public struct PreparedDataset: Sendable {
             let stats = try DatasetStats.read(path: statsPath)
             let splits = try binary.map(BinarySplitFormat.read(path:))
             let dataset = PreparedDataset(train: splits[0], valid: splits[1], test: splits[2], stats: stats, folder: folder)
+            try dataset.checkRowCounts(statsFile: statsPath, splitFiles: binary)
+            try dataset.checkNegativesPerRow(splitFiles: binary, statsFile: statsPath)
             try dataset.checkIdsFitTables(file: statsPath)
             return dataset
         }
@@ -81,7 +83,9 @@ public struct PreparedDataset: Sendable {
             throw DataPipelineError(.unreadableFile, file: folder,
                                     "expected stats.json with train/valid/test.split (from `prepare`), or the reference's train.tsv, valid.tsv and test.tsv; \(URL(fileURLWithPath: missing).lastPathComponent) is missing")
         }
-        return try loadReferenceTSV(folder: folder, files: tsv)
+        let dataset = try loadReferenceTSV(folder: folder, files: tsv)
+        try dataset.checkNegativesPerRow(splitFiles: tsv, statsFile: nil)
+        return dataset
     }
 
     /// Reads the reference's split TSVs and derives the table sizes from the data:

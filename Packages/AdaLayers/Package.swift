@@ -9,12 +9,13 @@ let package = Package(
         .library(name: "AdaLayers", targets: ["AdaLayers"]),
         .library(name: "ReferenceParity", targets: ["ReferenceParity"]),
     ],
-    dependencies: [.package(path: "../SeqModels"), .package(path: "../Tensor")],
+    dependencies: [.package(path: "../SeqModels"), .package(path: "../Autograd"), .package(path: "../Tensor")],
     targets: [
         .target(name: "AdaLayers", dependencies: ["SeqModels"]),
         .target(name: "ReferenceParity", dependencies: ["AdaLayers"]),
         .testTarget(name: "AdaLayersTests", dependencies: [
             "AdaLayers", "ReferenceParity", .product(name: "TestSupport", package: "Tensor"),
+            .product(name: "AutogradTestSupport", package: "Autograd"),
         ]),
     ],
     swiftLanguageModes: [.v5]

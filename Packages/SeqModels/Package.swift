@@ -15,6 +15,7 @@ let package = Package(
             "SeqModels",
             .product(name: "Tensor", package: "Tensor"),
             .product(name: "Autograd", package: "Autograd"),
+            .product(name: "AutogradTestSupport", package: "Autograd"),
             .product(name: "TestSupport", package: "Tensor"),
         ]),
     ],

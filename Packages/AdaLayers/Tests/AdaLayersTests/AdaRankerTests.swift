@@ -1,6 +1,7 @@
 import TestSupport
 import AdaLayers
 import Autograd
+import AutogradTestSupport
 import Foundation
 import SeqModels
 import Tensor
@@ -141,13 +142,13 @@ final class AdaRankerTests: XCTestCase {
                 let z = ada.extractor(candidates).z
                 return ada.head(sequence: ada.base.sequenceEmbedding(batch), candidates: candidates, z: z).value
             }
-            XCTAssertLessThanOrEqual(TestSupport.maxDifference(identity, plain), 1e-7, "\(model)")
+            XCTAssertLessThanOrEqual(identity.maxAbsDifference(plain), 1e-7, "\(model)")
             film.shift.bias!.value = Tensor(shape: [1], scalars: [3])
             let shifted = ada.scores(batch)
             if model == .mf {
                 XCTAssertEqual(identity, shifted)
             } else {
-                XCTAssertGreaterThan(TestSupport.maxDifference(identity, shifted), 1e-6)
+                XCTAssertGreaterThan(identity.maxAbsDifference(shifted), 1e-6)
             }
         }
     }
@@ -158,9 +159,9 @@ final class AdaRankerTests: XCTestCase {
         for model in ModelName.allCases {
             let ada = try AdaRanker(config: TestSupport.config(model))
             let batch = TestSupport.batch()
-            XCTAssertGreaterThan(TestSupport.maxDifference(ada.scores(batch), ada.base.scores(batch)), 1e-4, "\(model)")
+            XCTAssertGreaterThan(ada.scores(batch).maxAbsDifference(ada.base.scores(batch)), 1e-4, "\(model)")
             ada.startAsBaseRanker()
-            XCTAssertLessThan(TestSupport.maxDifference(ada.scores(batch), ada.base.scores(batch)), 1e-6, "\(model)")
+            XCTAssertLessThan(ada.scores(batch).maxAbsDifference(ada.base.scores(batch)), 1e-6, "\(model)")
             XCTAssertTrue(ada.random === ada.base.random)
             let erased: any RankingModel = ada
             ada.eval()
@@ -194,7 +195,7 @@ final class AdaRankerTests: XCTestCase {
             let adaptation = ada.namedParameters().filter {
                 Self.isAdaptation($0.0) && !$0.0.contains("hidden_to_logsigma") && !(model == .mf && $0.0.hasPrefix("film_"))
             }
-            TestSupport.checkGradients(of: adaptation) { ada.loss(batch) }
+            assertGradientsMatch(named: adaptation) { ada.loss(batch) }
         }
     }
 

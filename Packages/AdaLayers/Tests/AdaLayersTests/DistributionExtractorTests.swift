@@ -1,5 +1,6 @@
 import AdaLayers
 import Autograd
+import AutogradTestSupport
 import Foundation
 import Tensor
 import XCTest
@@ -26,7 +27,7 @@ final class DistributionExtractorTests: XCTestCase {
     func testEvaluationReturnsMu() {
         let extractor = makeExtractor()
         extractor.eval()
-        let x = Variable(TestSupport.random([3, 5, 4], seed: 2))
+        let x = Variable(Sample.tensor([3, 5, 4], seed: 2))
         let first = extractor(x), second = extractor(x)
         XCTAssertEqual(first.z.value, first.mu.value)
         XCTAssertEqual(first.z.value, second.z.value)
@@ -36,7 +37,7 @@ final class DistributionExtractorTests: XCTestCase {
         let layers = extractor.inputToHiddenLayers
         let hidden = layers[1](layers[0](x).relu()).mean(axis: 1)
         let mu = extractor.hiddenToMu(extractor.zToHidden(hidden).relu())
-        XCTAssertLessThan(TestSupport.maxDifference(first.mu.value, mu.value), 1e-6)
+        XCTAssertLessThan(first.mu.value.maxAbsDifference(mu.value), 1e-6)
         XCTAssertEqual(first.z.shape, [3, 4])
     }
 
@@ -45,12 +46,12 @@ final class DistributionExtractorTests: XCTestCase {
     func testTrainingSamplesAroundMu() {
         let extractor = makeExtractor(dropout: 0)   // no dropout: mu is the same in both modes
         extractor.train()
-        let x = Variable(TestSupport.random([500, 3, 4], seed: 3))
+        let x = Variable(Sample.tensor([500, 3, 4], seed: 3))
         let first = extractor(x), second = extractor(x)
         XCTAssertNotEqual(first.z.value, second.z.value, "each call draws a new ε")
         XCTAssertEqual(first.mu.value, second.mu.value)
         extractor.eval()
-        XCTAssertLessThan(TestSupport.maxDifference(extractor(x).z.value, first.mu.value), 1e-6)
+        XCTAssertLessThan(extractor(x).z.value.maxAbsDifference(first.mu.value), 1e-6)
 
         let logSigma = first.logSigma!.value
         let standardised = (first.z.value - first.mu.value) * (logSigma * -0.5).exp()
@@ -63,7 +64,7 @@ final class DistributionExtractorTests: XCTestCase {
 
     /// Sampling is reproducible from the random source's seed.
     func testSamplingIsSeeded() {
-        let x = Variable(TestSupport.random([2, 3, 4], seed: 4))
+        let x = Variable(Sample.tensor([2, 3, 4], seed: 4))
         let a = makeExtractor(seed: 9), b = makeExtractor(seed: 9)
         XCTAssertEqual(a(x).z.value, b(x).z.value)
     }
@@ -71,7 +72,7 @@ final class DistributionExtractorTests: XCTestCase {
     /// In training, gradients reach `hidden_to_logsigma` through the sample; in evaluation they do not.
     func testLogSigmaGetsGradientsOnlyInTraining() {
         let extractor = makeExtractor()
-        let x = Variable(TestSupport.random([2, 3, 4], seed: 5))
+        let x = Variable(Sample.tensor([2, 3, 4], seed: 5))
         extractor.train()
         extractor(x).z.sum().backward()
         XCTAssertNotNil(extractor.hiddenToLogSigma.weight.grad)
@@ -86,7 +87,7 @@ final class DistributionExtractorTests: XCTestCase {
     func testKLDivergenceFormula() {
         let extractor = makeExtractor()
         extractor.train()
-        let output = extractor(Variable(TestSupport.random([3, 2, 4], seed: 6)))
+        let output = extractor(Variable(Sample.tensor([3, 2, 4], seed: 6)))
         let mu = output.mu.value, logSigma = output.logSigma!.value
         var total: Float = 0
         for i in 0..<mu.count {
@@ -99,9 +100,9 @@ final class DistributionExtractorTests: XCTestCase {
     func testGradientsMatchFiniteDifferences() {
         let extractor = makeExtractor(dimension: 3)
         extractor.eval()
-        let x = Variable(TestSupport.random([2, 4, 3], seed: 7))
-        let weights = Variable(TestSupport.random([2, 3], seed: 8))
+        let x = Variable(Sample.tensor([2, 4, 3], seed: 7))
+        let weights = Variable(Sample.tensor([2, 3], seed: 8))
         let trained = extractor.namedParameters().filter { !$0.0.hasPrefix("hidden_to_logsigma") }
-        TestSupport.checkGradients(of: trained) { (extractor(x).z.tanh() * weights).sum() }
+        assertGradientsMatch(named: trained) { (extractor(x).z.tanh() * weights).sum() }
     }
 }

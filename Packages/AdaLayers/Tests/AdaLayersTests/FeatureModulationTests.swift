@@ -1,5 +1,6 @@
 import AdaLayers
 import Autograd
+import AutogradTestSupport
 import SeqModels
 import Tensor
 import XCTest
@@ -25,9 +26,9 @@ final class FeatureModulationTests: XCTestCase {
     func testModulatesEveryPositionOfEachRow() {
         let (d, rows) = (4, 3)
         let film = makeModulation(dimension: d, seed: 1)
-        let table = TestSupport.random([10, d], seed: 2)
+        let table = Sample.tensor([10, d], seed: 2)
         let plain: ItemEmbedder = { ids in Variable(table).gatherRows(ids) }
-        let z = Variable(TestSupport.random([rows, d], seed: 3))
+        let z = Variable(Sample.tensor([rows, d], seed: 3))
         let (gamma, beta) = film.coefficients(z)
         XCTAssertEqual(gamma.shape, [rows, 1])
         XCTAssertEqual(beta.shape, [rows, 1])
@@ -54,7 +55,7 @@ final class FeatureModulationTests: XCTestCase {
     func testZeroPaddingRowBecomesBeta() {
         let film = makeModulation(dimension: 3, seed: 4)
         let table = Tensor.zeros([2, 3])
-        let z = Variable(TestSupport.random([2, 3], seed: 5))
+        let z = Variable(Sample.tensor([2, 3], seed: 5))
         let output = film.modulating({ Variable(table).gatherRows($0, paddingIndex: 0) }, z: z)(IndexTensor(shape: [2, 1], indices: [0, 0])).value
         let beta = film.coefficients(z).beta.value
         for b in 0..<2 { for k in 0..<3 { XCTAssertEqual(output[b, 0, k], beta[b, 0], accuracy: 1e-7) } }
@@ -65,12 +66,12 @@ final class FeatureModulationTests: XCTestCase {
     func testGradientsMatchFiniteDifferences() {
         let (d, rows) = (3, 2)
         let film = makeModulation(dimension: d, seed: 6)
-        let table = Variable(TestSupport.random([5, d], seed: 7), requiresGrad: true)
-        let z = Variable(TestSupport.random([rows, d], seed: 8), requiresGrad: true)
+        let table = Variable(Sample.tensor([5, d], seed: 7), requiresGrad: true)
+        let z = Variable(Sample.tensor([rows, d], seed: 8), requiresGrad: true)
         let ids = IndexTensor(shape: [rows, 3], indices: [0, 1, 4, 2, 2, 3])
-        let weights = Variable(TestSupport.random([rows, 3, d], seed: 9))
+        let weights = Variable(Sample.tensor([rows, 3, d], seed: 9))
         let inputs = film.namedParameters() + [("table", table), ("z", z)]
-        TestSupport.checkGradients(of: inputs) {
+        assertGradientsMatch(named: inputs) {
             let lookup = film.modulating({ table.gatherRows($0) }, z: z)
             return (lookup(ids).tanh() * weights).sum()
         }

@@ -1,5 +1,6 @@
 import AdaLayers
 import Autograd
+import AutogradTestSupport
 import Foundation
 import Tensor
 import XCTest
@@ -9,7 +10,7 @@ final class MemoryUnitTests: XCTestCase {
     /// `z [B, D]` → `[B, out, in]` for the four units of the head (D = 16).
     func testShapesOfTheFourUnits() {
         let d = 16, rows = 3
-        let z = Variable(TestSupport.random([rows, d], seed: 1))
+        let z = Variable(Sample.tensor([rows, d], seed: 1))
         var rng = SeededGenerator(seed: 2)
         for (inFeatures, outFeatures) in [(2 * d, d), (1, d), (d, 1), (1, 1)] {
             let unit = MemoryUnit(keyDimension: d, inFeatures: inFeatures, outFeatures: outFeatures)
@@ -28,7 +29,7 @@ final class MemoryUnitTests: XCTestCase {
         let unit = MemoryUnit(keyDimension: d, inFeatures: inFeatures, outFeatures: outFeatures, slots: slots)
         var rng = SeededGenerator(seed: 3)
         unit.resetAllParameters(using: &rng)
-        let z = TestSupport.random([2, d], seed: 4)
+        let z = Sample.tensor([2, d], seed: 4)
         let output = unit(Variable(z)).value
         for b in 0..<2 {
             var logits = (0..<slots).map { s in (0..<d).reduce(Float(0)) { $0 + z[b, $1] * unit.index.value[s, $1] } }
@@ -80,9 +81,9 @@ final class MemoryUnitTests: XCTestCase {
         let unit = MemoryUnit(keyDimension: 3, inFeatures: 2, outFeatures: 2, slots: 4)
         var rng = SeededGenerator(seed: 6)
         unit.resetAllParameters(using: &rng)
-        let z = Variable(TestSupport.random([2, 3], seed: 7) * 2, requiresGrad: true)
-        let weights = Variable(TestSupport.random([2, 2, 2], seed: 8))
-        TestSupport.checkGradients(of: [("index", unit.index), ("array", unit.array), ("z", z)]) {
+        let z = Variable(Sample.tensor([2, 3], seed: 7) * 2, requiresGrad: true)
+        let weights = Variable(Sample.tensor([2, 2, 2], seed: 8))
+        assertGradientsMatch(named: [("index", unit.index), ("array", unit.array), ("z", z)]) {
             (unit(z) * weights).sum()
         }
     }

@@ -1,4 +1,5 @@
 import Autograd
+import AutogradTestSupport
 import Foundation
 import Tensor
 import XCTest

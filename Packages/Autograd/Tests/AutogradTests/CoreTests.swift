@@ -1,4 +1,5 @@
 @testable import Autograd
+import AutogradTestSupport
 import Tensor
 import XCTest
 

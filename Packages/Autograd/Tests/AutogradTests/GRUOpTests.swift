@@ -3,6 +3,7 @@ import CAutogradKernels
 import CTensorKernels
 import Tensor
 @testable import Autograd
+import AutogradTestSupport
 
 /// The fused GRU op against a naive step-by-step reference in `Double`, and its gradients against
 /// central finite differences.
@@ -144,23 +145,17 @@ final class GRUOpTests: XCTestCase {
         let leaves = p.variables()
         p.run(leaves).backward(seed: p.upstream)
         let names = ["input", "weightIH", "weightHH"] + (p.biasIH != nil ? ["biasIH", "biasHH"] : []) + (p.h0 != nil ? ["h0"] : [])
-        let eps: Float = 1e-2
+        let tolerance = GradientTolerance(absolute: 2e-3, relative: 1e-2, scale: .numeric)
+        var report = GradientCheckReport()
         for (k, leaf) in leaves.enumerated() {
             guard let grad = leaf.grad else { XCTFail("no gradient for \(names[k])", file: file, line: line); continue }
             XCTAssertEqual(grad.shape, leaf.shape, file: file, line: line)
             for i in 0..<leaf.value.count {
-                let original = leaf.value.scalars[i]
-                leaf.value.scalars[i] = original + eps
-                let up = p.loss(leaves)
-                leaf.value.scalars[i] = original - eps
-                let down = p.loss(leaves)
-                leaf.value.scalars[i] = original
-                let numeric = (up - down) / Double(2 * eps)
-                let analytic = Double(grad.scalars[i])
-                XCTAssertEqual(analytic, numeric, accuracy: 2e-3 + 1e-2 * abs(numeric),
-                               "\(names[k])[\(i)]", file: file, line: line)
+                report.compare(leaf, index: i, analytic: Double(grad.scalars[i]), input: k, name: names[k],
+                               step: 1e-2, tolerance: tolerance) { p.loss(leaves) }
             }
         }
+        report.assertPassed(file: file, line: line)
     }
 
     func testGradientsWithBiases() {

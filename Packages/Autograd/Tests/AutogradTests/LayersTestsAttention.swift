@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Tensor
 @testable import Autograd
+import AutogradTestSupport
 
 /// Multi-head self-attention and the Transformer layer: the mask, invariance to padding keys and
 /// future positions, and values against a direct `Double` computation.

@@ -4,6 +4,7 @@ import Foundation
 import Tensor
 import XCTest
 @testable import Autograd
+import AutogradTestSupport
 
 /// The C kernels behind `layerNorm` and `gelu` (eight-lane blocks plus a scalar tail) against
 /// double-precision references, on both kernel paths (AVX2 and portable); the fused dropout's

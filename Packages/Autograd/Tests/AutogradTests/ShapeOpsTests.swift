@@ -1,4 +1,5 @@
 import Autograd
+import AutogradTestSupport
 import Tensor
 import XCTest
 

@@ -1,20 +1,11 @@
 import Autograd
+import AutogradTestSupport
 import Tensor
 import XCTest
 
 /// The fused adaptive-linear op (Ada-Ranker's memory-modulated Linear) equals its composite
 /// definition, forward and backward.
 final class SlotModulatedLinearTests: XCTestCase {
-    private func random(_ shape: [Int], seed: UInt64) -> Tensor {
-        var rng = SeededGenerator(seed: seed)
-        return Tensor.uniform(shape, low: -1, high: 1, using: &rng)
-    }
-
-    private func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
-        precondition(a.shape == b.shape, "shapes \(a.shape) and \(b.shape) differ")
-        return zip(a.scalars, b.scalars).reduce(0) { max($0, abs($1.0 - $1.1)) }
-    }
-
     /// `x.matmul((attention·slots reshaped [B, out, in]) ⊙ W, transposeB: true)` with plain ops.
     private func composite(_ x: Variable, _ attention: Variable, _ slots: Variable, _ weight: Variable) -> Variable {
         let memory = attention.matmul(slots).reshaped([x.shape[0], weight.shape[0], weight.shape[1]])
@@ -23,10 +14,10 @@ final class SlotModulatedLinearTests: XCTestCase {
 
     private func inputs(rows: Int, columns: Int, inFeatures: Int, outFeatures: Int, slots: Int)
         -> [Variable] {
-        [Variable(random([rows, columns, inFeatures], seed: 1), requiresGrad: true),
-         Variable(random([rows, slots], seed: 2).exp(), requiresGrad: true),
-         Variable(random([slots, outFeatures * inFeatures], seed: 3), requiresGrad: true),
-         Variable(random([outFeatures, inFeatures], seed: 4), requiresGrad: true)]
+        [Variable(Sample.tensor([rows, columns, inFeatures], seed: 1), requiresGrad: true),
+         Variable(Sample.tensor([rows, slots], seed: 2).exp(), requiresGrad: true),
+         Variable(Sample.tensor([slots, outFeatures * inFeatures], seed: 3), requiresGrad: true),
+         Variable(Sample.tensor([outFeatures, inFeatures], seed: 4), requiresGrad: true)]
     }
 
     /// Values and all four gradients agree, including several row blocks with a partial last block
@@ -36,17 +27,17 @@ final class SlotModulatedLinearTests: XCTestCase {
         for (rows, columns, inFeatures, outFeatures, slots) in [(110, 3, 40, 30, 4), (5, 20, 32, 16, 10), (7, 20, 16, 1, 10), (2, 4, 8, 3, 10), (1, 20, 32, 16, 10), (1, 1, 1, 1, 1)] {
             let fusedInputs = inputs(rows: rows, columns: columns, inFeatures: inFeatures, outFeatures: outFeatures, slots: slots)
             let plainInputs = fusedInputs.map { Variable($0.value, requiresGrad: true) }
-            let upstream = Variable(random([rows, columns, outFeatures], seed: 5))
+            let upstream = Variable(Sample.tensor([rows, columns, outFeatures], seed: 5))
             let fused = Variable.slotModulatedLinear(fusedInputs[0], attention: fusedInputs[1],
                                                      slots: fusedInputs[2], weight: fusedInputs[3])
             let plain = composite(plainInputs[0], plainInputs[1], plainInputs[2], plainInputs[3])
             XCTAssertEqual(fused.shape, [rows, columns, outFeatures])
-            XCTAssertLessThan(maxDifference(fused.value, plain.value), 1e-4)
+            XCTAssertLessThan(fused.value.maxAbsDifference(plain.value), 1e-4)
             (fused * upstream).sum().backward()
             (plain * upstream).sum().backward()
             for (name, (a, b)) in zip(["x", "attention", "slots", "weight"], zip(fusedInputs, plainInputs)) {
                 let scale = max(1, b.grad!.scalars.map(abs).max()!)
-                XCTAssertLessThan(maxDifference(a.grad!, b.grad!) / scale, 1e-5,
+                XCTAssertLessThan(a.grad!.maxAbsDifference(b.grad!) / scale, 1e-5,
                                   "\(name) gradient, rows \(rows), out·in \(outFeatures * inFeatures)")
             }
         }
@@ -67,7 +58,7 @@ final class SlotModulatedLinearTests: XCTestCase {
     /// Central finite differences agree at tiny sizes.
     func testGradientsMatchFiniteDifferences() {
         let all = inputs(rows: 2, columns: 3, inFeatures: 3, outFeatures: 2, slots: 3)
-        let upstream = Variable(random([2, 3, 2], seed: 6))
+        let upstream = Variable(Sample.tensor([2, 3, 2], seed: 6))
         assertGradientsMatch(all, relativeTolerance: 3e-2, absoluteTolerance: 2e-3) { v in
             (Variable.slotModulatedLinear(v[0], attention: v[1], slots: v[2], weight: v[3]) * upstream).sum()
         }

@@ -1,4 +1,5 @@
 import Autograd
+import AutogradTestSupport
 import Foundation
 import SeqModels
 import Tensor
@@ -51,8 +52,9 @@ final class GradientCheckTests: XCTestCase {
             return total / Double(scores.count)
         }
 
-        var checked = 0
-        for (name, parameter) in ranker.namedParameters() {
+        let tolerance = GradientTolerance(absolute: 2e-4, relative: 3e-2, scale: .numeric)
+        var report = GradientCheckReport()
+        for (position, (name, parameter)) in ranker.namedParameters().enumerated() {
             guard let grad = parameter.grad else {
                 XCTAssertTrue(name.hasPrefix("user_embedding") && ![ModelName.mf, .shan].contains(model),
                               "\(model): \(name) got no gradient")
@@ -63,21 +65,11 @@ final class GradientCheckTests: XCTestCase {
             if name.hasSuffix("embedding.weight") {
                 entries = [grad.scalars.indices.max { abs(grad.scalars[$0]) < abs(grad.scalars[$1]) }!]
             }
-            for index in Set(entries) {
-                let original = parameter.value.scalars[index]
-                let step: Float = 1e-2
-                parameter.value.scalars[index] = original + step
-                let up = objective()
-                parameter.value.scalars[index] = original - step
-                let down = objective()
-                parameter.value.scalars[index] = original
-                let numeric = (up - down) / Double(2 * step)
-                let analytic = Double(grad.scalars[index])
-                XCTAssertLessThanOrEqual(abs(analytic - numeric), 2e-4 + 3e-2 * abs(numeric),
-                                         "\(model) (training: \(training)): \(name)[\(index)] analytic \(analytic), numeric \(numeric)")
-                checked += 1
+            for index in Set(entries).sorted() {
+                report.compare(parameter, index: index, analytic: Double(grad.scalars[index]), input: position,
+                               name: name, step: 1e-2, tolerance: tolerance, probe: objective)
             }
         }
-        XCTAssertGreaterThan(checked, 8, "\(model): too few entries checked")
+        report.assertPassed(minimumChecked: 9, context: "\(model) (training: \(training))")
     }
 }

@@ -43,10 +43,4 @@ enum TestSupport {
         copy.graph = SessionGraph(itemSeq: itemSeq)
         return copy
     }
-
-    /// Largest absolute difference of two equally shaped tensors.
-    static func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
-        precondition(a.shape == b.shape, "shapes \(a.shape) and \(b.shape) differ")
-        return zip(a.scalars, b.scalars).reduce(0) { max($0, abs($1.0 - $1.1)) }
-    }
 }

@@ -37,22 +37,19 @@ public struct TensorComparison: Sendable {
         }
         var outside = 0
         var firstOutside = ""
-        actual.scalars.withUnsafeBufferPointer { a in
-            expected.scalars.withUnsafeBufferPointer { e in
-                for i in 0..<a.count {
-                    let difference = abs(a[i] - e[i])
-                    if !maxAbsoluteError.isNaN && (difference.isNaN || difference > maxAbsoluteError) {
-                        maxAbsoluteError = difference
-                        worstTensor = name
-                    }
-                    if difference <= tolerance.absolute { continue }
-                    let relative = difference / abs(e[i])
-                    if relative > maxRelativeError || relative.isNaN { maxRelativeError = relative }
-                    if !(relative <= tolerance.relative) {
-                        if outside == 0 { firstOutside = "index \(i): \(a[i]) vs expected \(e[i])" }
-                        outside += 1
-                    }
-                }
+        let (a, e) = (actual.scalars, expected.scalars)
+        for i in a.indices {
+            let difference = abs(a[i] - e[i])
+            if !maxAbsoluteError.isNaN && (difference.isNaN || difference > maxAbsoluteError) {
+                maxAbsoluteError = difference
+                worstTensor = name
+            }
+            if difference <= tolerance.absolute { continue }
+            let relative = difference / abs(e[i])
+            if relative > maxRelativeError || relative.isNaN { maxRelativeError = relative }
+            if !(relative <= tolerance.relative) {
+                if outside == 0 { firstOutside = "index \(i): \(a[i]) vs expected \(e[i])" }
+                outside += 1
             }
         }
         entryCount += actual.count

@@ -118,28 +118,37 @@ extension Tensor {
     /// Consecutive pieces along `axis` with the given extents (which must add up to the axis extent).
     public func split(axis: Int, sizes: [Int]) -> [Tensor] {
         let a = normalizedAxis(axis)
-        precondition(sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[a],
-                     "split sizes \(sizes) do not add up to extent \(shape[a]) of axis \(axis) in shape \(shape)")
-        var start = 0
-        return sizes.map { size in
-            defer { start += size }
-            return slice(axis: a, range: start..<(start + size))
-        }
+        return splitRanges(axis: axis, sizes: sizes).map { slice(axis: a, range: $0) }
     }
 
     /// `count` pieces along `axis` as in PyTorch's `chunk`: each has extent `⌈n / count⌉` except a
     /// smaller last one (so fewer than `count` pieces come back when `n` is not a multiple).
     public func chunked(_ count: Int, axis: Int) -> [Tensor] {
+        split(axis: axis, sizes: chunkSizes(count, axis: axis))
+    }
+
+    /// The index ranges of `split(axis:sizes:)` along `axis`: `start_k ..< start_k + sizes[k]` with
+    /// `start_k = Σ_{j<k} sizes[j]` (Autograd's `Variable.split` uses them too).
+    /// - Precondition: the sizes are non-negative and add up to the axis extent.
+    public func splitRanges(axis: Int, sizes: [Int]) -> [Range<Int>] {
+        let a = normalizedAxis(axis)
+        precondition(sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[a],
+                     "split sizes \(sizes) do not add up to extent \(shape[a]) of axis \(axis) in shape \(shape)")
+        var start = 0
+        return sizes.map { size in
+            defer { start += size }
+            return start..<(start + size)
+        }
+    }
+
+    /// The piece extents of `chunked(count, axis:)` along an axis of extent n: `⌈n / count⌉` each, the
+    /// last one possibly smaller; `[0]` for an empty axis.
+    public func chunkSizes(_ count: Int, axis: Int) -> [Int] {
         precondition(count > 0, "chunked needs a positive count, got \(count)")
         let n = shape[normalizedAxis(axis)]
         let size = Swift.max((n + count - 1) / count, 1)
-        var sizes: [Int] = []
-        var remaining = n
-        while remaining > 0 {
-            sizes.append(Swift.min(size, remaining))
-            remaining -= size
-        }
-        return split(axis: axis, sizes: sizes.isEmpty ? [0] : sizes)
+        let sizes = stride(from: 0, to: n, by: size).map { Swift.min(size, n - $0) }
+        return sizes.isEmpty ? [0] : sizes
     }
 
     /// A new axis of extent 1 at `axis` (in `-(rank + 1) ... rank`).

@@ -73,11 +73,23 @@ open class Module {
         Dictionary(namedParameters().map { ($0.0, $0.1.value) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Copies values into the parameters by dotted name.
+    /// Copies values into the parameters by dotted name, after `checkStateDict` accepted them all
+    /// (a failed load leaves the module unchanged).
     ///
     /// - Parameter strict: when `true`, every parameter must be present and no extra names may exist.
     /// - Throws: `StateDictError` naming the first missing, unexpected or mis-shaped parameter.
     public func loadStateDict(_ dict: [String: Tensor], strict: Bool = true) throws {
+        try checkStateDict(dict, strict: strict)
+        for (name, parameter) in namedParameters() {
+            if let value = dict[name] { parameter.value = value }
+        }
+    }
+
+    /// Checks that `dict` fits the module without copying anything: every present name has the
+    /// parameter's shape and, when `strict`, every parameter is present and no other name is.
+    /// - Throws: `StateDictError` for the first offending parameter in `namedParameters()` order,
+    ///   then the first unexpected name in sorted order.
+    public func checkStateDict(_ dict: [String: Tensor], strict: Bool = true) throws {
         let named = namedParameters()
         for (name, parameter) in named {
             guard let value = dict[name] else {
@@ -87,7 +99,6 @@ open class Module {
             guard value.shape == parameter.shape else {
                 throw StateDictError.shapeMismatch(name: name, expected: parameter.shape, found: value.shape)
             }
-            parameter.value = value
         }
         if strict {
             let known = Set(named.map(\.0))

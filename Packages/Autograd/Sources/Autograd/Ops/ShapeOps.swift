@@ -45,27 +45,18 @@ extension Variable {
         }
     }
 
-    /// Consecutive pieces along `axis` with the given extents (adding up to the axis extent).
-    /// Each piece is a `slice`, so pieces that do not reach the loss cost nothing in backward.
+    /// Consecutive pieces along `axis` with the given extents (adding up to the axis extent;
+    /// `Tensor.splitRanges`). Each piece is a `slice`, so pieces that do not reach the loss cost
+    /// nothing in backward.
     public func split(axis: Int, sizes: [Int]) -> [Variable] {
         let a = value.normalizedAxis(axis)
-        precondition(sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[a],
-                     "split sizes \(sizes) do not add up to extent \(shape[a]) of axis \(axis) in shape \(shape)")
-        var start = 0
-        return sizes.map { size in
-            defer { start += size }
-            return slice(axis: a, range: start..<(start + size))
-        }
+        return value.splitRanges(axis: axis, sizes: sizes).map { slice(axis: a, range: $0) }
     }
 
     /// `count` pieces along `axis` as PyTorch's `chunk` (and `Tensor.chunked`): extent ⌈n / count⌉
-    /// each, the last one possibly smaller.
+    /// each, the last one possibly smaller (`Tensor.chunkSizes`).
     public func chunked(_ count: Int, axis: Int) -> [Variable] {
-        precondition(count > 0, "chunked needs a positive count, got \(count)")
-        let a = value.normalizedAxis(axis), n = shape[a]
-        let size = Swift.max((n + count - 1) / count, 1)
-        let sizes = stride(from: 0, to: n, by: size).map { Swift.min(size, n - $0) }
-        return split(axis: a, sizes: sizes.isEmpty ? [0] : sizes)
+        split(axis: axis, sizes: value.chunkSizes(count, axis: axis))
     }
 
     /// A new axis of extent 1 at `axis` (in `-(rank + 1) ... rank`). ∂/∂x = g without that axis.

@@ -117,7 +117,7 @@ struct SlotModulatedLinear {
     /// Gradients for `[x, attention, slots, weight]` (nil where `needs` is false).
     func backward(_ g: Tensor, x: Tensor, attention: Tensor, slots: Tensor, weight: Tensor,
                   needs: [Bool]) -> [Tensor?] {
-        let (c, n, o, s, size) = (columns, inFeatures, outFeatures, slotCount, weightSize)
+        let (s, size) = (slotCount, weightSize)
         let (needX, needAttention, needSlots, needWeight) = (needs[0], needs[1], needs[2], needs[3])
         let needMemoryGradient = needAttention || needSlots
         let block = rowsPerBlock

@@ -88,23 +88,8 @@ extension RankingModel {
     /// `loadStateDict` that validates every entry first (no partial loads).
     /// - Parameter source: names the origin (a file path) in errors.
     public func loadCheckedStateDict(_ values: [String: Tensor], strict: Bool = true, source: String = "state dict") throws {
-        let named = namedParameters()
         do {
-            for (name, parameter) in named {
-                guard let value = values[name] else {
-                    if strict { throw StateDictError.missing(name) }
-                    continue
-                }
-                guard value.shape == parameter.shape else {
-                    throw StateDictError.shapeMismatch(name: name, expected: parameter.shape, found: value.shape)
-                }
-            }
-            if strict {
-                let known = Set(named.map(\.0))
-                if let extra = values.keys.sorted().first(where: { !known.contains($0) }) {
-                    throw StateDictError.unexpected(extra)
-                }
-            }
+            try checkStateDict(values, strict: strict)
         } catch let error as StateDictError {
             throw StateDictFileError(path: source, reason: error.description)
         }
@@ -133,9 +118,7 @@ public let singleThreadedScoringRows = 8
 public func rankingLabels(shape: [Int]) -> Tensor {
     precondition(shape.count == 2, "ranking labels need a [B, C] shape, got \(shape)")
     let (rows, columns) = (shape[0], shape[1])
-    var labels = Tensor.zeros(shape)
-    labels.scalars.withUnsafeMutableBufferPointer { out in
-        for row in 0..<rows { out[row * columns] = 1 }
-    }
-    return labels
+    var labels = [Float](repeating: 0, count: rows * columns)
+    for row in 0..<rows { labels[row * columns] = 1 }
+    return Tensor(shape: shape, scalars: labels)
 }

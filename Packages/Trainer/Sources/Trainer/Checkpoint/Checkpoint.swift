@@ -69,56 +69,71 @@ public struct Checkpoint {
     }
 
     /// `<name>.json` for `<name>.safetensors`.
-    public static func sidecarURL(for weights: URL) -> URL {
-        weights.deletingPathExtension().appendingPathExtension("json")
-    }
+    public static func sidecarURL(for weights: URL) -> URL { CheckpointFiles(weights: weights).sidecar }
 
     /// `<name>.optimizer.safetensors` for `<name>.safetensors`.
-    public static func optimizerURL(for weights: URL) -> URL {
-        weights.deletingPathExtension().appendingPathExtension("optimizer").appendingPathExtension("safetensors")
-    }
+    public static func optimizerURL(for weights: URL) -> URL { CheckpointFiles(weights: weights).optimizer }
 
-    /// Writes the files atomically, weights and optimiser state first and the sidecar last, so a
-    /// sidecar always describes complete files (checked through its checksums when read).
+    /// Writes the checkpoint as one unit (`CheckpointFiles`): weights and optimiser state are
+    /// staged under pending names, the sidecar naming their checksums is the commit point, and the
+    /// files then replace the previous checkpoint. Until the commit point the previous checkpoint
+    /// stays complete and readable; a failed write (e.g. a full disk) leaves it untouched.
+    /// A checkpoint without `info` is a bare weights file, written atomically on its own.
     public func write(to url: URL) throws {
+        let files = CheckpointFiles(weights: url)
         let weightBytes = SafeTensors.encode(weights.mapValues { .float($0) })
-        try AtomicFile.write(weightBytes, to: url)
-        var info = info
-        info?.weightsChecksum = Self.checksum(weightBytes)
-        let optimizerFile = Self.optimizerURL(for: url)
-        if let optimizerState {
-            let bytes = SafeTensors.encode(optimizerState.mapValues { .float($0) })
-            try AtomicFile.write(bytes, to: optimizerFile)
-            info?.optimizerChecksum = Self.checksum(bytes)
-        } else {
-            info?.optimizerChecksum = nil
-            try? FileManager.default.removeItem(at: optimizerFile)
-        }
-        let sidecar = Self.sidecarURL(for: url)
-        guard let info else {
-            try? FileManager.default.removeItem(at: sidecar)
+        guard var info else {
+            try files.recover()
+            try AtomicFile.write(weightBytes, to: url)
+            try? FileManager.default.removeItem(at: files.optimizer)
+            try? FileManager.default.removeItem(at: files.sidecar)
             return
         }
+        let optimizerBytes = optimizerState.map { SafeTensors.encode($0.mapValues { .float($0) }) }
+        info.weightsChecksum = Self.checksum(weightBytes)
+        info.optimizerChecksum = optimizerBytes.map(Self.checksum)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(try encoder.encode(info), to: sidecar)
+        let sidecarBytes = try encoder.encode(info)
+        try files.stage(weights: weightBytes, optimizer: optimizerBytes)
+        try files.commit(sidecar: sidecarBytes)
+        try files.moveIntoPlace()
     }
 
-    /// Reads a checkpoint; the sidecar and optimiser state are optional.
+    /// Reads a checkpoint; the sidecar and optimiser state are optional. A save in progress (or
+    /// interrupted after its commit point) is read from its pending files (`CheckpointFiles`).
+    /// - Parameter withOptimizer: whether to read (and check) the optimiser state; evaluation and
+    ///   fine-tuning need only the weights.
     /// - Throws: `TrainerError.checkpointUnreadable` for a missing, truncated or corrupt file, or
     ///   files that do not match their sidecar's checksums.
-    public static func read(from url: URL) throws -> Checkpoint {
-        let path = url.path
-        guard FileManager.default.fileExists(atPath: path) else {
+    public static func read(from url: URL, withOptimizer: Bool = true) throws -> Checkpoint {
+        let files = CheckpointFiles(weights: url)
+        var attempt = 0
+        while true {
+            let visible = files.visible
+            do {
+                return try read(visible, displayPath: url.path, withOptimizer: withOptimizer)
+            } catch {
+                // A writer may have moved the pending files in the meantime: look again.
+                attempt += 1
+                guard attempt < 3, visible.sidecar == files.pendingSidecar || files.visible.sidecar == files.pendingSidecar else {
+                    throw error
+                }
+            }
+        }
+    }
+
+    private static func read(_ visible: CheckpointFiles.Visible, displayPath path: String,
+                             withOptimizer: Bool) throws -> Checkpoint {
+        guard FileManager.default.fileExists(atPath: visible.weights.path) else {
             throw TrainerError.checkpointUnreadable(path: path, reason: "no such file")
         }
         let weightBytes: Data
-        do { weightBytes = try Data(contentsOf: url) } catch {
+        do { weightBytes = try Data(contentsOf: visible.weights) } catch {
             throw TrainerError.checkpointUnreadable(path: path, reason: error.localizedDescription)
         }
         var info: CheckpointInfo?
-        let sidecar = sidecarURL(for: url)
-        if FileManager.default.fileExists(atPath: sidecar.path) {
+        if let sidecar = visible.sidecar {
             do {
                 info = try JSONDecoder().decode(CheckpointInfo.self, from: Data(contentsOf: sidecar))
             } catch {
@@ -130,8 +145,8 @@ public struct Checkpoint {
         }
         let weights = try floatTensors(weightBytes, path: path)
         var optimizerState: [String: Tensor]?
-        if let expected = info?.optimizerChecksum {
-            let optimizerFile = optimizerURL(for: url)
+        if withOptimizer, let expected = info?.optimizerChecksum, let sidecar = visible.sidecar {
+            let optimizerFile = visible.optimizer
             guard let bytes = try? Data(contentsOf: optimizerFile) else {
                 throw TrainerError.checkpointUnreadable(path: optimizerFile.path, reason: "the optimiser state named in \(sidecar.lastPathComponent) is missing")
             }

@@ -49,7 +49,7 @@ public enum CheckpointWorkflow {
     /// Builds the model the checkpoint describes and loads its weights.
     public static func load(_ request: CheckpointRequest) throws -> Loaded {
         let data = try DataLoading.load(request.dataFolder)
-        let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: request.checkpoint))
+        let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: request.checkpoint), withOptimizer: false)
         var config: Configuration
         var notes: [String] = []
         if let info = checkpoint.info {

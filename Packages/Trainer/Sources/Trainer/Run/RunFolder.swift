@@ -12,7 +12,9 @@ import Metrics
 /// best.safetensors (+ .optimizer.safetensors, .json)   the best checkpoint by the valid metric
 /// last.safetensors (+ .optimizer.safetensors, .json)   the state after the last finished epoch (for --resume)
 /// ```
-/// Every file except the log is rewritten atomically, so an interrupted run leaves complete files.
+/// Every file except the log is rewritten atomically, so an interrupted run leaves complete files;
+/// each checkpoint is replaced as one unit at one commit point (`CheckpointFiles`). While a
+/// process writes the folder it holds the folder's lock (`.lock`, see `FolderLock`).
 public struct RunFolder: Sendable {
     public let url: URL
 
@@ -28,6 +30,38 @@ public struct RunFolder: Sendable {
     public var bestCheckpoint: URL { url.appendingPathComponent("best.safetensors") }
     /// The state after the last finished epoch, for `--resume`.
     public var lastCheckpoint: URL { url.appendingPathComponent("last.safetensors") }
+
+    /// The lock file of the folder (`FolderLock`).
+    public var lockFile: URL { url.appendingPathComponent(".lock") }
+
+    /// Whether the folder holds a checkpoint after a finished epoch (committed, or committed and
+    /// not yet moved into place), i.e. a state `--resume` can continue from.
+    public var hasResumableState: Bool { CheckpointFiles(weights: lastCheckpoint).exists }
+
+    /// Whether a run was started here (`config.json` is written before the first evaluation).
+    public var hasStartedRun: Bool { FileManager.default.fileExists(atPath: configFile.path) }
+
+    /// Creates the folder if needed and takes its lock; then finishes or discards the checkpoint
+    /// saves and temporary files that a killed process left behind (safe: the lock guarantees no
+    /// other writer). Keep the returned lock until the run ends.
+    /// - Throws: `FolderLock.Busy` naming the PID of the process writing the folder.
+    public func lockForWriting() throws -> FolderLock {
+        try create()
+        let lock = try FolderLock.acquire(lockFile, for: url)
+        try CheckpointFiles(weights: bestCheckpoint).recover()
+        try CheckpointFiles(weights: lastCheckpoint).recover()
+        AtomicFile.removeLeftovers(in: url)
+        return lock
+    }
+
+    /// Deletes what a run stopped before its first finished epoch wrote (its epoch-0 evaluation and
+    /// best checkpoint, report), so that starting again cannot pick up a stale file. The log stays.
+    func discardUnfinishedRun() {
+        let best = CheckpointFiles(weights: bestCheckpoint)
+        for file in [metricsFile, reportFile, resultsFile, best.weights, best.optimizer, best.sidecar] {
+            try? FileManager.default.removeItem(at: file)
+        }
+    }
 
     /// Creates the folder if needed.
     public func create() throws {

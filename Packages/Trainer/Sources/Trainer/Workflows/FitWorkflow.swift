@@ -22,9 +22,14 @@ public enum FitWorkflow {
         let config = try assembleConfiguration(request, data: data)
         let settings = try TrainingSettings(config)
         let trainType = try checkRequest(request, config: config, settings: settings, data: data)
-        let folder = try createRunFolder(request)
+        let (folder, lock, opened) = try openRunFolder(request)
+        defer { lock.release() }
+        let request = opened.request
         let sink = try RunLogSink(fileURL: folder.logFile, console: request.console)
         let logger = sink.logger(level: settings.logLevel)
+        if opened.restarted {
+            logger.warning("\(folder.url.path) holds a run stopped before its first finished epoch; starting it again from the beginning")
+        }
         try logStartAndWriteConfiguration(request, trainType: trainType, config: config, settings: settings,
                                           folder: folder, logger: logger)
         let model = try ModelFactory.makeModel(config, freezeBase: request.mode == .finetune && settings.freeze)
@@ -80,14 +85,30 @@ public enum FitWorkflow {
         return trainType
     }
 
-    /// Creates the run folder, refusing one that already holds a run unless resuming.
-    private static func createRunFolder(_ request: FitRequest) throws -> RunFolder {
+    /// Creates and locks the run folder (`RunFolder.lockForWriting`). A folder holding a finished
+    /// run or a checkpoint after a finished epoch is refused unless resuming. A run stopped before
+    /// its first finished epoch has nothing worth keeping: it starts again from the beginning, with
+    /// or without `--resume`. Returns the request with `resume` set to what will happen.
+    private static func openRunFolder(_ request: FitRequest) throws
+        -> (RunFolder, FolderLock, (request: FitRequest, restarted: Bool)) {
         let folder = RunFolder(url: URL(fileURLWithPath: request.outputFolder))
-        if !request.resume, FileManager.default.fileExists(atPath: folder.metricsFile.path) {
-            throw TrainerError.invalidSetting("\(folder.url.path) already holds a run (metrics.jsonl); pass --resume to continue it or choose another --output")
+        let lock = try folder.lockForWriting()
+        let resumable = folder.hasResumableState
+        let finished = (try? folder.readMetrics())?.last?.split == Split.Name.test.rawValue
+        if !request.resume && (resumable || finished) {
+            throw TrainerError.invalidSetting("\(folder.url.path) already holds a run (\(finished ? "finished" : "with a checkpoint after a finished epoch")); pass --resume to continue it or choose another --output")
         }
-        try folder.create()
-        return folder
+        var request = request
+        let restarted = !resumable && folder.hasStartedRun && !finished
+        if request.resume && !resumable {
+            guard restarted else { throw TrainerError.nothingToResume(folder: folder.url.path) }
+            request.resume = false
+            if request.mode == .finetune && request.checkpoint == nil {
+                throw TrainerError.invalidSetting("\(folder.url.path) holds no finished epoch to resume; finetune needs --checkpoint, the Base model to start from")
+            }
+        }
+        if restarted { folder.discardUnfinishedRun() }
+        return (folder, lock, (request, restarted))
     }
 
     /// Logs what is being run and with which settings, and writes the configuration file.
@@ -195,7 +216,7 @@ public enum FitWorkflow {
 
     /// Whether `folder` holds an interrupted run that `--resume` can continue.
     public static func isResumable(_ folder: URL) -> Bool {
-        FileManager.default.fileExists(atPath: RunFolder(url: folder).lastCheckpoint.path)
+        RunFolder(url: folder).hasResumableState
     }
 
     /// overall → model → dataset → protocol → the mode's settings → `--key=value`, then the table
@@ -218,7 +239,7 @@ public enum FitWorkflow {
     /// Loads a Base checkpoint into a fresh Ada-Ranker, checking model name, train type and data.
     static func loadBaseCheckpoint(path: String, into model: any RankingModel, config: Configuration,
                                    fingerprint: DataFingerprint, logger: Logger) throws {
-        let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: path))
+        let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: path), withOptimizer: false)
         if let info = checkpoint.info {
             let modelName = try config.choice("model")
             guard info.model == modelName else {

@@ -51,8 +51,33 @@ public struct PrepareRequest: Sendable {
 
 /// `train prepare` as a library call: ingest (or generate), process, sample, write the prepared
 /// folder, then pre-train item vectors with word2vec (`item_emb_<D>.txt` and `.safetensors`).
+///
+/// The folder appears complete or not at all: everything is written into a hidden sibling folder
+/// that is renamed into place at the end (`StagingFolder`), under a lock that stops a second
+/// `prepare` into the same folder at once. An existing folder is replaced as a whole, so it may
+/// hold only files prepare writes (`isPrepareOutput`).
 public enum PrepareWorkflow {
     public static func run(_ request: PrepareRequest) throws -> PrepareSummary {
+        let target = URL(fileURLWithPath: request.outputFolder)
+        let folder = try StagingFolder(target: target, isReplaceable: isPrepareOutput)
+        var staged = request
+        staged.outputFolder = folder.staging.path
+        let summary = try prepareFiles(staged)
+        try folder.commit()
+        return summary.relocated(to: request.outputFolder)
+    }
+
+    /// The files `prepare` writes into its folder: the splits (binary and TSV), the id maps, the
+    /// interactions, `stats.json` and the word2vec vectors `item_emb_<D>.txt` / `.safetensors`.
+    static func isPrepareOutput(_ name: String) -> Bool {
+        let fixed: Set<String> = ["train.split", "valid.split", "test.split", "train.tsv", "valid.tsv", "test.tsv",
+                                  "user_item_cate_time.tsv", "user2idx.tsv", "item2idx.tsv", "merged_cate2idx.tsv",
+                                  "item2cate.tsv", "stats.json"]
+        return fixed.contains(name) || (name.hasPrefix("item_emb_") && (name.hasSuffix(".txt") || name.hasSuffix(".safetensors")))
+    }
+
+    /// Writes every file of the prepared data into `request.outputFolder`.
+    private static func prepareFiles(_ request: PrepareRequest) throws -> PrepareSummary {
         var options = PrepareOptions(input: "", outputFolder: request.outputFolder)
         options.seed = request.seed
         options.sampling = request.sampling

@@ -19,8 +19,8 @@ struct PrepareCommand: ParsableCommand {
             Examples:
               train prepare --input path/to/ml-100k --format recbole --out \\
                   Datasets/ML100K
-              train prepare --input Datasets/ml-10m.zip --out Datasets/ML10M \\
-                  --sampling reference
+              train prepare --input Datasets/ml-10m.zip --name ML10M \\
+                  --out Datasets/ML10M-reference --sampling reference
               train prepare --synthetic demo --out Datasets/demo
             """)
 
@@ -29,6 +29,9 @@ struct PrepareCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Generate the built-in synthetic dataset NAME instead (settings: the synthetic: section of Configs/dataset/NAME.yaml).", valueName: "name"))
     var synthetic: String?
+
+    @Option(help: ArgumentHelp("Dataset name written to stats.json; training on the folder applies Configs/dataset/NAME.yaml whatever the folder is called (default: the --synthetic name, else none: the folder's name is used).", valueName: "name"))
+    var name: String?
 
     @Option(help: "Input format: ml10m, ml1m, recbole, tsv or auto (decide from the path).")
     var format: String = "auto"
@@ -68,7 +71,7 @@ struct PrepareCommand: ParsableCommand {
         let source: PrepareRequest.Source = synthetic.map { .synthetic(name: $0) }
             ?? .path(input!, format: PrepareOptions.InputFormat(rawValue: format)!)
         let request = PrepareRequest(
-            source: source, outputFolder: out, seed: seed, sampling: SamplingMode(rawValue: sampling)!,
+            source: source, outputFolder: out, datasetName: name, seed: seed, sampling: SamplingMode(rawValue: sampling)!,
             pretrain: !noPretrain, pretrainCorpus: pretrainExcludeLastTwo ? .excludingLastTwo : .fullSequences,
             threads: threads, configDirectory: synthetic == nil ? nil : try location.directory(),
             log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })

@@ -22,7 +22,8 @@ public struct FitRequest: Sendable {
     public var dataFolder: String
     /// The run folder (created; must not already hold a run unless `resume`).
     public var outputFolder: String
-    /// Selects `Configs/dataset/<dataset>.yaml`; default: the data folder's name.
+    /// Selects `Configs/dataset/<dataset>.yaml`; default: the `name` in the data folder's
+    /// `stats.json`, else the data folder's name (`datasetName`).
     public var dataset: String?
     /// The comparison protocol, selecting `Configs/protocol/<name>.yaml` after the dataset file:
     /// `fair` (Base and Ada-Ranker with the same settings) or `paper` (the paper's settings); nil
@@ -58,9 +59,10 @@ public struct FitRequest: Sendable {
         self.console = console
     }
 
-    /// The dataset name: `dataset`, else the data folder's last path component.
+    /// The dataset name: `dataset`, else the `name` prepare wrote into the data folder's
+    /// `stats.json`, else the data folder's last path component (`DatasetSelection`).
     public var datasetName: String {
-        dataset ?? URL(fileURLWithPath: dataFolder).standardizedFileURL.lastPathComponent
+        DatasetSelection(requested: dataset, dataFolder: dataFolder).name
     }
 }
 

@@ -116,7 +116,12 @@ public enum FitWorkflow {
                                                       settings: TrainingSettings, folder: RunFolder,
                                                       logger: Logger) throws {
         logger.info("\(request.resume ? "resuming" : "starting") \(request.model) \(trainType) (\(request.mode.rawValue)) on \(request.datasetName) from \(request.dataFolder)")
-        for warning in config.unknownKeyWarnings { logger.warning("\(warning)") }
+        logger.info("\(DatasetSelection(requested: request.dataset, dataFolder: request.dataFolder).summary(configDirectory: request.configDirectory))")
+        for warning in config.unknownKeyWarnings {
+            logger.warning("\(warning)")
+            // A mistyped key is a mistake in the command: shown even when the log stays off the console.
+            if !request.console { ConsoleOutput.writeLine("WARNING  \(warning)") }
+        }
         let summary = try settingsSummary(config, settings)
         logger.info("settings: \(summary) (all in \(folder.configFile.path))")
         logger.debug("configuration:\n\(config.summary)")

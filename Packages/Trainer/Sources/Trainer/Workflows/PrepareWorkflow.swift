@@ -15,6 +15,10 @@ public struct PrepareRequest: Sendable {
 
     public var source: Source
     public var outputFolder: String
+    /// The dataset's name, written to `stats.json` as `name`; training on the folder then applies
+    /// `Configs/dataset/<name>.yaml` whatever the folder is called. nil: a synthetic dataset is
+    /// named after its generator settings (`demo`), other data stays unnamed.
+    public var datasetName: String?
     public var seed: UInt64
     public var sampling: SamplingMode
     /// Run word2vec after the splits are written (`--no-pretrain` turns it off).
@@ -31,12 +35,13 @@ public struct PrepareRequest: Sendable {
     /// Receives one line per finished stage.
     public var log: (@Sendable (String) -> Void)?
 
-    public init(source: Source, outputFolder: String, seed: UInt64 = 2020, sampling: SamplingMode = .leakFree,
+    public init(source: Source, outputFolder: String, datasetName: String? = nil, seed: UInt64 = 2020, sampling: SamplingMode = .leakFree,
                 pretrain: Bool = true, pretrainCorpus: Word2VecOptions.CorpusSelection = .fullSequences,
                 vectorSize: Int = 64, threads: Int = 2, showProgress: Bool = true, configDirectory: URL? = nil,
                 log: (@Sendable (String) -> Void)? = nil) {
         self.source = source
         self.outputFolder = outputFolder
+        self.datasetName = datasetName
         self.seed = seed
         self.sampling = sampling
         self.pretrain = pretrain
@@ -81,6 +86,7 @@ public enum PrepareWorkflow {
         var options = PrepareOptions(input: "", outputFolder: request.outputFolder)
         options.seed = request.seed
         options.sampling = request.sampling
+        options.datasetName = request.datasetName
         options.threads = request.threads
         options.showProgress = request.showProgress
         options.log = request.log
@@ -93,6 +99,7 @@ public enum PrepareWorkflow {
                 options.format = format
                 summary = try PreparePipeline.run(options)
             case .synthetic(let name):
+                options.datasetName = request.datasetName ?? name
                 let settings = try syntheticSettings(name: name, configDirectory: request.configDirectory)
                 if let minimum = settings.minItemsPerCategory { options.minItemsPerCategory = minimum }
                 let raw = SyntheticDataset.generate(settings.generator)

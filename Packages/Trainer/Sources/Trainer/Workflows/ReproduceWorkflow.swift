@@ -45,7 +45,8 @@ public enum ReproduceWorkflow {
             return
         }
         request.log?("reproduce: preparing into \(request.dataFolder) with \(request.sampling.rawValue) sampling, seed \(seed)")
-        _ = try PrepareWorkflow.run(PrepareRequest(source: request.source, outputFolder: request.dataFolder, seed: seed,
+        _ = try PrepareWorkflow.run(PrepareRequest(source: request.source, outputFolder: request.dataFolder,
+                                                   datasetName: request.datasetName, seed: seed,
                                                    sampling: request.sampling, threads: request.threads,
                                                    showProgress: request.console, configDirectory: request.configDirectory,
                                                    log: request.log))

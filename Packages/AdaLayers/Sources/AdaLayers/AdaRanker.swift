@@ -27,11 +27,11 @@ public final class AdaRanker: Module, RankingModel {
     /// The Base ranker: embedding tables, encoder and the Base scoring head.
     public let base: Ranker
     /// `extract_distribution_layer`.
-    public let extractor: DistributionExtractor
+    let extractor: DistributionExtractor
     /// `film_affine_emb_scale`, `film_affine_emb_bias`.
-    public let modulation: FeatureModulation
+    let modulation: FeatureModulation
     /// `mem_w1`, `mem_b1`, `mem_w2`, `mem_b2` around the Base head.
-    public let head: AdaptiveScoringHead
+    let head: AdaptiveScoringHead
     /// The Base ranker's random stream, shared by the extractor's sampling and every dropout layer.
     public var random: RandomSource { base.random }
     /// Weight of `KL(q(z) ‖ N(0, I))` in `trainingLoss` (0 = the reference's objective).
@@ -113,7 +113,7 @@ public final class AdaRanker: Module, RankingModel {
     public func unfreezeAllParameters() { setTrainable(true) }
 
     /// The extractor's output for the candidate embeddings `[B, C, D]`.
-    public func distribution(ofCandidates candidateEmbeddings: Variable) -> DistributionExtractor.Output {
+    func distribution(ofCandidates candidateEmbeddings: Variable) -> DistributionExtractor.Output {
         extractor(candidateEmbeddings)
     }
 

@@ -13,20 +13,20 @@ import Tensor
 ///
 /// Owns only the memory units (`mem_w1`, `mem_b1`, `mem_w2`, `mem_b2`; register it under the empty
 /// name); the base head stays in the Base ranker, so Base checkpoints keep their names.
-public final class AdaptiveScoringHead: Module {
+final class AdaptiveScoringHead: Module {
     /// The Base head whose weights are modulated (not owned: registered by the Base ranker).
-    public let base: ScoringHead
+    let base: ScoringHead
     /// `mem_w1`: modulates `W₁` (`in` 2D, `out` D).
-    public let memoryW1: MemoryUnit
+    let memoryW1: MemoryUnit
     /// `mem_b1`: modulates `b₁` (`in` 1, `out` D).
-    public let memoryB1: MemoryUnit
+    let memoryB1: MemoryUnit
     /// `mem_w2`: modulates `W₂` (`in` D, `out` 1).
-    public let memoryW2: MemoryUnit
+    let memoryW2: MemoryUnit
     /// `mem_b2`: modulates `b₂` (`in` 1, `out` 1).
-    public let memoryB2: MemoryUnit
+    let memoryB2: MemoryUnit
 
     /// Memory units keyed by `z [B, dimension]` for the head `base` of width `dimension` (D).
-    public init(base: ScoringHead, dimension: Int, slots: Int = MemoryUnit.referenceSlotCount) {
+    init(base: ScoringHead, dimension: Int, slots: Int = MemoryUnit.referenceSlotCount) {
         let hiddenIn = base.hidden.inFeatures, hiddenOut = base.hidden.outFeatures
         let outputIn = base.output.inFeatures, outputOut = base.output.outFeatures
         precondition(base.hidden.bias != nil && base.output.bias != nil, "the adaptive head needs biased Linear layers")
@@ -38,12 +38,12 @@ public final class AdaptiveScoringHead: Module {
         super.init()
     }
 
-    override public var namedChildren: [(String, Module)] {
+    override var namedChildren: [(String, Module)] {
         [("mem_w1", memoryW1), ("mem_b1", memoryB1), ("mem_w2", memoryW2), ("mem_b2", memoryB2)]
     }
 
     /// Probabilities `[B, C]` for `sequence [B, D]`, `candidates [B, C, D]` and `z [B, D]`.
-    public func callAsFunction(sequence: Variable, candidates: Variable, z: Variable) -> Variable {
+    func callAsFunction(sequence: Variable, candidates: Variable, z: Variable) -> Variable {
         let pair = base.droppedPairFeatures(sequence: sequence, candidates: candidates)      // [B, C, 2D]
         let hidden = Self.adaptiveLinear(pair, layer: base.hidden, weightMemory: memoryW1,
                                          biasMemory: memoryB1, z: z).tanh()               // [B, C, D]
@@ -56,7 +56,7 @@ public final class AdaptiveScoringHead: Module {
     /// with `W [out, in]`, `b [out]` the layer's and `M = weightMemory(z) [B, out, in]`,
     /// `m = biasMemory(z) [B, out, 1]` the modulations. The weight part runs as one fused op
     /// (`Variable.slotModulatedLinear`), which never forms the `[B, out, in]` tensors.
-    public static func adaptiveLinear(_ x: Variable, layer: Linear, weightMemory: MemoryUnit,
+    static func adaptiveLinear(_ x: Variable, layer: Linear, weightMemory: MemoryUnit,
                                       biasMemory: MemoryUnit, z: Variable) -> Variable {
         let rows = x.shape[0], outFeatures = layer.outFeatures
         precondition(weightMemory.outFeatures == outFeatures && weightMemory.inFeatures == layer.inFeatures,

@@ -18,27 +18,27 @@ import Tensor
 /// and 2 of the reference's `Sequential` are the parameter-free Dropout and ReLU), `z_to_hidden.*`,
 /// `hidden_to_mu.*`, `hidden_to_logsigma.*`. The dropout is the `Variable.dropout` op in training
 /// mode, drawn from `randomSource` as every dropout of the model.
-public final class DistributionExtractor: Module {
+final class DistributionExtractor: Module {
     /// The two `Linear(D, D)` layers of `input_to_hidden` (`Linear → dropout → ReLU → Linear`, applied
     /// per candidate), stored as `input_to_hidden.0` and `input_to_hidden.3`.
-    public let inputToHiddenLayers: [Linear]
+    let inputToHiddenLayers: [Linear]
     /// The dropout probability inside `input_to_hidden`.
-    public let dropoutProbability: Float
+    let dropoutProbability: Float
     /// `z_to_hidden`: `Linear(D, D)`.
-    public let zToHidden: Linear
+    let zToHidden: Linear
     /// `hidden_to_mu`: `Linear(D, D)`.
-    public let hiddenToMu: Linear
+    let hiddenToMu: Linear
     /// `hidden_to_logsigma`: `Linear(D, D)`.
-    public let hiddenToLogSigma: Linear
+    let hiddenToLogSigma: Linear
     /// Where ε (and the dropout masks of `input_to_hidden`) come from: the model's shared stream.
-    public let randomSource: RandomSource
+    let randomSource: RandomSource
 
     /// - Parameters:
     ///   - dimension: D, the item-embedding size, which is also the size of `z`.
     ///   - dropoutProbability: the dropout inside `input_to_hidden`.
     ///   - randomSource: the model's random stream (used in training mode only).
     /// Parameters are zero until `resetAllParameters(using:)` draws PyTorch's Linear defaults.
-    public init(dimension: Int, dropoutProbability: Float, randomSource: RandomSource) {
+    init(dimension: Int, dropoutProbability: Float, randomSource: RandomSource) {
         precondition(dropoutProbability >= 0 && dropoutProbability < 1,
                      "dropout probability must be in [0, 1), got \(dropoutProbability)")
         inputToHiddenLayers = [Linear(inFeatures: dimension, outFeatures: dimension),
@@ -51,24 +51,24 @@ public final class DistributionExtractor: Module {
         super.init()
     }
 
-    override public var namedChildren: [(String, Module)] {
+    override var namedChildren: [(String, Module)] {
         [("input_to_hidden.0", inputToHiddenLayers[0]), ("input_to_hidden.3", inputToHiddenLayers[1]),
          ("z_to_hidden", zToHidden),
          ("hidden_to_mu", hiddenToMu), ("hidden_to_logsigma", hiddenToLogSigma)]
     }
 
     /// The extractor's result for a batch.
-    public struct Output {
+    struct Output {
         /// `[B, D]` the distribution vector: a sample in training mode, `mu` in evaluation mode.
-        public var z: Variable
+        var z: Variable
         /// `[B, D]` the mean.
-        public var mu: Variable
+        var mu: Variable
         /// `[B, D]` the log-variance; `nil` in evaluation mode, where it is not needed.
-        public var logSigma: Variable?
+        var logSigma: Variable?
 
         /// `KL(N(mu, exp(log_sigma)) ‖ N(0, I))` summed over D and averaged over rows,
         /// `−½ · mean_b Σ_d (1 + log_sigma − mu² − exp(log_sigma))`; `nil` in evaluation mode.
-        public var klDivergence: Variable? {
+        var klDivergence: Variable? {
             guard let logSigma else { return nil }
             let perEntry = (logSigma + 1) - mu.squared() - logSigma.exp()
             return perEntry.sum(axis: 1).mean() * -0.5
@@ -76,7 +76,7 @@ public final class DistributionExtractor: Module {
     }
 
     /// Encodes candidate embeddings `[B, C, D]` into `z [B, D]`.
-    public func callAsFunction(_ candidateEmbeddings: Variable) -> Output {
+    func callAsFunction(_ candidateEmbeddings: Variable) -> Output {
         precondition(candidateEmbeddings.shape.count == 3,
                      "DistributionExtractor expects [B, C, D] candidate embeddings, got \(candidateEmbeddings.shape)")
         let hidden = inputToHiddenLayers[0](candidateEmbeddings)

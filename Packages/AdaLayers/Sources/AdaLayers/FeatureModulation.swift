@@ -15,31 +15,31 @@ import Tensor
 ///
 /// Registered under the empty name so its layers keep the reference's top-level names
 /// `film_affine_emb_scale.*` and `film_affine_emb_bias.*`.
-public final class FeatureModulation: Module {
+final class FeatureModulation: Module {
     /// `film_affine_emb_scale`: `Linear(D → 1)`, γ.
-    public let scale: Linear
+    let scale: Linear
     /// `film_affine_emb_bias`: `Linear(D → 1)`, β.
-    public let shift: Linear
+    let shift: Linear
 
     /// Layers for `z [B, dimension]`; zero until `resetAllParameters(using:)` draws PyTorch's defaults.
-    public init(dimension: Int) {
+    init(dimension: Int) {
         scale = Linear(inFeatures: dimension, outFeatures: 1)
         shift = Linear(inFeatures: dimension, outFeatures: 1)
         super.init()
     }
 
-    override public var namedChildren: [(String, Module)] {
+    override var namedChildren: [(String, Module)] {
         [("film_affine_emb_scale", scale), ("film_affine_emb_bias", shift)]
     }
 
     /// `γ` and `β`, each `[B, 1]`, for `z [B, D]`.
-    public func coefficients(_ z: Variable) -> (gamma: Variable, beta: Variable) {
+    func coefficients(_ z: Variable) -> (gamma: Variable, beta: Variable) {
         (scale(z), shift(z))
     }
 
     /// Wraps `embedItems` so that every lookup of ids `[B, …]` returns `γ · x + β`, with row b's
     /// scalars applied to all of row b's positions.
-    public func modulating(_ embedItems: @escaping ItemEmbedder, z: Variable) -> ItemEmbedder {
+    func modulating(_ embedItems: @escaping ItemEmbedder, z: Variable) -> ItemEmbedder {
         let (gamma, beta) = coefficients(z)
         let rows = z.shape[0]
         return { ids in

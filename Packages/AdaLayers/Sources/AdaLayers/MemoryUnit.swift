@@ -13,22 +13,22 @@ import Tensor
 /// (`in = 1`) it is `[B, out, 1]`.
 ///
 /// Reference names: `index`, `array`. Both are Xavier-uniform initialised.
-public final class MemoryUnit: Module {
+final class MemoryUnit: Module {
     /// `[slots, keyDimension]` slot keys.
-    public let index: Parameter
+    let index: Parameter
     /// `[slots, inFeatures · outFeatures]` slot contents.
-    public let array: Parameter
+    let array: Parameter
     /// Input features of the modulated layer (the `in` of its `[out, in]` weight).
-    public let inFeatures: Int
+    let inFeatures: Int
     /// Output features of the modulated layer.
-    public let outFeatures: Int
+    let outFeatures: Int
 
     /// Number of slots in the Ada-Ranker reference.
-    public static let referenceSlotCount = 10
+    static let referenceSlotCount = 10
 
     /// A unit whose output modulates an `[outFeatures, inFeatures]` tensor, keyed by `z [B, keyDimension]`.
     /// Parameters are zero until `resetParameters(using:)` (or the model's `resetAllParameters`).
-    public init(keyDimension: Int, inFeatures: Int, outFeatures: Int, slots: Int = MemoryUnit.referenceSlotCount) {
+    init(keyDimension: Int, inFeatures: Int, outFeatures: Int, slots: Int = MemoryUnit.referenceSlotCount) {
         precondition(keyDimension > 0 && inFeatures > 0 && outFeatures > 0 && slots > 0,
                      "MemoryUnit sizes must be positive")
         self.inFeatures = inFeatures
@@ -38,22 +38,22 @@ public final class MemoryUnit: Module {
         super.init()
     }
 
-    override public var namedLocalParameters: [(String, Parameter)] { [("index", index), ("array", array)] }
+    override var namedLocalParameters: [(String, Parameter)] { [("index", index), ("array", array)] }
 
     /// Xavier-uniform for both tensors: U(±√(6 / (rows + cols))) for a `[rows, cols]` tensor
     /// (PyTorch's fans of a 2-D tensor: fan_in = cols, fan_out = rows).
-    override public func resetParameters(using rng: inout SeededGenerator) {
+    override func resetParameters(using rng: inout SeededGenerator) {
         index.value = Initializer.xavierUniform(index.shape, using: &rng)
         array.value = Initializer.xavierUniform(array.shape, using: &rng)
     }
 
     /// The attention over the slots: `softmax(z · indexᵀ)`, `z [B, D]` → `[B, S]`.
-    public func attention(_ z: Variable) -> Variable {
+    func attention(_ z: Variable) -> Variable {
         z.matmul(index, transposeB: true).softmax(axis: 1)
     }
 
     /// The modulation for each row: `z [B, D]` → `[B, outFeatures, inFeatures]`.
-    public func callAsFunction(_ z: Variable) -> Variable {
+    func callAsFunction(_ z: Variable) -> Variable {
         attention(z).matmul(array).reshaped([z.shape[0], outFeatures, inFeatures])
     }
 }

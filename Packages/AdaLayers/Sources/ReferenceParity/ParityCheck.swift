@@ -20,7 +20,7 @@ public enum ParityCheck {
     public typealias Tolerance = ParityTolerance
 
     /// The files every fixture folder holds.
-    public static let fixtureFiles = ["config.json", "model.safetensors", "batch.safetensors", "expected.safetensors"]
+    static let fixtureFiles = ["config.json", "model.safetensors", "batch.safetensors", "expected.safetensors"]
 
     /// Checks one fixture folder.
     ///
@@ -49,7 +49,7 @@ public enum ParityCheck {
     /// match) and compares its scores, loss and gradients with the fixture's.
     /// - Throws: `StateDictFileError` naming `model.safetensors` and the first mismatching parameter;
     ///   `ParityError.missingExpectation` when `expected.safetensors` lacks `scores` or `loss`.
-    public static func check(_ model: any RankingModel, against fixture: ReferenceFixture,
+    static func check(_ model: any RankingModel, against fixture: ReferenceFixture,
                              tolerance: ParityTolerance = ParityTolerance()) throws -> ParityResult {
         try model.loadCheckedStateDict(fixture.parameters, strict: true, source: fixture.path("model.safetensors"))
         return try compare(model, with: fixture, tolerance: tolerance)
@@ -67,7 +67,7 @@ public enum ParityCheck {
     }
 
     /// The fixture folders `runAll` checks.
-    public static func fixtureDirectories(in directory: URL) throws -> [URL] {
+    static func fixtureDirectories(in directory: URL) throws -> [URL] {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -123,7 +123,7 @@ public enum ParityCheck {
 }
 
 /// Why a fixture folder could not be checked.
-public enum ParityError: Error, CustomStringConvertible, Equatable {
+enum ParityError: Error, CustomStringConvertible, Equatable {
     /// The folder lacks some of the four fixture files.
     case missingFiles(directory: String, files: [String])
     /// `expected.safetensors` lacks `scores` or `loss`.
@@ -131,7 +131,7 @@ public enum ParityError: Error, CustomStringConvertible, Equatable {
     /// The directory to scan does not exist or holds no fixture.
     case noFixtures(directory: String, reason: String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .missingFiles(let directory, let files):
             return "\(directory): missing \(files.joined(separator: ", "))"

@@ -5,28 +5,28 @@ import Tensor
 /// One reference fixture folder (AdaLayers README § Reference fixtures), read: `config.json` as a
 /// `ModelConfig`, the reference parameters of `model.safetensors`, the batch of `batch.safetensors`
 /// and the expected tensors of `expected.safetensors` (`scores [B, C]`, `loss [1]`, `grad.<name>`).
-public struct ReferenceFixture {
+struct ReferenceFixture {
     /// The folder, e.g. `…/parity/GRU4Rec-Base`.
-    public let directory: URL
+    let directory: URL
     /// `config.json`, decoded (Base or Ada-Ranker per its `train_type`).
-    public let config: ModelConfig
+    let config: ModelConfig
     /// The reference parameters by name.
-    public var parameters: [String: Tensor]
+    var parameters: [String: Tensor]
     /// The batch (candidates = `[item_id, neg_items…]`; SRGNN fixtures carry the stored graph).
-    public let batch: RankingBatch
+    let batch: RankingBatch
     /// Expected tensors by name (`scores`, `loss`, `grad.<name>`).
-    public var expected: [String: Tensor]
+    var expected: [String: Tensor]
 
     /// Folder name, e.g. `GRU4Rec-Base`.
-    public var name: String { directory.lastPathComponent }
+    var name: String { directory.lastPathComponent }
 
     /// Path of one of the folder's files.
-    public func path(_ file: String) -> String { directory.appendingPathComponent(file).path }
+    func path(_ file: String) -> String { directory.appendingPathComponent(file).path }
 
     /// Reads the four files of `directory`.
     /// - Throws: `ModelConfigError.unreadable` naming `config.json`, or `SafeTensorsError` naming
     ///   the offending safetensors file.
-    public init(directory: URL) throws {
+    init(directory: URL) throws {
         func file(_ name: String) -> String { directory.appendingPathComponent(name).path }
         func floats(_ name: String) throws -> [String: Tensor] {
             let contents = try SafeTensorsFile(contentsOf: file(name))

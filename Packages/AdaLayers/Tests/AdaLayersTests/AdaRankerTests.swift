@@ -1,5 +1,5 @@
 import TestSupport
-import AdaLayers
+@testable import AdaLayers
 import Autograd
 import AutogradTestSupport
 import Foundation

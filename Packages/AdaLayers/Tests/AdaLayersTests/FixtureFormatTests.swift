@@ -1,8 +1,8 @@
 import TestSupport
-import AdaLayers
+@testable import AdaLayers
 import Autograd
 import Foundation
-import ReferenceParity
+@testable import ReferenceParity
 import SeqModels
 import Tensor
 import XCTest

@@ -1,4 +1,4 @@
-import AdaLayers
+@testable import AdaLayers
 import Autograd
 import AutogradTestSupport
 import Foundation

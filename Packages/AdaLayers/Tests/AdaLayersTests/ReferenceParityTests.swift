@@ -1,7 +1,7 @@
 import TestSupport
-import AdaLayers
+@testable import AdaLayers
 import Foundation
-import ReferenceParity
+@testable import ReferenceParity
 import SeqModels
 import Tensor
 import XCTest

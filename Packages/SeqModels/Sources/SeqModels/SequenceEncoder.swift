@@ -12,7 +12,7 @@ public typealias ItemEmbedder = (IndexTensor) -> Variable
 ///
 /// Encoders own only their own layers; the user and item tables and the scoring head belong to
 /// the `Ranker` that composes them.
-public protocol SequenceEncoder: Module {
+protocol SequenceEncoder: Module {
     /// `seq_emb [B, D]` for the batch.
     /// - Parameters:
     ///   - embedItems: the (possibly modulated) item-embedding lookup.

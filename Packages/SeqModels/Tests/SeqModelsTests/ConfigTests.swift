@@ -1,6 +1,6 @@
 import TestSupport
 import Foundation
-import SeqModels
+@testable import SeqModels
 import XCTest
 
 final class ConfigTests: XCTestCase {

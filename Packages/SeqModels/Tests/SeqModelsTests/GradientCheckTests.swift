@@ -1,7 +1,7 @@
 import Autograd
 import AutogradTestSupport
 import Foundation
-import SeqModels
+@testable import SeqModels
 import Tensor
 import XCTest
 

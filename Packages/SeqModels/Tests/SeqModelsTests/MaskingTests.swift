@@ -1,5 +1,5 @@
 import Autograd
-import SeqModels
+@testable import SeqModels
 import Tensor
 import XCTest
 

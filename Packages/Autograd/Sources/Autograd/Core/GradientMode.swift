@@ -8,8 +8,9 @@ import Darwin
 ///
 /// The flag is per thread: training on one thread and evaluating on another do not interfere.
 /// It lives in a POSIX thread-specific slot (non-nil while disabled), so `isEnabled` — read by
-/// every op — is one `pthread_getspecific` call.
-public enum GradientMode {
+/// every op — is one `pthread_getspecific` call. Internal: callers use `withoutGradients`.
+@usableFromInline
+enum GradientMode {
     /// The thread-specific slot; holds a non-nil marker while recording is off on that thread.
     @usableFromInline static let key: pthread_key_t = {
         var key = pthread_key_t()
@@ -20,12 +21,12 @@ public enum GradientMode {
 
     /// `true` unless the current thread is inside `withoutGradients`.
     @inlinable
-    public static var isEnabled: Bool {
+    static var isEnabled: Bool {
         pthread_getspecific(key) == nil
     }
 
     /// Runs `body` with graph recording off on this thread (nested calls are fine).
-    public static func withoutGradients<T>(_ body: () throws -> T) rethrows -> T {
+    static func withoutGradients<T>(_ body: () throws -> T) rethrows -> T {
         let previous = pthread_getspecific(key)
         pthread_setspecific(key, UnsafeRawPointer(bitPattern: 1))
         defer { pthread_setspecific(key, previous) }

@@ -17,28 +17,28 @@ import Tensor
 ///
 /// Dropout is inverted dropout, active in training mode only, drawn from `randomSource`: first the
 /// attention probabilities, then the output projection.
-public final class MultiHeadSelfAttention: Module {
+final class MultiHeadSelfAttention: Module {
     /// Number of heads h (head width D / h).
-    public let heads: Int
+    let heads: Int
     /// d = D / h.
-    public let headSize: Int
+    let headSize: Int
     /// `query`, `key`, `value`: Linear(D → D) projections, split into heads.
-    public let query: Linear
-    public let key: Linear
-    public let value: Linear
+    let query: Linear
+    let key: Linear
+    let value: Linear
     /// `dense`: the output projection.
-    public let dense: Linear
+    let dense: Linear
     /// `LayerNorm`: after the residual sum.
-    public let layerNorm: LayerNorm
+    let layerNorm: LayerNorm
     /// Dropout after the output projection.
-    public let hiddenDropout: Float
+    let hiddenDropout: Float
     /// Dropout on the attention probabilities.
-    public let attentionDropout: Float
+    let attentionDropout: Float
     /// The model's shared random stream (dropout masks).
-    public let randomSource: RandomSource
+    let randomSource: RandomSource
 
     /// Layers with zero parameters until `resetAllParameters(using:)` draws PyTorch's defaults.
-    public init(dimension: Int, heads: Int, hiddenDropout: Float, attentionDropout: Float, eps: Float,
+    init(dimension: Int, heads: Int, hiddenDropout: Float, attentionDropout: Float, eps: Float,
                 randomSource: RandomSource) {
         precondition(heads > 0 && dimension % heads == 0, "\(heads) heads do not divide the width \(dimension)")
         self.heads = heads
@@ -54,13 +54,13 @@ public final class MultiHeadSelfAttention: Module {
         super.init()
     }
 
-    override public var namedChildren: [(String, Module)] {
+    override var namedChildren: [(String, Module)] {
         [("query", query), ("key", key), ("value", value), ("dense", dense), ("LayerNorm", layerNorm)]
     }
 
     /// `x [B, L, D]` → `[B, Q, D]` with Q = L, or Q = 1 (the last position) when `lastQueryOnly`.
     /// Query p attends key k when k ≤ p and `itemSeq[b, k] ≠ 0` (additive mask −10000 otherwise).
-    public func callAsFunction(_ x: Variable, itemSeq: IndexTensor, lastQueryOnly: Bool = false) -> Variable {
+    func callAsFunction(_ x: Variable, itemSeq: IndexTensor, lastQueryOnly: Bool = false) -> Variable {
         let (length, width) = (x.shape[1], x.shape[2])
         let queryInput = lastQueryOnly ? x.slice(axis: 1, range: (length - 1)..<length) : x   // [B, Q, D]
         let context = Variable.maskedMultiHeadAttention(

@@ -59,13 +59,13 @@ public final class FeedForward: Module, Layer {
 /// One post-LN Transformer layer (RecBole's `TransformerLayer`): the masked self-attention block,
 /// then the feed-forward block, each with its own residual connection and LayerNorm. Sub-modules
 /// `multi_head_attention` and `feed_forward`.
-public final class TransformerLayer: Module {
+final class TransformerLayer: Module {
     /// `multi_head_attention`.
-    public let attention: MultiHeadSelfAttention
+    let attention: MultiHeadSelfAttention
     /// `feed_forward`.
-    public let feedForward: FeedForward
+    let feedForward: FeedForward
 
-    public init(dimension: Int, heads: Int, innerSize: Int, hiddenDropout: Float, attentionDropout: Float,
+    init(dimension: Int, heads: Int, innerSize: Int, hiddenDropout: Float, attentionDropout: Float,
                 activation: FeedForward.Activation = .gelu, eps: Float, randomSource: RandomSource) {
         attention = MultiHeadSelfAttention(dimension: dimension, heads: heads, hiddenDropout: hiddenDropout,
                                            attentionDropout: attentionDropout, eps: eps, randomSource: randomSource)
@@ -74,13 +74,13 @@ public final class TransformerLayer: Module {
         super.init()
     }
 
-    override public var namedChildren: [(String, Module)] {
+    override var namedChildren: [(String, Module)] {
         [("multi_head_attention", attention), ("feed_forward", feedForward)]
     }
 
     /// `x [B, L, D]` → `[B, L, D]`, or `[B, 1, D]` (position L − 1 only) when `lastQueryOnly`;
     /// `itemSeq [B, L]` masks padding keys (id 0) and the mask is causal.
-    public func callAsFunction(_ x: Variable, itemSeq: IndexTensor, lastQueryOnly: Bool = false) -> Variable {
+    func callAsFunction(_ x: Variable, itemSeq: IndexTensor, lastQueryOnly: Bool = false) -> Variable {
         feedForward(attention(x, itemSeq: itemSeq, lastQueryOnly: lastQueryOnly))
     }
 }
@@ -89,7 +89,7 @@ public final class TransformerLayer: Module {
 /// registered as `trm_encoder` its parameters read `trm_encoder.layer.0.multi_head_attention.query.weight`).
 public final class TransformerEncoder: Module {
     /// `layer.<i>`.
-    public let layers: [TransformerLayer]
+    let layers: [TransformerLayer]
 
     public init(layerCount: Int, dimension: Int, heads: Int, innerSize: Int, hiddenDropout: Float,
                 attentionDropout: Float, activation: FeedForward.Activation = .gelu, eps: Float,

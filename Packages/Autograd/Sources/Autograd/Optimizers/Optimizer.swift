@@ -38,12 +38,12 @@ extension Optimizer {
 }
 
 /// Why an optimiser state could not be loaded.
-public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
+enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
     case unknownEntry(String)
     case shapeMismatch(name: String, expected: [Int], found: [Int])
     case missingEntry(String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .unknownEntry(let name): return "optimiser state entry '\(name)' matches no parameter of this optimiser"
         case .shapeMismatch(let name, let expected, let found):

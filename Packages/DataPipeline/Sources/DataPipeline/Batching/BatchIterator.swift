@@ -56,49 +56,36 @@ public struct BatchIterator: IteratorProtocol, Sequence {
         return BatchIterator.makeBatch(split: split, rows: rows, maxSeqLen: maxSeqLen)
     }
 
-    /// The batch of the given `rows` of `split`.
+    /// The batch of the given `rows` of `split`: for row b, `itemSeq[b]` holds the last
+    /// `min(len, L)` history items at its end (left padding with 0), `itemSeqLen[b] = min(len, L)`,
+    /// and `candidates[b] = [item, negatives…]`.
     public static func makeBatch(split: Split, rows: [Int], maxSeqLen: Int) -> Batch {
         let size = rows.count, length = maxSeqLen, negatives = split.negativesPerRow
-        var userId = [Int](repeating: 0, count: size)
-        var itemId = [Int](repeating: 0, count: size)
-        var itemSeqLen = [Int](repeating: 0, count: size)
-        var negItems = [Int](repeating: 0, count: size * negatives)
-        var candidates = [Int](repeating: 0, count: size * (negatives + 1))
+        let (history, starts, lengths) = (split.historyItems, split.historyStarts, split.historyLengths)
+        let (itemIds, allNegatives) = (split.itemIds, split.negatives)
+        let keptLengths = rows.map { Swift.min(Int(lengths[$0]), length) }
         var itemSeq = [Int](repeating: 0, count: size * length)
-        split.userIds.withUnsafeBufferPointer { users in
-        split.itemIds.withUnsafeBufferPointer { items in
-        split.historyStarts.withUnsafeBufferPointer { starts in
-        split.historyLengths.withUnsafeBufferPointer { lengths in
-        split.historyItems.withUnsafeBufferPointer { history in
-        split.negatives.withUnsafeBufferPointer { allNegatives in
-        userId.withUnsafeMutableBufferPointer { userId in
-        itemId.withUnsafeMutableBufferPointer { itemId in
-        itemSeqLen.withUnsafeMutableBufferPointer { itemSeqLen in
-        negItems.withUnsafeMutableBufferPointer { negItems in
-        candidates.withUnsafeMutableBufferPointer { candidates in
-        itemSeq.withUnsafeMutableBufferPointer { itemSeq in
-            for (b, row) in rows.enumerated() {
-                userId[b] = Int(users[row])
-                itemId[b] = Int(items[row])
-                let kept = Swift.min(Int(lengths[row]), length)
-                itemSeqLen[b] = kept
-                // Left padding: the last `kept` history items go to the end of the row.
-                let source = starts[row] + Int(lengths[row]) - kept
-                let destination = b * length + length - kept
-                for t in 0..<kept { itemSeq[destination + t] = Int(history[source + t]) }
-                let candidateBase = b * (negatives + 1)
-                candidates[candidateBase] = Int(items[row])
-                for k in 0..<negatives {
-                    let value = Int(allNegatives[row * negatives + k])
-                    negItems[b * negatives + k] = value
-                    candidates[candidateBase + 1 + k] = value
-                }
+        var negItems: [Int] = [], candidates: [Int] = []
+        negItems.reserveCapacity(size * negatives)
+        candidates.reserveCapacity(size * (negatives + 1))
+        for (b, row) in rows.enumerated() {
+            let end = starts[row] + Int(lengths[row])
+            var destination = (b + 1) * length - keptLengths[b]
+            for source in (end - keptLengths[b]) ..< end {
+                itemSeq[destination] = Int(history[source])
+                destination += 1
             }
-        }}}}}}}}}}}}
-        return Batch(userId: IndexTensor(userId), itemId: IndexTensor(itemId),
+            candidates.append(Int(itemIds[row]))
+            for k in row * negatives ..< (row + 1) * negatives {
+                negItems.append(Int(allNegatives[k]))
+                candidates.append(Int(allNegatives[k]))
+            }
+        }
+        return Batch(userId: IndexTensor(rows.map { Int(split.userIds[$0]) }),
+                     itemId: IndexTensor(rows.map { Int(itemIds[$0]) }),
                      negItems: IndexTensor(shape: [size, negatives], indices: negItems),
                      itemSeq: IndexTensor(shape: [size, length], indices: itemSeq),
-                     itemSeqLen: IndexTensor(itemSeqLen),
+                     itemSeqLen: IndexTensor(keptLengths),
                      candidates: IndexTensor(shape: [size, negatives + 1], indices: candidates),
                      rows: rows)
     }

@@ -143,13 +143,13 @@ struct NegativeSampler {
             for _ in 0..<lastCounts[entry] {
                 var accepted: Int32 = 0
                 if let popularTable = pool.popular {
-                    accepted = pool.items.withUnsafeBufferPointer { items in
-                        for _ in 0..<maxTries {
-                            let index = popular ? popularTable.sample(using: &rng) : rng.nextInt(below: items.count)
-                            let item = items[index]
-                            if rule.accepts(item, output: output, entryStart: entryStart) { return item }
+                    for _ in 0..<maxTries {
+                        let index = popular ? popularTable.sample(using: &rng) : rng.nextInt(below: pool.items.count)
+                        let item = pool.items[index]
+                        if rule.accepts(item, output: output, entryStart: entryStart) {
+                            accepted = item
+                            break
                         }
-                        return 0
                     }
                 }
                 if accepted == 0 {
@@ -194,17 +194,8 @@ struct NegativeSampler {
         func accepts(_ item: Int32, output: [Int32], entryStart: Int) -> Bool {
             if item == target { return false }
             let index = Int(item)
-            if stamps.withUnsafeBufferPointer({ $0[index] }) == user {
-                if leakFree || positions.withUnsafeBufferPointer({ $0[index] }) < historyLength { return false }
-            }
-            return output.withUnsafeBufferPointer { drawn in
-                var position = entryStart
-                while position < drawn.count {
-                    if drawn[position] == item { return false }
-                    position += 1
-                }
-                return true
-            }
+            if stamps[index] == user && (leakFree || positions[index] < historyLength) { return false }
+            return !output[entryStart...].contains(item)
         }
     }
 }

@@ -141,14 +141,10 @@ enum Preprocessing {
         for rank in 0..<users.distinct.count { blockStarts[rank + 1] += blockStarts[rank] }
         var order = [Int32](repeating: 0, count: rowCount)
         var fill = blockStarts
-        rowRank.withUnsafeBufferPointer { ranks in
-            order.withUnsafeMutableBufferPointer { order in
-                for row in 0..<rowCount {
-                    let rank = Int(ranks[row])
-                    order[fill[rank]] = Int32(row)
-                    fill[rank] += 1
-                }
-            }
+        for row in 0..<rowCount {
+            let rank = Int(rowRank[row])
+            order[fill[rank]] = Int32(row)
+            fill[rank] += 1
         }
         return UserBlocks(order: order, starts: blockStarts)
     }
@@ -156,22 +152,14 @@ enum Preprocessing {
     /// Sorts each user's block of rows by (time, input position), skipping blocks already in order.
     private static func sortBlocksByTime(_ blocks: inout UserBlocks, time joinedTime: [Int64], userCount: Int) {
         let blockStarts = blocks.starts
-        joinedTime.withUnsafeBufferPointer { time in
-            blocks.order.withUnsafeMutableBufferPointer { order in
-                for rank in 0..<userCount {
-                    var block = UnsafeMutableBufferPointer(rebasing: order[blockStarts[rank] ..< blockStarts[rank + 1]])
-                    var sorted = true
-                    var index = 1
-                    while index < block.count {
-                        if time[Int(block[index - 1])] > time[Int(block[index])] { sorted = false; break }
-                        index += 1
-                    }
-                    if !sorted {
-                        block.sort { a, b in
-                            let ta = time[Int(a)], tb = time[Int(b)]
-                            return ta != tb ? ta < tb : a < b
-                        }
-                    }
+        for rank in 0..<userCount {
+            let block = blockStarts[rank] ..< blockStarts[rank + 1]
+            let inOrder = zip(blocks.order[block], blocks.order[block].dropFirst())
+                .allSatisfy { joinedTime[Int($0)] <= joinedTime[Int($1)] }
+            if !inOrder {
+                blocks.order[block].sort { a, b in
+                    let ta = joinedTime[Int(a)], tb = joinedTime[Int(b)]
+                    return ta != tb ? ta < tb : a < b
                 }
             }
         }

@@ -10,17 +10,17 @@ import Tensor
 ///
 /// Initialisation (reference = PyTorch defaults): GRU weights and biases U(±1/√H), `dense` the
 /// Linear default.
-public final class GRU4RecEncoder: Module, SequenceEncoder {
+final class GRU4RecEncoder: Module, SequenceEncoder {
     /// `gru_layers`: `weight_ih_l0 [3H, D]`, `weight_hh_l0 [3H, H]`, `bias_ih_l0 [3H]`, `bias_hh_l0 [3H]`.
-    public let gruLayers: GRU
+    let gruLayers: GRU
     /// `dense`: Linear(H → D).
-    public let dense: Linear
+    let dense: Linear
     /// Dropout probability on the input embeddings.
-    public let embeddingDropout: Float
+    let embeddingDropout: Float
     private let random: RandomSource
 
     /// Layers sized from `config` (zeros until `resetAllParameters`); dropout draws from `random`.
-    public init(config: ModelConfig, random: RandomSource) {
+    init(config: ModelConfig, random: RandomSource) {
         let hidden = config.recurrentHiddenSize
         gruLayers = GRU(inputSize: config.embeddingSize, hiddenSize: hidden, layers: 1, bias: true)
         dense = Linear(inFeatures: hidden, outFeatures: config.embeddingSize, bias: true)
@@ -29,9 +29,9 @@ public final class GRU4RecEncoder: Module, SequenceEncoder {
         super.init()
     }
 
-    override public var namedChildren: [(String, Module)] { [("gru_layers", gruLayers), ("dense", dense)] }
+    override var namedChildren: [(String, Module)] { [("gru_layers", gruLayers), ("dense", dense)] }
 
-    public func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
         let (rows, length) = batch.sequenceShape
         let items = embedItems(batch.itemSeq)
             .dropout(probability: embeddingDropout, training: isTraining, rng: &random.generator)  // [B, L, D]

@@ -8,23 +8,23 @@ import Tensor
 /// `seq_emb = b(dropout([c_local, c_global]))` `[B, D]`.
 ///
 /// Initialisation (reference = PyTorch defaults): GRU U(±1/√H), the Linear layers their default.
-public final class NARMEncoder: Module, SequenceEncoder {
+final class NARMEncoder: Module, SequenceEncoder {
     /// `gru`: `weight_ih_l<k>`, `weight_hh_l<k>` for each layer k (no biases).
-    public let gru: GRU
+    let gru: GRU
     /// `a_1`: Linear(H → H, no bias) on every step.
-    public let a1: Linear
+    let a1: Linear
     /// `a_2`: Linear(H → H, no bias) on the last state.
-    public let a2: Linear
+    let a2: Linear
     /// `v_t`: Linear(H → 1, no bias), the attention score.
-    public let vT: Linear
+    let vT: Linear
     /// `b`: Linear(2H → D, no bias), the output projection.
-    public let b: Linear
+    let b: Linear
     /// Dropout probability on the input embeddings and on `[c_local, c_global]`.
-    public let dropoutProbability: Float
+    let dropoutProbability: Float
     private let random: RandomSource
 
     /// Layers sized from `config` (zeros until `resetAllParameters`); dropout draws from `random`.
-    public init(config: ModelConfig, random: RandomSource) {
+    init(config: ModelConfig, random: RandomSource) {
         let hidden = config.recurrentHiddenSize
         gru = GRU(inputSize: config.embeddingSize, hiddenSize: hidden, layers: config.numLayers, bias: false)
         a1 = Linear(inFeatures: hidden, outFeatures: hidden, bias: false)
@@ -36,11 +36,11 @@ public final class NARMEncoder: Module, SequenceEncoder {
         super.init()
     }
 
-    override public var namedChildren: [(String, Module)] {
+    override var namedChildren: [(String, Module)] {
         [("gru", gru), ("a_1", a1), ("a_2", a2), ("v_t", vT), ("b", b)]
     }
 
-    public func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
         let (rows, length) = batch.sequenceShape
         let hidden = gru.hiddenSize
         let items = embedItems(batch.itemSeq)
@@ -57,7 +57,7 @@ public final class NARMEncoder: Module, SequenceEncoder {
 
     /// The weights of `c_local`: `alpha = v_t(mask ⊙ softmax_H(a_1(states) + a_2(states_L)))`,
     /// `states [B, L, H]` → `[B, L, 1]`; exactly 0 at padding positions (item id 0).
-    public func attentionWeights(_ states: Variable, itemSeq: IndexTensor) -> Variable {
+    func attentionWeights(_ states: Variable, itemSeq: IndexTensor) -> Variable {
         let (rows, length) = (states.shape[0], states.shape[1])
         let last = states.slice(axis: 1, range: (length - 1)..<length)                             // [B, 1, H]
         let attention = (a1(states) + a2(last)).softmax(axis: -1)                                  // [B, L, H]

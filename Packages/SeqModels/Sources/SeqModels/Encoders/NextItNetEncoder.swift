@@ -9,14 +9,14 @@ import Tensor
 ///
 /// Initialisation (reference = PyTorch defaults): convolutions U(±1/√(D·k)) for weights and
 /// biases, LayerNorm ones/zeros, `final_layer` the Linear default.
-public final class NextItNetEncoder: Module, SequenceEncoder {
+final class NextItNetEncoder: Module, SequenceEncoder {
     /// `residual_blocks.<i>`, one per dilation.
-    public let residualBlocks: [NextItNetResidualBlock]
+    let residualBlocks: [NextItNetResidualBlock]
     /// `final_layer`: Linear(D → D).
-    public let finalLayer: Linear
+    let finalLayer: Linear
 
     /// Blocks for `config.blockDilations` (zeros until `resetAllParameters`).
-    public init(config: ModelConfig) {
+    init(config: ModelConfig) {
         let d = config.embeddingSize
         residualBlocks = config.blockDilations.map {
             NextItNetResidualBlock(channels: d, kernelSize: config.kernelSize, dilation: $0)
@@ -25,12 +25,12 @@ public final class NextItNetEncoder: Module, SequenceEncoder {
         super.init()
     }
 
-    override public var namedChildren: [(String, Module)] {
+    override var namedChildren: [(String, Module)] {
         residualBlocks.enumerated().map { ("residual_blocks.\($0.offset)", $0.element as Module) }
             + [("final_layer", finalLayer)]
     }
 
-    public func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
         let (rows, length) = batch.sequenceShape
         let hidden = allPositionStates(batch, embedItems: embedItems)         // [B, L, D]
         let width = hidden.shape[2]
@@ -39,7 +39,7 @@ public final class NextItNetEncoder: Module, SequenceEncoder {
     }
 
     /// The residual stack's output at every position, `[B, L, D]` (before `final_layer`).
-    public func allPositionStates(_ batch: RankingBatch, embedItems: ItemEmbedder) -> Variable {
+    func allPositionStates(_ batch: RankingBatch, embedItems: ItemEmbedder) -> Variable {
         var hidden = embedItems(batch.itemSeq)                                 // [B, L, D]
         for block in residualBlocks { hidden = block(hidden) }
         return hidden
@@ -48,19 +48,19 @@ public final class NextItNetEncoder: Module, SequenceEncoder {
 
 /// NextItNet's residual block (b): `x → conv1 (dilation d) → LayerNorm(eps 1e-8) → ReLU →
 /// conv2 (dilation 2d) → LayerNorm → ReLU → + x`, each convolution causal with kernel `[D, D, 1, k]`.
-public final class NextItNetResidualBlock: Module {
+final class NextItNetResidualBlock: Module {
     /// `conv1`: weight `[D, D, 1, k]`, bias `[D]`, dilation d.
-    public let conv1: CausalConv1d
+    let conv1: CausalConv1d
     /// `ln1`: LayerNorm(D, eps 1e-8).
-    public let ln1: LayerNorm
+    let ln1: LayerNorm
     /// `conv2`: weight `[D, D, 1, k]`, bias `[D]`, dilation 2d.
-    public let conv2: CausalConv1d
+    let conv2: CausalConv1d
     /// `ln2`: LayerNorm(D, eps 1e-8).
-    public let ln2: LayerNorm
+    let ln2: LayerNorm
     /// d, the dilation of `conv1` (`conv2` uses 2d).
-    public let dilation: Int
+    let dilation: Int
 
-    public init(channels: Int, kernelSize: Int, dilation: Int) {
+    init(channels: Int, kernelSize: Int, dilation: Int) {
         conv1 = CausalConv1d(inChannels: channels, outChannels: channels, kernelSize: kernelSize, dilation: dilation)
         ln1 = LayerNorm(dimension: channels, eps: 1e-8)
         conv2 = CausalConv1d(inChannels: channels, outChannels: channels, kernelSize: kernelSize, dilation: 2 * dilation)
@@ -69,12 +69,12 @@ public final class NextItNetResidualBlock: Module {
         super.init()
     }
 
-    override public var namedChildren: [(String, Module)] {
+    override var namedChildren: [(String, Module)] {
         [("conv1", conv1), ("ln1", ln1), ("conv2", conv2), ("ln2", ln2)]
     }
 
     /// `[B, L, D]` → `[B, L, D]`.
-    public func callAsFunction(_ x: Variable) -> Variable {
+    func callAsFunction(_ x: Variable) -> Variable {
         let first = ln1(conv1(x)).relu()
         let second = ln2(conv2(first)).relu()
         return second + x

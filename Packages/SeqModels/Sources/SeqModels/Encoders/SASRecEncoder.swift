@@ -14,19 +14,19 @@ import Tensor
 ///
 /// Initialisation (reference = PyTorch defaults): `position_embedding` N(0, 1), LayerNorms
 /// ones/zeros, Linear layers their default.
-public final class SASRecEncoder: Module, SequenceEncoder {
+final class SASRecEncoder: Module, SequenceEncoder {
     /// `position_embedding`: `[MAX_SEQ_LEN, D]`.
-    public let positionEmbedding: Embedding
+    let positionEmbedding: Embedding
     /// `LayerNorm`: on the summed input embeddings.
-    public let layerNorm: LayerNorm
+    let layerNorm: LayerNorm
     /// `trm_encoder`: layers `layer.<i>`.
-    public let transformer: TransformerEncoder
+    let transformer: TransformerEncoder
     /// Dropout probability on the input and after each sub-layer.
-    public let hiddenDropout: Float
+    let hiddenDropout: Float
     private let random: RandomSource
 
     /// Layers sized from `config` (zeros until `resetAllParameters`); dropout draws from `random`.
-    public init(config: ModelConfig, random: RandomSource) {
+    init(config: ModelConfig, random: RandomSource) {
         let d = config.embeddingSize
         positionEmbedding = Embedding(count: config.maxSeqLen, dimension: d)
         layerNorm = LayerNorm(dimension: d, eps: config.layerNormEps)
@@ -40,18 +40,18 @@ public final class SASRecEncoder: Module, SequenceEncoder {
         super.init()
     }
 
-    override public var namedChildren: [(String, Module)] {
+    override var namedChildren: [(String, Module)] {
         [("position_embedding", positionEmbedding), ("LayerNorm", layerNorm), ("trm_encoder", transformer)]
     }
 
-    public func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
         let rows = batch.sequenceShape.rows
         let hidden = transform(batch.itemSeq, embedItems: embedItems, lastPositionOnly: true)   // [B, 1, D]
         return hidden.reshaped([rows, hidden.shape[2]])                                          // [B, D]
     }
 
     /// The last layer's output at every position, `[B, L, D]` (`encode` returns position L − 1).
-    public func allPositionStates(_ batch: RankingBatch, embedItems: ItemEmbedder) -> Variable {
+    func allPositionStates(_ batch: RankingBatch, embedItems: ItemEmbedder) -> Variable {
         transform(batch.itemSeq, embedItems: embedItems, lastPositionOnly: false)
     }
 

@@ -8,20 +8,20 @@ import Tensor
 ///   `w2 = softmax(masked(relu(long_short_w(ls) + long_short_b) · u, −1e9))`, `seq_emb = Σ w2 · ls`.
 ///
 /// Initialisation (reference): `long_b`, `long_short_b` U(±√(3/D)); the Linear layers their default.
-public final class SHANEncoder: Module, SequenceEncoder {
+final class SHANEncoder: Module, SequenceEncoder {
     /// `long_w`: Linear(D → D).
-    public let longW: Linear
+    let longW: Linear
     /// `long_b`: `[D]`.
-    public let longB: Parameter
+    let longB: Parameter
     /// `long_short_w`: Linear(D → D).
-    public let longShortW: Linear
+    let longShortW: Linear
     /// `long_short_b`: `[D]`.
-    public let longShortB: Parameter
+    let longShortB: Parameter
     /// s, the number of most recent items joined with the long-term vector.
-    public let shortItemLength: Int
+    let shortItemLength: Int
 
     /// Layers sized from `config` (zeros until `resetAllParameters`).
-    public init(config: ModelConfig) {
+    init(config: ModelConfig) {
         let d = config.embeddingSize
         longW = Linear(inFeatures: d, outFeatures: d, bias: true)
         longB = .parameter(.zeros([d]))
@@ -31,19 +31,19 @@ public final class SHANEncoder: Module, SequenceEncoder {
         super.init()
     }
 
-    override public var namedLocalParameters: [(String, Parameter)] {
+    override var namedLocalParameters: [(String, Parameter)] {
         [("long_b", longB), ("long_short_b", longShortB)]
     }
 
-    override public var namedChildren: [(String, Module)] { [("long_w", longW), ("long_short_w", longShortW)] }
+    override var namedChildren: [(String, Module)] { [("long_w", longW), ("long_short_w", longShortW)] }
 
-    override public func resetParameters(using rng: inout SeededGenerator) {
+    override func resetParameters(using rng: inout SeededGenerator) {
         let bound = (3 / Float(longB.shape[0])).squareRoot()
         longB.value = .uniform(longB.shape, low: -bound, high: bound, using: &rng)
         longShortB.value = .uniform(longShortB.shape, low: -bound, high: bound, using: &rng)
     }
 
-    public func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
         let (rows, length) = batch.sequenceShape
         let s = min(shortItemLength, length)
         let items = embedItems(batch.itemSeq)                                        // [B, L, D]

@@ -9,20 +9,20 @@ import Tensor
 ///
 /// Uses `batch.graph`, or builds it from `item_seq` when absent. Initialisation (reference): the GNN's raw weights and biases N(0, 1)
 /// (`torch.randn`), every Linear its PyTorch default.
-public final class SRGNNEncoder: Module, SequenceEncoder {
+final class SRGNNEncoder: Module, SequenceEncoder {
     /// `gnn`: the gated graph cell.
-    public let gnn: GatedGraphCell
+    let gnn: GatedGraphCell
     /// `linear_one`: Linear(D → D) on `ht`.
-    public let linearOne: Linear
+    let linearOne: Linear
     /// `linear_two`: Linear(D → D) on every position.
-    public let linearTwo: Linear
+    let linearTwo: Linear
     /// `linear_three`: Linear(D → 1, no bias), the attention score.
-    public let linearThree: Linear
+    let linearThree: Linear
     /// `linear_transform`: Linear(2D → D) on `[a, ht]`.
-    public let linearTransform: Linear
+    let linearTransform: Linear
 
     /// Layers sized from `config` (zeros until `resetAllParameters`).
-    public init(config: ModelConfig) {
+    init(config: ModelConfig) {
         let d = config.embeddingSize
         gnn = GatedGraphCell(dimension: d, steps: config.step)
         linearOne = Linear(inFeatures: d, outFeatures: d, bias: true)
@@ -32,12 +32,12 @@ public final class SRGNNEncoder: Module, SequenceEncoder {
         super.init()
     }
 
-    override public var namedChildren: [(String, Module)] {
+    override var namedChildren: [(String, Module)] {
         [("gnn", gnn), ("linear_one", linearOne), ("linear_two", linearTwo),
          ("linear_three", linearThree), ("linear_transform", linearTransform)]
     }
 
-    public func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
         let graph = batch.graph ?? SessionGraph(itemSeq: batch.itemSeq)
         let (rows, length) = batch.sequenceShape
         let nodes = gnn(embedItems(graph.uniqueItems), adjacency: graph.adjacency)  // [B, L, D]
@@ -58,27 +58,27 @@ public final class SRGNNEncoder: Module, SequenceEncoder {
 /// `in = A[:, :, :L] · linear_edge_in(h) + b_iah`, `out = A[:, :, L:] · linear_edge_out(h) + b_ioh`;
 /// `gi = [in, out] · w_ihᵀ + b_ih`, `gh = h · w_hhᵀ + b_hh`, split into (r, i, n) thirds;
 /// `r = σ(gi_r + gh_r)`, `i = σ(gi_i + gh_i)`, `n = tanh(gi_n + r ⊙ gh_n)`, `h ← (1 − i) ⊙ h + i ⊙ n`.
-public final class GatedGraphCell: Module {
+final class GatedGraphCell: Module {
     /// `w_ih [3D, 2D]`.
-    public let wIH: Parameter
+    let wIH: Parameter
     /// `w_hh [3D, D]`.
-    public let wHH: Parameter
+    let wHH: Parameter
     /// `b_ih [3D]`.
-    public let bIH: Parameter
+    let bIH: Parameter
     /// `b_hh [3D]`.
-    public let bHH: Parameter
+    let bHH: Parameter
     /// `b_iah [D]`, bias of the incoming-edge messages.
-    public let bIAH: Parameter
+    let bIAH: Parameter
     /// `b_ioh [D]`, bias of the outgoing-edge messages.
-    public let bIOH: Parameter
+    let bIOH: Parameter
     /// `linear_edge_in`: Linear(D → D).
-    public let linearEdgeIn: Linear
+    let linearEdgeIn: Linear
     /// `linear_edge_out`: Linear(D → D).
-    public let linearEdgeOut: Linear
+    let linearEdgeOut: Linear
     /// Number of propagation steps (`step`).
-    public let steps: Int
+    let steps: Int
 
-    public init(dimension d: Int, steps: Int) {
+    init(dimension d: Int, steps: Int) {
         wIH = .parameter(.zeros([3 * d, 2 * d]))
         wHH = .parameter(.zeros([3 * d, d]))
         bIH = .parameter(.zeros([3 * d]))
@@ -91,23 +91,23 @@ public final class GatedGraphCell: Module {
         super.init()
     }
 
-    override public var namedLocalParameters: [(String, Parameter)] {
+    override var namedLocalParameters: [(String, Parameter)] {
         [("w_ih", wIH), ("w_hh", wHH), ("b_ih", bIH), ("b_hh", bHH), ("b_iah", bIAH), ("b_ioh", bIOH)]
     }
 
-    override public var namedChildren: [(String, Module)] {
+    override var namedChildren: [(String, Module)] {
         [("linear_edge_in", linearEdgeIn), ("linear_edge_out", linearEdgeOut)]
     }
 
     /// The reference draws these six tensors with `torch.randn`: N(0, 1).
-    override public func resetParameters(using rng: inout SeededGenerator) {
+    override func resetParameters(using rng: inout SeededGenerator) {
         for (_, parameter) in namedLocalParameters {
             parameter.value = .normal(parameter.shape, using: &rng)
         }
     }
 
     /// Node states after `steps` propagation steps: `hidden [B, L, D]`, `adjacency [B, L, 2L]` → `[B, L, D]`.
-    public func callAsFunction(_ hidden: Variable, adjacency: Tensor) -> Variable {
+    func callAsFunction(_ hidden: Variable, adjacency: Tensor) -> Variable {
         let length = hidden.shape[1]
         precondition(adjacency.shape == [hidden.shape[0], length, 2 * length],
                      "SRGNN adjacency must be [B, L, 2L] = \([hidden.shape[0], length, 2 * length]), got \(adjacency.shape)")

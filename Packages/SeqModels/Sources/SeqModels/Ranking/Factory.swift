@@ -5,7 +5,7 @@ import Tensor
 /// SHAN), built from `config` (whose `model` key is ignored here) and initialised from `config.seed`.
 /// - Parameter random: the dropout stream; by default a new one seeded from `config.seed`.
 /// - Throws: `ModelConfigError.unknownModel` listing the seven names, or `.invalidValue` for a bad config.
-public func makeEncoder(name: String, config: ModelConfig, random: RandomSource? = nil) throws -> any SequenceEncoder {
+func makeEncoder(name: String, config: ModelConfig, random: RandomSource? = nil) throws -> any SequenceEncoder {
     var config = config
     config.model = try ModelName(validating: name)
     return try makeEncoder(config: config, random: random)
@@ -14,7 +14,7 @@ public func makeEncoder(name: String, config: ModelConfig, random: RandomSource?
 /// The encoder for `config.model`, initialised from `config.seed`.
 /// - Parameter random: the dropout stream; by default a new one seeded from `config.seed`.
 /// - Throws: `ModelConfigError.invalidValue` for a bad config.
-public func makeEncoder(config: ModelConfig, random: RandomSource? = nil) throws -> any SequenceEncoder {
+func makeEncoder(config: ModelConfig, random: RandomSource? = nil) throws -> any SequenceEncoder {
     try config.validate()
     let encoder = buildEncoder(config: config, random: random ?? RandomSource(seed: config.seed))
     var rng = SeededGenerator(seed: config.seed)

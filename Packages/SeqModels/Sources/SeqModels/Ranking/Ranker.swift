@@ -22,7 +22,7 @@ public final class Ranker: Module, RankingModel {
     /// gradient when `config.itemTableHasPaddingRow`.
     public let itemEmbedding: Embedding
     /// The sequence encoder (its parameters sit at the top level of the state dict).
-    public let encoder: any SequenceEncoder
+    let encoder: any SequenceEncoder
     /// `mlp_layers`: the scoring MLP.
     public let head: ScoringHead
 
@@ -40,7 +40,7 @@ public final class Ranker: Module, RankingModel {
 
     /// Composes a ranker around an existing `encoder` that draws its dropout masks from `random`.
     /// Parameters keep their current values (call `resetAllParameters(using:)` to initialise).
-    public init(config: ModelConfig, encoder: any SequenceEncoder, random: RandomSource) throws {
+    init(config: ModelConfig, encoder: any SequenceEncoder, random: RandomSource) throws {
         try config.validate()
         try config.validateTables()
         self.config = config

@@ -14,8 +14,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // Open MPI (Debian's libopenmpi-dev) for distributed training; used only when `mpirun` starts the process.
+        .target(name: "CMPI", linkerSettings: [.linkedLibrary("mpi")]),
         .target(name: "Trainer", dependencies: [
-            "AdaLayers", "DataPipeline", "Metrics",
+            "AdaLayers", "CMPI", "DataPipeline", "Metrics",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -62,11 +62,11 @@ struct FitCommand: ParsableCommand {
     var overrides: [String] = []
 
     func run() throws {
-        let report = try FitWorkflow.run(FitRequest(
+        var request = FitRequest(
             model: model, mode: mode.fitMode, dataFolder: data, outputFolder: output, dataset: dataset,
             protocolName: comparison.protocolName, overrides: try configurationOverrides(overrides), resume: resume,
-            configDirectory: try location.directory(), console: !quiet))
-        printSummary(report)
+            configDirectory: try location.directory(), console: !quiet)
+        try runDistributable(&request)
     }
 }
 
@@ -127,11 +127,28 @@ struct FinetuneCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report = try FitWorkflow.run(FitRequest(
+        var request = FitRequest(
             model: model, mode: .finetune, dataFolder: data, outputFolder: output, dataset: dataset,
             protocolName: comparison.protocolName, overrides: try configurationOverrides(overrides), checkpoint: checkpoint, freeze: freeze == 1,
-            resume: resume, configDirectory: try location.directory(), console: !quiet))
-        printSummary(report)
+            resume: resume, configDirectory: try location.directory(), console: !quiet)
+        try runDistributable(&request)
+    }
+}
+
+/// Runs `request` in this process's group: alone, or as one rank of an `mpirun` job. In a job,
+/// only rank 0 prints, and an error on any rank ends the whole job (the others would otherwise
+/// wait for it forever) with the error printed by the rank that hit it.
+func runDistributable(_ request: inout FitRequest) throws {
+    let group = try ProcessGroup.world()
+    request.processGroup = group
+    guard group.isDistributed else { return printSummary(try FitWorkflow.run(request)) }
+    do {
+        let report = try FitWorkflow.run(request)
+        if group.isRoot { printSummary(report) }
+        group.finish()
+    } catch {
+        FileHandle.standardError.write(Data("Error (rank \(group.rank) of \(group.size)): \(error)\n".utf8))
+        group.abort(code: 1)
     }
 }
 

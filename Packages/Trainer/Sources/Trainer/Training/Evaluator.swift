@@ -5,17 +5,24 @@ import Tensor
 
 /// Scores a split with a model in evaluation mode (no dropout, `z = mu`, no graph) and turns the
 /// scores into the ranking metrics of Metrics README § Definitions — means over all rows of the split.
+///
+/// In a distributed run each process scores its contiguous share of the rows; the scores are then
+/// gathered in row order on every process, which computes the metrics exactly as one process
+/// would (same rows, same order, same sums).
 struct Evaluator {
     public let model: any RankingModel
     public let batchSize: Int
     public let maxSeqLen: Int
     public let showProgress: Bool
+    public let group: ProcessGroup
 
-    public init(model: any RankingModel, batchSize: Int, maxSeqLen: Int, showProgress: Bool) {
+    public init(model: any RankingModel, batchSize: Int, maxSeqLen: Int, showProgress: Bool,
+                group: ProcessGroup = .single) {
         self.model = model
         self.batchSize = batchSize
         self.maxSeqLen = maxSeqLen
         self.showProgress = showProgress
+        self.group = group
     }
 
     /// The metrics of `split` (its rows in order), named `splitName` in errors.
@@ -24,8 +31,18 @@ struct Evaluator {
     public func metrics(of split: Split, name splitName: String, title: String) throws -> RankingMetrics {
         guard split.rowCount > 0 else { throw TrainerError.emptySplit(splitName) }
         var metrics = RankingMetrics()
-        forEachScoredBatch(split, title: title) { _, scores in
-            scores.scalars.withUnsafeBufferPointer { metrics.add(scores: $0, candidateCount: scores.shape[1]) }
+        if group.isDistributed {
+            let candidateCount = split.negativesPerRow + 1
+            var mine: [Float] = []
+            mine.reserveCapacity(group.share(of: split.rowCount).count * candidateCount)
+            forEachScoredBatch(split, rows: group.share(of: split.rowCount), title: title) { _, scores in
+                mine += scores.scalars
+            }
+            try group.gather(mine).withUnsafeBufferPointer { metrics.add(scores: $0, candidateCount: candidateCount) }
+        } else {
+            forEachScoredBatch(split, title: title) { _, scores in
+                scores.scalars.withUnsafeBufferPointer { metrics.add(scores: $0, candidateCount: scores.shape[1]) }
+            }
         }
         guard metrics.invalidRowCount == 0 else {
             throw TrainerError.nonFiniteScores(split: splitName, rows: metrics.invalidRowCount, of: metrics.rowCount)
@@ -33,13 +50,16 @@ struct Evaluator {
         return metrics
     }
 
-    /// Calls `body` with each batch and its scores `[B, C]` (column 0 = the positive), in row order.
-    public func forEachScoredBatch(_ split: Split, title: String, _ body: (Batch, Tensor) throws -> Void) rethrows {
+    /// Calls `body` with each batch of `rows` (default: all) and its scores `[B, C]` (column 0 = the
+    /// positive), in row order.
+    public func forEachScoredBatch(_ split: Split, rows: Range<Int>? = nil, title: String,
+                                   _ body: (Batch, Tensor) throws -> Void) rethrows {
         let model = self.model
-        let batches = BatchIterator(split: split, batchSize: batchSize, maxSeqLen: maxSeqLen,
-                                    order: .sequential)
-        let bar = ProgressBar(title: title, total: split.rowCount, unit: "rows", enabled: showProgress ? nil : false)
-        for batch in batches {
+        let rows = rows ?? 0 ..< split.rowCount
+        let bar = ProgressBar(title: title, total: rows.count, unit: "rows", enabled: showProgress ? nil : false)
+        for start in stride(from: rows.lowerBound, to: rows.upperBound, by: batchSize) {
+            let batch = BatchIterator.makeBatch(split: split, rows: Array(start ..< min(start + batchSize, rows.upperBound)),
+                                                maxSeqLen: maxSeqLen)
             let scores = model.scores(RankingBatch(batch))
             try body(batch, scores)
             bar.advance(by: batch.size)

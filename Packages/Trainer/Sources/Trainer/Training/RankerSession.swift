@@ -22,13 +22,17 @@ final class RankerSession: TrainingSession {
     /// Fills in the sidecar of each checkpoint (config, data fingerprint, …).
     public let describe: (_ epoch: Int, _ progress: FitProgress) -> CheckpointInfo
     public let logger: Logger
+    /// The processes training this model together (`.single` unless started by `mpirun`).
+    public let group: ProcessGroup
     private let seeds: RunSeeds
     private let parameters: [(String, Parameter)]
+    /// Averages gradients over the processes of a distributed run (nil for one process).
+    private var gradientExchange: GradientExchange?
     /// The epoch whose weights the model currently holds (0 = before training).
     public private(set) var currentEpoch: Int
 
     public init(model: any RankingModel, optimizer: any Optimizer, data: PreparedDataset,
-                settings: TrainingSettings, folder: RunFolder, startEpoch: Int = 0,
+                settings: TrainingSettings, folder: RunFolder, startEpoch: Int = 0, group: ProcessGroup = .single,
                 logger: Logger, describe: @escaping (Int, FitProgress) -> CheckpointInfo) {
         self.model = model
         self.optimizer = optimizer
@@ -40,35 +44,37 @@ final class RankerSession: TrainingSession {
         seeds = RunSeeds(base: settings.seed)
         parameters = model.namedParameters()
         currentEpoch = startEpoch
+        self.group = group
+        gradientExchange = group.isDistributed ? GradientExchange(group: group, parameters: parameters) : nil
     }
 
     public func trainEpoch(_ epoch: Int) throws -> Double {
         guard data.train.rowCount > 0 else { throw TrainerError.emptySplit(Split.Name.train.rawValue) }
         let start = Date()
-        model.random.generator = seeds.generator(.modelNoise, epoch: epoch)
-        let batches = BatchIterator(split: data.train, batchSize: settings.batchSize, maxSeqLen: settings.maxSeqLen,
-                                    order: .shuffled(seed: seeds.seed(.shuffle, epoch: epoch)))
+        model.random.generator = seeds.generator(.modelNoise, epoch: epoch, rank: group.rank)
+        let order = BatchIterator(split: data.train, batchSize: settings.batchSize, maxSeqLen: settings.maxSeqLen,
+                                  order: .shuffled(seed: seeds.seed(.shuffle, epoch: epoch))).rowOrder
         let bar = ProgressBar(title: "epoch \(epoch) train", total: data.train.rowCount, unit: "rows",
-                              enabled: settings.showProgress ? nil : false)
+                              enabled: settings.showProgress && group.isRoot ? nil : false)
         model.train()
         var lossSum = 0.0
         var batchCount = 0
-        for batch in batches {
+        for batchStart in stride(from: 0, to: order.count, by: settings.batchSize) {
             batchCount += 1
-            let loss = model.trainingLoss(RankingBatch(batch))
-            let value = loss.value.item
+            let rows = order[batchStart ..< min(batchStart + settings.batchSize, order.count)]
+            let value = try trainStep(on: rows)
             guard value.isFinite else {
                 bar.finish()
                 throw TrainerError.nonFiniteLoss(epoch: epoch, batch: batchCount, value: value)
             }
-            loss.backward()
             if let maxNorm = settings.clipGradNorm { GradientClipping.clip(parameters.map(\.1), maxNorm: maxNorm) }
             optimizer.step()
             optimizer.zeroGrad()
             lossSum += Double(value)
-            bar.advance(by: batch.size)
+            bar.advance(by: rows.count)
         }
         bar.finish()
+        try group.checkReplicasAgree(parameters, epoch: epoch)
         currentEpoch = epoch
         let seconds = Date().timeIntervalSince(start)
         let meanLoss = batchCount > 0 ? lossSum / Double(batchCount) : .nan
@@ -76,10 +82,29 @@ final class RankerSession: TrainingSession {
         return meanLoss
     }
 
+    /// Forward and backward pass over this process's share of one global batch (`rows` of the
+    /// training split, in batch order); with several processes the gradients are then averaged
+    /// over all of them (`GradientExchange`). Returns the loss of the whole batch.
+    private func trainStep(on rows: ArraySlice<Int>) throws -> Float {
+        let share = group.share(of: rows.count)
+        var loss: Float = 0
+        if !share.isEmpty {
+            let mine = Array(rows[(rows.startIndex + share.lowerBound) ..< (rows.startIndex + share.upperBound)])
+            let batch = BatchIterator.makeBatch(split: data.train, rows: mine, maxSeqLen: settings.maxSeqLen)
+            let objective = model.trainingLoss(RankingBatch(batch))
+            loss = objective.value.item
+            objective.backward()
+        }
+        guard var exchange = gradientExchange else { return loss }
+        loss = try exchange.averageGradients(localRows: share.count, globalRows: rows.count, localLoss: loss)
+        gradientExchange = exchange
+        return loss
+    }
+
     public func evaluate(_ split: Split.Name) throws -> RankingMetrics {
         let start = Date()
         let evaluator = Evaluator(model: model, batchSize: settings.evalBatchSize, maxSeqLen: settings.maxSeqLen,
-                                  showProgress: settings.showProgress)
+                                  showProgress: settings.showProgress && group.isRoot, group: group)
         let rows = data.split(split)
         let metrics = try evaluator.metrics(of: rows, name: split.rawValue, title: "epoch \(currentEpoch) \(split.rawValue)")
         let seconds = Date().timeIntervalSince(start)
@@ -89,18 +114,26 @@ final class RankerSession: TrainingSession {
     }
 
     public func saveBest(progress: FitProgress) throws {
+        guard group.isRoot else { return }
         try checkpoint(progress: progress, withOptimizer: true).write(to: folder.bestCheckpoint)
         logger.info("saved the best checkpoint (epoch \(currentEpoch)) to \(folder.bestCheckpoint.path)")
     }
 
     public func saveLast(progress: FitProgress) throws {
+        guard group.isRoot else { return }
         try checkpoint(progress: progress, withOptimizer: true).write(to: folder.lastCheckpoint)
     }
 
     public func restoreBest() throws {
-        let best = try Checkpoint.read(from: folder.bestCheckpoint)
-        try ModelFactory.loadWeights(best.weights, into: model, path: folder.bestCheckpoint.path)
-        currentEpoch = best.info?.epoch ?? currentEpoch
+        var epochText = ""
+        if group.isRoot {
+            let best = try Checkpoint.read(from: folder.bestCheckpoint)
+            try ModelFactory.loadWeights(best.weights, into: model, path: folder.bestCheckpoint.path)
+            epochText = String(best.info?.epoch ?? currentEpoch)
+        }
+        // The other processes take the weights from the root: the checkpoint is only on its disk.
+        let shared = try group.shareRootState(model: model, optimizer: optimizer, extra: Data(epochText.utf8))
+        currentEpoch = Int(String(decoding: shared, as: UTF8.self)) ?? currentEpoch
         logger.info("loaded the best checkpoint (epoch \(currentEpoch)) for test")
     }
 

@@ -41,6 +41,9 @@ public struct FitRequest: Sendable {
     public var configDirectory: URL
     /// Also print the log on standard error.
     public var console: Bool
+    /// The processes that train this model together: `.single`, or `try ProcessGroup.world()` in
+    /// a program started by `mpirun` (Trainer README § Training on several machines).
+    public var processGroup: ProcessGroup = .single
 
     public init(model: String, mode: Mode, dataFolder: String, outputFolder: String, dataset: String? = nil,
                 protocolName: String? = nil, overrides: [String] = [], checkpoint: String? = nil, freeze: Bool? = nil, resume: Bool = false,

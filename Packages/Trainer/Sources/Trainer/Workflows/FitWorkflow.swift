@@ -18,29 +18,26 @@ public enum FitWorkflow {
 
     public static func run(_ request: FitRequest) throws -> FitReport {
         let started = Date()
+        let group = request.processGroup
         let data = try DataLoading.load(request.dataFolder)
         let config = try assembleConfiguration(request, data: data)
         let settings = try TrainingSettings(config)
         let trainType = try checkRequest(request, config: config, settings: settings, data: data)
-        let (folder, lock, opened) = try openRunFolder(request)
-        defer { lock.release() }
-        let request = opened.request
-        let sink = try RunLogSink(fileURL: folder.logFile, console: request.console)
-        let logger = sink.logger(level: settings.logLevel)
-        if opened.restarted {
-            logger.warning("\(folder.url.path) holds a run stopped before its first finished epoch; starting it again from the beginning")
-        }
-        try logStartAndWriteConfiguration(request, trainType: trainType, config: config, settings: settings,
-                                          folder: folder, logger: logger)
+        let (folder, lock, request, logger) = try openRunFolderAndLog(request, trainType: trainType, config: config,
+                                                                      settings: settings)
+        defer { lock?.release() }
         let model = try ModelFactory.makeModel(config, freezeBase: request.mode == .finetune && settings.freeze)
         let fingerprint = DataFingerprint(stats: data.stats)
-        let start = try initialiseWeights(model, request: request, config: config, settings: settings, data: data,
-                                          folder: folder, fingerprint: fingerprint, logger: logger)
+        var start = group.isRoot
+            ? try initialiseWeights(model, request: request, config: config, settings: settings, data: data,
+                                    folder: folder, fingerprint: fingerprint, logger: logger)
+            : StartingPoint()
         logTrainableParameters(model, logger: logger)
 
         let optimizer = try OptimizerFactory.make(settings, parameters: model.namedParameters(),
                                                   adaptationParameters: model.adaptationParameterNames)
         if let state = start.lastCheckpoint?.optimizerState { try optimizer.loadStateDict(state) }
+        if group.isDistributed { try shareStartingPoint(&start, model: model, optimizer: optimizer, group: group, logger: logger) }
 
         let session = makeSession(request, trainType: trainType, model: model, optimizer: optimizer, data: data,
                                   config: config, settings: settings, folder: folder, fingerprint: fingerprint,
@@ -49,16 +46,52 @@ public enum FitWorkflow {
         let reportSettings = config.values.sorted { $0.key < $1.key }.map { ($0.key, $0.value.description) }
         let validMetric = settings.validMetric
         let loop = FitLoop(schedule: settings.schedule) { records in
+            guard group.isRoot else { return }
             try folder.writeMetrics(records)
             try folder.writeReport(title: title, records: records, validMetric: validMetric, settings: reportSettings)
         }
         let outcome = try loop.run(session, resume: start.resume)
-        try folder.writeResults(outcome.test.values)
+        if group.isRoot { try folder.writeResults(outcome.test.values) }
         let seconds = Date().timeIntervalSince(started)
         logOutcome(outcome, validMetric: validMetric, seconds: seconds, logger: logger)
         return FitReport(folder: folder.url, model: request.model, trainType: trainType, dataset: request.datasetName,
                          protocolName: try config.string("protocol"), test: outcome.test.values, bestValidScore: outcome.bestScore, bestEpoch: outcome.bestEpoch,
                          epochsTrained: outcome.epochsTrained, seconds: seconds)
+    }
+
+    /// On the root (the only process of a plain run): opens and locks the run folder
+    /// (`openRunFolder`), starts its log and writes the configuration. The other processes of a
+    /// distributed run write nothing and log nowhere. Returns the request as it will run.
+    private static func openRunFolderAndLog(_ request: FitRequest, trainType: String, config: Configuration,
+                                            settings: TrainingSettings) throws
+        -> (RunFolder, FolderLock?, FitRequest, Logger) {
+        guard request.processGroup.isRoot else {
+            let logger = try RunLogSink(fileURL: nil, console: false).logger(level: settings.logLevel)
+            return (RunFolder(url: URL(fileURLWithPath: request.outputFolder)), nil, request, logger)
+        }
+        let (folder, lock, opened) = try openRunFolder(request)
+        let sink = try RunLogSink(fileURL: folder.logFile, console: request.console)
+        let logger = sink.logger(level: settings.logLevel)
+        if opened.restarted {
+            logger.warning("\(folder.url.path) holds a run stopped before its first finished epoch; starting it again from the beginning")
+        }
+        try logStartAndWriteConfiguration(opened.request, trainType: trainType, config: config, settings: settings,
+                                          folder: folder, logger: logger)
+        return (folder, lock, opened.request, logger)
+    }
+
+    /// Gives every process of a distributed run the root's starting point: its weights and
+    /// optimiser state (fresh, from a Base checkpoint or from `--resume`) and, when resuming, the
+    /// progress to continue from. The other processes read no file of the run folder, so a run
+    /// may be resumed with another number of processes (only the slicing of each batch changes).
+    private static func shareStartingPoint(_ start: inout StartingPoint, model: any RankingModel, optimizer: any Optimizer,
+                                           group: ProcessGroup, logger: Logger) throws {
+        let progress = try start.resume.map { try JSONEncoder().encode($0.progress) } ?? Data()
+        let shared = try group.shareRootState(model: model, optimizer: optimizer, extra: progress)
+        if !group.isRoot, !shared.isEmpty {
+            start.resume = (try JSONDecoder().decode(FitProgress.self, from: shared), [])
+        }
+        logger.info("distributed run: \(group.size) processes; each trains its share of every batch and the gradients are averaged")
     }
 
     /// Where training starts: the progress and valid records of an interrupted run (on `--resume`)
@@ -166,7 +199,7 @@ public enum FitWorkflow {
         let validMetric = settings.validMetric
         return RankerSession(
             model: model, optimizer: optimizer, data: data, settings: settings, folder: folder,
-            startEpoch: startEpoch,
+            startEpoch: startEpoch, group: request.processGroup,
             logger: logger) { epoch, progress in
                 CheckpointInfo(model: request.model, trainType: trainType, epoch: epoch, validMetric: validMetric,
                                bestScore: progress.stopping.bestScore, bestEpoch: progress.stopping.bestEpoch,

@@ -1,4 +1,5 @@
 import Autograd
+import Foundation
 import Tensor
 
 /// Averages one global batch's gradients over the ranks, so that every replica takes the same
@@ -23,16 +24,23 @@ struct GradientExchange {
         case dense
         /// Only the rows some rank touched (their ids first, then their values).
         case touchedRows = "touched-rows"
+
+        /// `ADARANKER_TABLE_EXCHANGE` (`dense` or `touched-rows`), default `touched-rows`.
+        static func fromEnvironment() -> TableExchange {
+            ProcessInfo.processInfo.environment["ADARANKER_TABLE_EXCHANGE"].flatMap(TableExchange.init(rawValue:)) ?? .touchedRows
+        }
     }
 
     /// 2-D parameters with at least this many rows count as embedding tables.
+    /// (`ADARANKER_TABLE_EXCHANGE=dense` sends them whole, for comparison.)
     static let tableRowThreshold = 1024
 
     let group: ProcessGroup
     let parameters: [(name: String, parameter: Parameter)]
     let tables: TableExchange
-    /// Floats and row ids sent by this rank in its last exchange (the all-reduce inputs), in bytes.
-    private(set) var lastPayloadBytes = 0
+    /// Bytes this rank put into all-reduces and gathers (header, gradients, row ids) since this was
+    /// last reset; the trainer logs it per step after each epoch.
+    var payloadBytes = 0
 
     init(group: ProcessGroup, parameters: [(String, Parameter)], tables: TableExchange = .touchedRows) {
         self.group = group
@@ -51,7 +59,7 @@ struct GradientExchange {
         let touched = parameters.indices.filter { header[$0] > 0 }
         let sparse = touched.filter { tables == .touchedRows && isTable(parameters[$0].parameter) }
         let dense = touched.filter { !sparse.contains($0) }
-        lastPayloadBytes = 4 * header.count
+        payloadBytes += 4 * header.count
         try sumDense(dense, weight: weight)
         for index in sparse { try sumTouchedRows(of: parameters[index].parameter, weight: weight) }
         for index in parameters.indices where header[index] == 0 { parameters[index].parameter.grad = nil }
@@ -76,7 +84,7 @@ struct GradientExchange {
             offset += parameter.value.count
         }
         try group.sum(&buffer)
-        lastPayloadBytes += 4 * total
+        payloadBytes += 4 * total
         offset = 0
         for index in indices {
             let parameter = parameters[index].parameter
@@ -108,7 +116,7 @@ struct GradientExchange {
             }
         }
         try group.sum(&packed)
-        lastPayloadBytes += 8 * localRows.count + 4 * packed.count
+        payloadBytes += 8 * localRows.count + 4 * packed.count
         var full = [Float](repeating: 0, count: rowCount * width)
         for (k, row) in rows.enumerated() {
             let destination = Int(row) * width

@@ -45,7 +45,8 @@ final class RankerSession: TrainingSession {
         parameters = model.namedParameters()
         currentEpoch = startEpoch
         self.group = group
-        gradientExchange = group.isDistributed ? GradientExchange(group: group, parameters: parameters) : nil
+        gradientExchange = group.isDistributed
+            ? GradientExchange(group: group, parameters: parameters, tables: .fromEnvironment()) : nil
     }
 
     public func trainEpoch(_ epoch: Int) throws -> Double {
@@ -75,6 +76,10 @@ final class RankerSession: TrainingSession {
         }
         bar.finish()
         try group.checkReplicasAgree(parameters, epoch: epoch)
+        if let exchange = gradientExchange, batchCount > 0 {
+            logger.info("epoch \(epoch) gradient exchange (\(exchange.tables.rawValue) tables): \(exchange.payloadBytes / batchCount) bytes sent per step by this process")
+        }
+        gradientExchange?.payloadBytes = 0
         currentEpoch = epoch
         let seconds = Date().timeIntervalSince(start)
         let meanLoss = batchCount > 0 ? lossSum / Double(batchCount) : .nan

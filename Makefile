@@ -20,11 +20,13 @@ MODELS ?= GRU4Rec
 
 .PHONY: deps test test-packages test-cross parity bench demo reproduce-ml10m reproduce-ml100k clean
 
-## Install the system libraries (OpenBLAS, zlib) when they are missing.
+## Install the system libraries (OpenBLAS, zlib, Open MPI) when they are missing.
 deps:
 	@missing=""; \
 	[ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ] || [ -f /usr/include/openblas/cblas.h ] || missing="$$missing libopenblas-dev"; \
 	[ -f /usr/include/zlib.h ] || missing="$$missing zlib1g-dev"; \
+	ls /usr/include/*/openmpi/mpi.h >/dev/null 2>&1 || missing="$$missing libopenmpi-dev"; \
+	command -v mpirun >/dev/null || missing="$$missing openmpi-bin"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

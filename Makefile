@@ -4,6 +4,7 @@
 #   make test        every package's tests, the cross-package tests and the parity check
 #   make bench       kernel and model benchmarks (release build)
 #   make parity [FIXTURES=<dir>] check models against reference fixtures (default Tests/Fixtures/parity)
+#   make fuzz [FUZZ_SECONDS=60]  run every libFuzzer target (Fuzz/) for a bounded time
 
 SHELL := /bin/bash
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -18,7 +19,7 @@ export OPENBLAS_NUM_THREADS ?= 2
 TRAIN := swift run -c release --package-path Tools train
 MODELS ?= GRU4Rec
 
-.PHONY: deps test test-packages test-cross parity bench demo reproduce-ml10m reproduce-ml100k clean
+.PHONY: deps test test-packages test-cross parity bench fuzz demo reproduce-ml10m reproduce-ml100k clean
 
 ## Install the system libraries (OpenBLAS, zlib, Open MPI) when they are missing.
 deps:
@@ -51,6 +52,11 @@ parity: deps
 
 bench: deps
 	swift run -c release --package-path Tools bench $(ARGS)
+
+## libFuzzer targets for every reader of outside bytes (Fuzz/README.md), FUZZ_SECONDS each (default 60).
+## Their seeds and regression inputs are replayed by `make test` (the DataPipeline and Trainer tests).
+fuzz: deps
+	FUZZ_SECONDS="$(or $(FUZZ_SECONDS),60)" bash Fuzz/run-fuzz.sh
 
 ## The main job: built-in synthetic data (no download) → GRU4Rec Base vs Ada-Ranker → Markdown table.
 demo: deps

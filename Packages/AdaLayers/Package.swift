@@ -16,6 +16,7 @@ let package = Package(
         .testTarget(name: "AdaLayersTests", dependencies: [
             "AdaLayers", "ReferenceParity", .product(name: "TestSupport", package: "Tensor"),
             .product(name: "AutogradTestSupport", package: "Autograd"),
+            .product(name: "SeqModelsTestSupport", package: "SeqModels"),
         ]),
     ],
     swiftLanguageModes: [.v5]

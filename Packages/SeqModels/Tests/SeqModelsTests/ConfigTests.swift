@@ -1,6 +1,7 @@
 import TestSupport
 import Foundation
 @testable import SeqModels
+import SeqModelsTestSupport
 import XCTest
 
 final class ConfigTests: XCTestCase {
@@ -117,7 +118,7 @@ final class ConfigTests: XCTestCase {
     }
 
     func testDictionaryRoundTrip() throws {
-        var config = TestSupport.config(.narm)
+        var config = TinyRankers.config(.narm)
         config.usePreItemEmb = true
         config.trainType = .adaRanker
         let data = try JSONEncoder().encode(config.values)

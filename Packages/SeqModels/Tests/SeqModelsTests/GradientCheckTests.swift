@@ -2,6 +2,7 @@ import Autograd
 import AutogradTestSupport
 import Foundation
 @testable import SeqModels
+import SeqModelsTestSupport
 import Tensor
 import XCTest
 
@@ -25,7 +26,7 @@ final class GradientCheckTests: XCTestCase {
     /// of the item table): `|analytic − numeric| ≤ 2e-4 + 3e-2·|numeric|`. The loss is the mean BCE
     /// over the scores, accumulated in Double; the step is 1e-2.
     private func checkGradients(_ model: ModelName, training: Bool = false) throws {
-        var config = TestSupport.config(model, embeddingSize: 4, maxSeqLen: 5)
+        var config = TinyRankers.config(model, embeddingSize: 4, maxSeqLen: 5)
         if model == .srgnn { config.seed = 4 }
         let ranker = try Ranker(config: config)
         if model == .srgnn {
@@ -34,7 +35,7 @@ final class GradientCheckTests: XCTestCase {
             for parameter in ranker.encoder.parameters { parameter.value = parameter.value * 0.3 }
         }
         ranker.train(training)
-        let batch = TestSupport.batch(rows: 3, length: 5, columns: 4, seed: 21)
+        let batch = TinyRankers.batch(rows: 3, length: 5, columns: 4, seed: 21)
         func fixMasks() { ranker.random.generator = SeededGenerator(seed: 77) }
         ranker.zeroGrad()
         fixMasks()

@@ -1,5 +1,6 @@
 import Autograd
 @testable import SeqModels
+import SeqModelsTestSupport
 import Tensor
 import XCTest
 
@@ -9,9 +10,9 @@ final class MaskingTests: XCTestCase {
     /// reference) its additive mask is uniform and its meaningless output mixes every position.
     func testSASRecAndNextItNetAreCausal() throws {
         for model in [ModelName.sasRec, .nextItNet] {
-            let ranker = try Ranker(config: TestSupport.config(model))
+            let ranker = try Ranker(config: TinyRankers.config(model))
             ranker.eval()
-            let batch = TestSupport.batch(rows: 3, length: 6)
+            let batch = TinyRankers.batch(rows: 3, length: 6)
             func states(_ b: RankingBatch) -> Tensor {
                 withoutGradients {
                     if let sasRec = ranker.encoder as? SASRecEncoder {
@@ -24,8 +25,8 @@ final class MaskingTests: XCTestCase {
             let width = reference.shape[2]
             for j in 1..<6 {
                 var ids = batch.itemSeq.indices
-                for row in 0..<3 { ids[row * 6 + j] = ids[row * 6 + j] % (TestSupport.itemCount - 1) + 1 }
-                let changed = states(TestSupport.replacingSequence(batch, with: IndexTensor(shape: [3, 6], indices: ids)))
+                for row in 0..<3 { ids[row * 6 + j] = ids[row * 6 + j] % (TinyRankers.itemCount - 1) + 1 }
+                let changed = states(TinyRankers.replacingSequence(batch, with: IndexTensor(shape: [3, 6], indices: ids)))
                 var laterChanged = false
                 for row in 0..<3 {
                     for t in 0..<6 {
@@ -55,9 +56,9 @@ final class MaskingTests: XCTestCase {
     /// Rows with at least one real item are unaffected by what the padding positions hold.
     func testSASRecSRGNNAndSHANIgnorePaddingPositions() throws {
         for model in [ModelName.sasRec, .srgnn, .shan] {
-            let ranker = try Ranker(config: TestSupport.config(model))
+            let ranker = try Ranker(config: TinyRankers.config(model))
             ranker.eval()
-            let batch = TestSupport.batch(rows: 4, length: 6)
+            let batch = TinyRankers.batch(rows: 4, length: 6)
             XCTAssertTrue(batch.itemSeq.indices.contains(0))
             var rng = SeededGenerator(seed: 5)
             let noise = Tensor.normal([1, 8], std: 3, using: &rng)
@@ -75,9 +76,9 @@ final class MaskingTests: XCTestCase {
 
     /// NARM's attention weights `alpha` are exactly 0 at padding positions and non-zero elsewhere.
     func testNARMMasksPadding() throws {
-        let ranker = try Ranker(config: TestSupport.config(.narm))
+        let ranker = try Ranker(config: TinyRankers.config(.narm))
         let narm = ranker.encoder as! NARMEncoder
-        let batch = TestSupport.batch(rows: 4, length: 6)
+        let batch = TinyRankers.batch(rows: 4, length: 6)
         var rng = SeededGenerator(seed: 9)
         let states = Variable(.normal([4, 6, narm.gru.hiddenSize], using: &rng))
         let alpha = narm.attentionWeights(states, itemSeq: batch.itemSeq).value

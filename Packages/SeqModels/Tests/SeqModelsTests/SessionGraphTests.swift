@@ -1,5 +1,6 @@
 import TestSupport
 import SeqModels
+import SeqModelsTestSupport
 import Tensor
 import XCTest
 
@@ -89,8 +90,8 @@ final class SessionGraphBuilderTests: XCTestCase {
 
 final class SRGNNWithoutGraphTests: XCTestCase {
     func testBuildsTheGraphWhenTheBatchHasNone() throws {
-        let ranker = try Ranker(config: TestSupport.config(.srgnn))
-        let batch = TestSupport.batch()
+        let ranker = try Ranker(config: TinyRankers.config(.srgnn))
+        let batch = TinyRankers.batch()
         var withoutGraph = batch
         withoutGraph.graph = nil
         XCTAssertEqual(ranker.scores(withoutGraph), ranker.scores(batch))

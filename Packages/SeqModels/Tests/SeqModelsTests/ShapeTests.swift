@@ -1,14 +1,15 @@
 import Autograd
 import SeqModels
+import SeqModelsTestSupport
 import Tensor
 import XCTest
 
 final class ShapeTests: XCTestCase {
     func testEveryEncoderAndRankerShape() throws {
         for model in ModelName.allCases {
-            let config = TestSupport.config(model)
+            let config = TinyRankers.config(model)
             let ranker = try Ranker(config: config)
-            let batch = TestSupport.batch(rows: 3, length: 6, columns: 5)
+            let batch = TinyRankers.batch(rows: 3, length: 6, columns: 5)
             let sequence = ranker.sequenceEmbedding(batch)
             XCTAssertEqual(sequence.shape, [3, config.embeddingSize], "\(model)")
             let probabilities = ranker.scoreCandidates(batch)
@@ -22,15 +23,15 @@ final class ShapeTests: XCTestCase {
 
     func testScoresForOneRequestAndAnyCandidateCount() throws {
         for model in ModelName.allCases {
-            let ranker = try Ranker(config: TestSupport.config(model))
+            let ranker = try Ranker(config: TinyRankers.config(model))
             XCTAssertTrue(ranker.isTraining)
-            let many = TestSupport.batch(rows: 1, length: 6, columns: 37)
+            let many = TinyRankers.batch(rows: 1, length: 6, columns: 37)
             XCTAssertEqual(ranker.scores(many).shape, [1, 37], "\(model)")
-            let one = TestSupport.batch(rows: 1, length: 6, columns: 1)
+            let one = TinyRankers.batch(rows: 1, length: 6, columns: 1)
             XCTAssertEqual(ranker.scores(one).shape, [1, 1], "\(model)")
             XCTAssertTrue(ranker.isTraining, "scores(_:) restores the training mode")
             // Evaluation is deterministic and a row's scores do not depend on the other rows.
-            let batch = TestSupport.batch(rows: 4, length: 6, columns: 5)
+            let batch = TinyRankers.batch(rows: 4, length: 6, columns: 5)
             let all = ranker.scores(batch)
             let first = ranker.scores(RankingBatch(
                 userIds: IndexTensor([batch.userIds.indices[3]]),
@@ -44,12 +45,12 @@ final class ShapeTests: XCTestCase {
     }
 
     func testStateDictNamesFollowTheReference() throws {
-        let names = Set(try Ranker(config: TestSupport.config(.gru4Rec)).stateDict().keys)
+        let names = Set(try Ranker(config: TinyRankers.config(.gru4Rec)).stateDict().keys)
         XCTAssertEqual(names, ["user_embedding.weight", "item_embedding.weight", "gru_layers.weight_ih_l0",
                                "gru_layers.weight_hh_l0", "gru_layers.bias_ih_l0", "gru_layers.bias_hh_l0",
                                "dense.weight", "dense.bias", "mlp_layers.1.weight", "mlp_layers.1.bias",
                                "mlp_layers.3.weight", "mlp_layers.3.bias"])
-        var narmConfig = TestSupport.config(.narm)
+        var narmConfig = TinyRankers.config(.narm)
         narmConfig.numLayers = 2
         let narm = Set(try Ranker(config: narmConfig).stateDict().keys)
         XCTAssertTrue(narm.isSuperset(of: ["gru.weight_ih_l1", "gru.weight_hh_l1", "a_1.weight", "v_t.weight", "b.weight"]))
@@ -57,10 +58,10 @@ final class ShapeTests: XCTestCase {
     }
 
     func testInitialisationIsSeededAndKeepsThePaddingRow() throws {
-        let a = try Ranker(config: TestSupport.config(.shan)).stateDict()
-        let b = try Ranker(config: TestSupport.config(.shan)).stateDict()
+        let a = try Ranker(config: TinyRankers.config(.shan)).stateDict()
+        let b = try Ranker(config: TinyRankers.config(.shan)).stateDict()
         XCTAssertEqual(a, b)
-        var other = TestSupport.config(.shan)
+        var other = TinyRankers.config(.shan)
         other.seed = 12
         XCTAssertNotEqual(try Ranker(config: other).stateDict()["long_b"], a["long_b"])
         let items = a["item_embedding.weight"]!
@@ -70,9 +71,9 @@ final class ShapeTests: XCTestCase {
     }
 
     func testPaddingRowGetsNoGradientUnlessPretrained() throws {
-        let batch = TestSupport.batch()
+        let batch = TinyRankers.batch()
         for pretrained in [false, true] {
-            var config = TestSupport.config(.gru4Rec)
+            var config = TinyRankers.config(.gru4Rec)
             config.usePreItemEmb = pretrained
             let ranker = try Ranker(config: config)
             ranker.eval()

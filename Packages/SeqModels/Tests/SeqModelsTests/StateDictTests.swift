@@ -1,6 +1,7 @@
 import Autograd
 import Foundation
 import SeqModels
+import SeqModelsTestSupport
 import Tensor
 import XCTest
 
@@ -18,7 +19,7 @@ final class StateDictTests: XCTestCase {
 
     func testRoundTripThroughSafetensors() throws {
         for model in ModelName.allCases {
-            let config = TestSupport.config(model)
+            let config = TinyRankers.config(model)
             let trained = try Ranker(config: config)
             let path = folder.appendingPathComponent("\(model.rawValue).safetensors").path
             try trained.save(to: path)
@@ -29,14 +30,14 @@ final class StateDictTests: XCTestCase {
             XCTAssertNotEqual(restored.stateDict(), trained.stateDict())
             try restored.load(from: path)
             XCTAssertEqual(restored.stateDict(), trained.stateDict(), "\(model)")
-            let batch = TestSupport.batch()
+            let batch = TinyRankers.batch()
             XCTAssertEqual(restored.scores(batch), trained.scores(batch), "\(model)")
         }
     }
 
     func testMismatchNamesTheParameterAndBothShapesAndLeavesTheModelUnchanged() throws {
-        let small = try Ranker(config: TestSupport.config(.gru4Rec, embeddingSize: 8))
-        let wide = try Ranker(config: TestSupport.config(.gru4Rec, embeddingSize: 12))
+        let small = try Ranker(config: TinyRankers.config(.gru4Rec, embeddingSize: 8))
+        let wide = try Ranker(config: TinyRankers.config(.gru4Rec, embeddingSize: 12))
         let path = folder.appendingPathComponent("wide.safetensors").path
         try wide.save(to: path)
         let before = small.stateDict()
@@ -49,7 +50,7 @@ final class StateDictTests: XCTestCase {
     }
 
     func testStrictLoadReportsMissingAndUnexpectedNames() throws {
-        let ranker = try Ranker(config: TestSupport.config(.mf))
+        let ranker = try Ranker(config: TinyRankers.config(.mf))
         var values = ranker.stateDict()
         values["extra.weight"] = Tensor.zeros([1])
         XCTAssertThrowsError(try ranker.loadCheckedStateDict(values)) { error in
@@ -66,17 +67,17 @@ final class StateDictTests: XCTestCase {
 
 final class PretrainedEmbeddingTests: XCTestCase {
     func testPretrainedVectorsFillRowsOneOnwardsAndRowZeroTrains() throws {
-        var config = TestSupport.config(.gru4Rec)
+        var config = TinyRankers.config(.gru4Rec)
         config.usePreItemEmb = true
         let ranker = try Ranker(config: config)
         var rng = SeededGenerator(seed: 2)
-        let vectors = Tensor.normal([TestSupport.itemCount - 1, 8], using: &rng)
+        let vectors = Tensor.normal([TinyRankers.itemCount - 1, 8], using: &rng)
         try ranker.loadPretrainedItemEmbeddings(vectors)
         let table = ranker.itemEmbedding.weight.value
         XCTAssertEqual(Array(table.scalars[0..<8]), [Float](repeating: 0, count: 8))
         XCTAssertEqual(Array(table.scalars[8...]), vectors.scalars)
         XCTAssertNil(ranker.itemEmbedding.paddingIndex)
-        XCTAssertThrowsError(try ranker.loadPretrainedItemEmbeddings(Tensor.zeros([TestSupport.itemCount, 8]))) { error in
+        XCTAssertThrowsError(try ranker.loadPretrainedItemEmbeddings(Tensor.zeros([TinyRankers.itemCount, 8]))) { error in
             XCTAssertTrue("\(error)".contains("[14, 8]"), "\(error)")
         }
     }

@@ -1,14 +1,13 @@
 #include "adaranker_mpi.h"
 
+// Without Open MPI's headers this file compiles to nothing: the Trainer then uses it only when
+// built with the MPI trait, which needs them.
+#if __has_include(<openmpi/mpi.h>)
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openmpi/mpi.h>
-
-int adr_mpi_launched(void) {
-    // Open MPI's launcher sets OMPI_COMM_WORLD_SIZE; PMIx-based launchers (srun, prterun) PMIX_RANK.
-    return getenv("OMPI_COMM_WORLD_SIZE") != NULL || getenv("PMIX_RANK") != NULL;
-}
 
 int adr_mpi_init(int *rank, int *size) {
     int provided = 0;
@@ -89,3 +88,5 @@ void adr_mpi_error_string(int code, char *text, int capacity) {
     strncpy(text, buffer, capacity > 0 ? (size_t)capacity - 1 : 0);
     if (capacity > 0) text[capacity - 1] = 0;
 }
+
+#endif

@@ -8,8 +8,6 @@
 
 #include <stdint.h>
 
-/// Whether this process was started by an MPI launcher (mpirun / mpiexec / srun with PMIx).
-int adr_mpi_launched(void);
 /// MPI_Init_thread (serialized); writes this process's rank and the world size.
 int adr_mpi_init(int *rank, int *size);
 int adr_mpi_finalize(void);

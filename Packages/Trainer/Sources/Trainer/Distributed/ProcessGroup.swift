@@ -1,59 +1,67 @@
-import CMPI
 import Foundation
 
 /// The processes that train one model together (Trainer README § Training on several machines).
 ///
-/// A process started by `mpirun -np N` joins MPI's world of N ranks; any other process is a group
-/// of one, for which every collective operation returns at once without touching MPI. Rank 0 is
-/// the root: the only rank that writes files and draws progress bars.
+/// A process started by `mpirun -np N` joins MPI's world of N ranks (in a build with the MPI
+/// trait); any other process is a group of one, for which every collective operation returns at
+/// once. Rank 0 is the root: the only rank that writes files and draws progress bars.
 public final class ProcessGroup: @unchecked Sendable {
     /// This process's index, `0 ..< size`.
     public let rank: Int
     /// The number of processes.
     public let size: Int
-    private let usesMPI: Bool
+    /// The collective operations between the processes (nil for a group of one).
+    private let backend: (any CollectiveBackend)?
 
     /// Whether this rank writes the run folder.
     public var isRoot: Bool { rank == 0 }
     /// Whether more than one process takes part.
     public var isDistributed: Bool { size > 1 }
 
-    private init(rank: Int, size: Int, usesMPI: Bool) {
+    init(rank: Int, size: Int, backend: (any CollectiveBackend)?) {
         self.rank = rank
         self.size = size
-        self.usesMPI = usesMPI
+        self.backend = backend
     }
 
     /// A group of one process (no MPI).
-    public static let single = ProcessGroup(rank: 0, size: 1, usesMPI: false)
+    public static let single = ProcessGroup(rank: 0, size: 1, backend: nil)
 
     private static let worldLock = NSLock()
     nonisolated(unsafe) private static var joinedWorld: ProcessGroup?
 
+    /// Whether an MPI launcher started this process: Open MPI's `mpirun` sets
+    /// `OMPI_COMM_WORLD_SIZE`, PMIx-based launchers (`srun`, `prterun`) `PMIX_RANK`.
+    public static var launchedByMPI: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["OMPI_COMM_WORLD_SIZE"] != nil || environment["PMIX_RANK"] != nil
+    }
+
     /// The job this process belongs to: MPI's world when an MPI launcher started it (MPI is then
     /// initialised on the first call), else `single`.
+    /// - Throws: `DistributedError.builtWithoutMPI` under `mpirun` in a build without the MPI trait.
     public static func world() throws -> ProcessGroup {
         worldLock.lock()
         defer { worldLock.unlock() }
         if let joinedWorld { return joinedWorld }
-        guard adr_mpi_launched() != 0 else { joinedWorld = single; return single }
-        var rank: Int32 = 0, size: Int32 = 1
-        try check(adr_mpi_init(&rank, &size), "MPI_Init")
-        let group = ProcessGroup(rank: Int(rank), size: Int(size), usesMPI: true)
+        guard launchedByMPI else { joinedWorld = single; return single }
+        #if MPI
+        let (backend, rank, size) = try MPIBackend.join()
+        let group = ProcessGroup(rank: rank, size: size, backend: backend)
         joinedWorld = group
         return group
+        #else
+        throw DistributedError.builtWithoutMPI
+        #endif
     }
 
     /// Ends MPI cleanly (after the last collective operation of a successful run).
-    public func finish() {
-        guard usesMPI else { return }
-        _ = adr_mpi_finalize()
-    }
+    public func finish() { backend?.finish() }
 
     /// Ends every process of the job with `code`: after a fatal error on one rank the others would
     /// otherwise wait for it forever inside a collective operation.
     public func abort(code: Int32) -> Never {
-        if usesMPI { adr_mpi_abort(code) }
+        backend?.abort(code: code)
         exit(code)
     }
 
@@ -64,98 +72,57 @@ public final class ProcessGroup: @unchecked Sendable {
     }
 
     /// Waits until every rank has arrived.
-    public func barrier() throws {
-        guard usesMPI else { return }
-        try Self.check(adr_mpi_barrier(), "MPI_Barrier")
-    }
+    public func barrier() throws { try backend?.barrier() }
 
     /// Replaces `values` on every rank by their element-wise sum over all ranks.
     public func sum(_ values: inout [Float]) throws {
-        guard usesMPI, !values.isEmpty else { return }
-        let code = values.withUnsafeMutableBufferPointer { adr_mpi_allreduce_sum_float($0.baseAddress!, Int64($0.count)) }
-        try Self.check(code, "MPI_Allreduce")
+        guard let backend, !values.isEmpty else { return }
+        try backend.sum(&values)
     }
 
     /// Replaces `values` on every rank by their element-wise sum over all ranks.
     public func sum(_ values: inout [Double]) throws {
-        guard usesMPI, !values.isEmpty else { return }
-        let code = values.withUnsafeMutableBufferPointer { adr_mpi_allreduce_sum_double($0.baseAddress!, Int64($0.count)) }
-        try Self.check(code, "MPI_Allreduce")
+        guard let backend, !values.isEmpty else { return }
+        try backend.sum(&values)
     }
 
     /// The element-wise minimum and maximum of `values` over all ranks.
     public func range(of values: [UInt64]) throws -> (minimum: [UInt64], maximum: [UInt64]) {
-        guard usesMPI, !values.isEmpty else { return (values, values) }
-        var minimum = values, maximum = values
-        let a = minimum.withUnsafeMutableBufferPointer { adr_mpi_allreduce_min_u64($0.baseAddress!, Int64($0.count)) }
-        try Self.check(a, "MPI_Allreduce")
-        let b = maximum.withUnsafeMutableBufferPointer { adr_mpi_allreduce_max_u64($0.baseAddress!, Int64($0.count)) }
-        try Self.check(b, "MPI_Allreduce")
-        return (minimum, maximum)
+        guard let backend, !values.isEmpty else { return (values, values) }
+        return try backend.range(of: values)
     }
 
     /// The root's `bytes` on every rank (other ranks pass anything; their value is replaced).
     public func broadcastFromRoot(_ bytes: Data) throws -> Data {
-        guard usesMPI else { return bytes }
-        var length = [UInt64(isRoot ? bytes.count : 0)]
-        try length.withUnsafeMutableBytes { try Self.check(adr_mpi_broadcast_bytes($0.baseAddress!, 8, 0), "MPI_Bcast") }
-        var buffer = isRoot ? [UInt8](bytes) : [UInt8](repeating: 0, count: Int(length[0]))
-        if !buffer.isEmpty {
-            let code = buffer.withUnsafeMutableBytes { adr_mpi_broadcast_bytes($0.baseAddress!, Int64($0.count), 0) }
-            try Self.check(code, "MPI_Bcast")
-        }
-        return Data(buffer)
+        guard let backend else { return bytes }
+        return try backend.broadcastFromRoot(bytes, isRoot: isRoot)
     }
 
     /// Every rank's `values`, concatenated in rank order, on every rank.
     public func gather(_ values: [Float]) throws -> [Float] {
-        guard usesMPI else { return values }
-        let (counts, offsets, total) = try gatherLayout(count: values.count)
-        var result = [Float](repeating: 0, count: total)
-        let code = values.withUnsafeBufferPointer { send in
-            result.withUnsafeMutableBufferPointer { receive in
-                adr_mpi_allgatherv_float(send.baseAddress, receive.baseAddress, counts, offsets)
-            }
-        }
-        try Self.check(code, "MPI_Allgatherv")
-        return result
+        guard let backend else { return values }
+        return try backend.gather(values)
     }
 
     /// Every rank's `values`, concatenated in rank order, on every rank.
     public func gather(_ values: [Int64]) throws -> [Int64] {
-        guard usesMPI else { return values }
-        let (counts, offsets, total) = try gatherLayout(count: values.count)
-        var result = [Int64](repeating: 0, count: total)
-        let code = values.withUnsafeBufferPointer { send in
-            result.withUnsafeMutableBufferPointer { receive in
-                adr_mpi_allgatherv_i64(send.baseAddress, receive.baseAddress, counts, offsets)
-            }
-        }
-        try Self.check(code, "MPI_Allgatherv")
-        return result
+        guard let backend else { return values }
+        return try backend.gather(values)
     }
+}
 
-    /// Each rank's element count, their offsets in the gathered buffer and the total.
-    private func gatherLayout(count: Int) throws -> (counts: [Int32], offsets: [Int32], total: Int) {
-        guard count <= Int(Int32.max) else { throw DistributedError.tooLarge(count) }
-        var counts = [Int32](repeating: 0, count: size)
-        try Self.check(adr_mpi_allgather_int(Int32(count), &counts), "MPI_Allgather")
-        var offsets = [Int32](repeating: 0, count: size)
-        var total = 0
-        for r in 0..<size {
-            offsets[r] = Int32(truncatingIfNeeded: total)
-            total += Int(counts[r])
-        }
-        guard total <= Int(Int32.max) else { throw DistributedError.tooLarge(total) }
-        return (counts, offsets, total)
-    }
-
-    private static func check(_ code: Int32, _ call: String) throws {
-        guard code != 0 else { return }
-        var text = [CChar](repeating: 0, count: 512)
-        adr_mpi_error_string(code, &text, Int32(text.count))
-        throw DistributedError.mpi(call: call, message: String(cString: text))
-    }
+/// The collective operations a distributed run needs, over all processes of the job (MPI's
+/// world; `MPIBackend` in a build with the MPI trait).
+protocol CollectiveBackend: Sendable {
+    func finish()
+    func abort(code: Int32)
+    func barrier() throws
+    func sum(_ values: inout [Float]) throws
+    func sum(_ values: inout [Double]) throws
+    func range(of values: [UInt64]) throws -> (minimum: [UInt64], maximum: [UInt64])
+    func broadcastFromRoot(_ bytes: Data, isRoot: Bool) throws -> Data
+    func gather(_ values: [Float]) throws -> [Float]
+    func gather(_ values: [Int64]) throws -> [Int64]
 }
 
 /// What can go wrong between the processes of a distributed run.
@@ -166,6 +133,8 @@ public enum DistributedError: Error, CustomStringConvertible, Equatable {
     case replicasDiverged(epoch: Int, parameter: String)
     /// More elements than one MPI message can carry.
     case tooLarge(Int)
+    /// Started by `mpirun`, but built without the MPI trait.
+    case builtWithoutMPI
 
     public var description: String {
         switch self {
@@ -175,6 +144,8 @@ public enum DistributedError: Error, CustomStringConvertible, Equatable {
             return "after epoch \(epoch) the ranks hold different values of '\(parameter)'; the replicas diverged (a rank computed something else: check that every machine runs the same build on the same data)"
         case .tooLarge(let count):
             return "\(count) elements are too many for one MPI message"
+        case .builtWithoutMPI:
+            return "started by mpirun, but this train was built without MPI: install Open MPI (apt-get install libopenmpi-dev openmpi-bin) and build with `make` (or `swift build -c release --traits MPI --package-path Tools`)"
         }
     }
 }

@@ -41,6 +41,9 @@ struct GradientExchange {
     /// Bytes this rank put into all-reduces and gathers (header, gradients, row ids) since this was
     /// last reset; the trainer logs it per step after each epoch.
     var payloadBytes = 0
+    /// Seconds spent in `averageGradients` since this was last reset (waiting for the slowest
+    /// rank included).
+    var seconds = 0.0
 
     init(group: ProcessGroup, parameters: [(String, Parameter)], tables: TableExchange = .touchedRows) {
         self.group = group
@@ -52,6 +55,8 @@ struct GradientExchange {
     /// returns the batch loss. `localRows` of the batch's `globalRows` were this rank's
     /// (0 when its share was empty: it contributes nothing).
     mutating func averageGradients(localRows: Int, globalRows: Int, localLoss: Float) throws -> Float {
+        let start = Date()
+        defer { seconds += Date().timeIntervalSince(start) }
         let weight = globalRows > 0 ? Float(localRows) / Float(globalRows) : 0
         var header = parameters.map { $0.parameter.grad == nil ? Float(0) : 1 }
         header.append(localRows > 0 ? localLoss * weight : 0)

@@ -77,9 +77,11 @@ final class RankerSession: TrainingSession {
         bar.finish()
         try group.checkReplicasAgree(parameters, epoch: epoch)
         if let exchange = gradientExchange, batchCount > 0 {
-            logger.info("epoch \(epoch) gradient exchange (\(exchange.tables.rawValue) tables): \(exchange.payloadBytes / batchCount) bytes sent per step by this process")
+            let milliseconds = String(format: "%.2f", 1000 * exchange.seconds / Double(batchCount))
+            logger.info("epoch \(epoch) gradient exchange (\(exchange.tables.rawValue) tables): \(exchange.payloadBytes / batchCount) bytes sent and \(milliseconds) ms per step by this process")
         }
         gradientExchange?.payloadBytes = 0
+        gradientExchange?.seconds = 0
         currentEpoch = epoch
         let seconds = Date().timeIntervalSince(start)
         let meanLoss = batchCount > 0 ? lossSum / Double(batchCount) : .nan

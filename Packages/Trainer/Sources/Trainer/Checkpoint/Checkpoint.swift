@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SeqModels
 import Tensor
 
@@ -110,15 +115,14 @@ public struct Checkpoint {
         let files = CheckpointFiles(weights: url)
         var attempt = 0
         while true {
-            let visible = files.visible
             do {
-                return try read(visible, displayPath: url.path, withOptimizer: withOptimizer)
+                return try read(files.visible, displayPath: url.path, withOptimizer: withOptimizer)
             } catch {
-                // A writer may have moved the pending files in the meantime: look again.
+                // A writer may have moved files between our looks (a save in progress): look again
+                // shortly; damaged files fail the same way every time.
                 attempt += 1
-                guard attempt < 3, visible.sidecar == files.pendingSidecar || files.visible.sidecar == files.pendingSidecar else {
-                    throw error
-                }
+                guard attempt < 3 else { throw error }
+                usleep(20_000)
             }
         }
     }

@@ -2,37 +2,28 @@ import DataPipeline
 import Foundation
 import Metrics
 import Tensor
+import TestSupport
 import Trainer
 import XCTest
 
 /// Prepares a tiny synthetic dataset and trains every model, Base and Ada-Ranker, for two epochs
 /// through the workflows the `train` command calls (prepare → fit → evaluate / infer).
 final class TrainerEndToEndTests: XCTestCase {
-    static let datasetYAML = """
-        # A tiny synthetic dataset and short runs for the end-to-end tests.
-        synthetic:
-          users: 150
-          items: 120
-          categories: 6
-          interactions: 4500
-          min_interactions_per_user: 15
-          min_items_per_category: 10
-          seed: 7
-        MAX_SEQ_LEN: 12
-        epochs: 2
-        batch_size: 256
-        eval_batch_size: 300
-        show_progress: false
-        Ada-Ranker:
-          batch_size: 256
-        """
+    /// The tiny synthetic dataset of `Tests/Fixtures/tiny-demo.yaml` (shared with the Trainer README
+    /// example test) with two-epoch runs and the Ada-Ranker at the Base batch size.
+    static var datasetYAML: String {
+        get throws {
+            try String(contentsOf: TestFixtures.repositoryFile("tiny-demo.yaml"), encoding: .utf8)
+                + "epochs: 2\nAda-Ranker:\n  batch_size: 256\n"
+        }
+    }
 
     private var configs: URL!
     private var root: URL!
     private var data: String!
 
     override func setUpWithError() throws {
-        configs = try EndToEnd.configsWithDataset(self, name: "e2e", yaml: Self.datasetYAML)
+        configs = try EndToEnd.configsWithDataset(self, name: "e2e", yaml: try Self.datasetYAML)
         root = try EndToEnd.scratchFolder(self, "runs")
         data = root.appendingPathComponent("e2e").path
         let summary = try PrepareWorkflow.run(PrepareRequest(source: .synthetic(name: "e2e"), outputFolder: data,

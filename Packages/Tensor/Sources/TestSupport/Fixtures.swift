@@ -27,6 +27,19 @@ public enum TestFixtures {
         return url
     }
 
+    /// A file the project writes itself (not recorded from the reference), such as `tiny-demo.yaml`:
+    /// always read from the repository's `Tests/Fixtures`, whatever `ADARANKER_FIXTURES` says.
+    public static func repositoryFile(_ name: String) throws -> URL {
+        guard let folder = repositoryFixtures else {
+            throw MissingTestInput("Tests/Fixtures not found above \(#filePath)")
+        }
+        let url = folder.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw MissingTestInput("fixture \(url.path) not found")
+        }
+        return url
+    }
+
     /// `Tests/Fixtures` of the repository this file belongs to, found by walking up from its path.
     static let repositoryFixtures: URL? = {
         var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -85,9 +98,9 @@ public enum TestDatasets {
 }
 
 /// A test input that should exist and does not; the message says where it was looked for.
-public struct MissingTestInput: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+struct MissingTestInput: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// A fresh empty temporary folder, removed when `testCase` ends.

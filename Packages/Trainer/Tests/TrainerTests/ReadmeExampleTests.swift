@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 import Trainer
 
 /// Runs the example of Packages/Trainer/README.md, with its paths moved to a temporary folder and
@@ -9,21 +10,11 @@ import Trainer
 final class ReadmeExampleTests: XCTestCase {
     private var root: URL!
 
-    /// A small version of Configs/dataset/demo.yaml.
-    static let tinyDemoYAML = """
-        synthetic:
-          users: 150
-          items: 120
-          categories: 6
-          interactions: 4500
-          min_interactions_per_user: 15
-          min_items_per_category: 10
-          seed: 7
-        MAX_SEQ_LEN: 12
-        batch_size: 256
-        eval_batch_size: 300
-        show_progress: false
-        """
+    /// A small version of Configs/dataset/demo.yaml (`Tests/Fixtures/tiny-demo.yaml`, shared with the
+    /// cross-package end-to-end tests).
+    static var tinyDemoYAML: String {
+        get throws { try String(contentsOf: TestFixtures.repositoryFile("tiny-demo.yaml"), encoding: .utf8) }
+    }
 
     override func setUpWithError() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-readme-\(UUID().uuidString)")

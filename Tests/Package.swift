@@ -19,6 +19,8 @@ let package = Package(
             .product(name: "ReferenceParity", package: "AdaLayers"),
             .product(name: "TestSupport", package: "Tensor"),
         ]),
+        // kill -9, full disk and concurrent writers against the built `train` executable.
+        .testTarget(name: "FaultTests", dependencies: ["Trainer"]),
     ],
     swiftLanguageModes: [.v5]
 )

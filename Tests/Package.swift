@@ -20,7 +20,7 @@ let package = Package(
             .product(name: "TestSupport", package: "Tensor"),
         ]),
         // kill -9, full disk and concurrent writers against the built `train` executable.
-        .testTarget(name: "FaultTests", dependencies: ["Trainer"]),
+        .testTarget(name: "FaultTests", dependencies: [.product(name: "Trainer", package: "Trainer")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -9,11 +9,22 @@ import Tensor
 ///
 /// Every entry returns whether the reader accepted the bytes (for tests and statistics only).
 enum FuzzEntryPoints {
-    /// A zip archive: the central directory, then every entry inflated and CRC-checked.
+    /// A zip archive: the central directory, then every entry inflated and CRC-checked, and a
+    /// `ratings.dat` or `movies.dat` entry read as MovieLens, as `prepare` reads the GroupLens zip.
     static func zip(_ bytes: [UInt8]) -> Bool {
         guard let archive = try? ZipArchive(bytes: bytes, path: "fuzz.zip") else { return false }
         var accepted = true
-        for entry in archive.entries where (try? archive.contents(of: entry)) == nil { accepted = false }
+        for entry in archive.entries {
+            guard let source = try? TextSource.zipEntry(entry, of: archive) else {
+                accepted = false
+                continue
+            }
+            switch entry.fileName {
+            case "ratings.dat": accepted = (try? MovieLensReader.readRatings(source)) != nil && accepted
+            case "movies.dat": accepted = (try? MovieLensReader.readMovies(source)) != nil && accepted
+            default: break
+            }
+        }
         return accepted
     }
 

@@ -38,8 +38,8 @@ final class CrashSafeWorkflowTests: XCTestCase {
 
     /// What a kill during epoch 1 leaves, made from the finished run in `finished`: its
     /// configuration, the epoch-0 evaluation and a best checkpoint, but no `last` checkpoint.
-    private func makeKilledDuringEpochOne(_ output: String, from finished: URL) throws {
-        let folder = RunFolder(url: root.appendingPathComponent(output))
+    private func makeKilledDuringEpochOne(_ output: String, from finished: URL, into parent: URL? = nil) throws {
+        let folder = RunFolder(url: (parent ?? root).appendingPathComponent(output))
         try folder.create()
         for name in ["config.json", "train.log", "best.safetensors", "best.optimizer.safetensors", "best.json"] {
             try FileManager.default.copyItem(at: finished.appendingPathComponent(name), to: folder.url.appendingPathComponent(name))
@@ -62,6 +62,21 @@ final class CrashSafeWorkflowTests: XCTestCase {
         XCTAssertTrue(FitWorkflow.isResumable(uninterrupted.folder))
         XCTAssertThrowsError(try fit("full")) { XCTAssertTrue("\($0)".contains("already holds a run"), "\($0)") }
         XCTAssertThrowsError(try fit("never-ran", resume: true)) { XCTAssertTrue("\($0)".contains("resum"), "\($0)") }
+    }
+
+    func testReproduceRestartsARunKilledDuringItsFirstEpoch() throws {
+        let request = ReproduceRequest(source: .synthetic(name: "demo"), datasetName: "demo", dataFolder: path("data"),
+                                       runsFolder: path("runs"), sampling: .leakFree, models: ["MF"], seeds: [2020],
+                                       variants: [.base], overrides: ["--epochs=1"], threads: 1, console: false,
+                                       configDirectory: configs)
+        let first = try ReproduceWorkflow.run(request)
+        let run = first.runs[0].report.folder
+        let killed = root.appendingPathComponent("killed-run")
+        try FileManager.default.moveItem(at: run, to: killed)
+        try makeKilledDuringEpochOne(run.lastPathComponent, from: killed, into: run.deletingLastPathComponent())
+        let again = try ReproduceWorkflow.run(request)
+        XCTAssertEqual(again.runs.map(\.reused), [false], "the killed run is trained again, not taken as finished")
+        XCTAssertEqual(again.runs[0].report.test.map(\.value), first.runs[0].report.test.map(\.value))
     }
 
     func testASecondWriterOfARunFolderStopsAtOnceNamingTheHolder() throws {

@@ -70,8 +70,8 @@ struct CheckpointFiles {
         try recover()
         do {
             try FileManager.default.createDirectory(at: weights.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try AtomicFile.writeDurably(weightBytes, to: pendingWeights)
-            if let optimizerBytes { try AtomicFile.writeDurably(optimizerBytes, to: pendingOptimizer) }
+            try AtomicFile.writeDurably(weightBytes, to: pendingWeights, reportedAs: weights)
+            if let optimizerBytes { try AtomicFile.writeDurably(optimizerBytes, to: pendingOptimizer, reportedAs: optimizer) }
         } catch {
             discardUncommitted()
             throw error as? AtomicFile.WriteError ?? AtomicFile.WriteError(path: weights.path, reason: error.localizedDescription)
@@ -82,7 +82,7 @@ struct CheckpointFiles {
     func commit(sidecar bytes: Data) throws {
         do { try AtomicFile.write(bytes, to: pendingSidecar) } catch {
             discardUncommitted()
-            throw error
+            throw AtomicFile.WriteError(path: sidecar.path, reason: (error as? AtomicFile.WriteError)?.reason ?? error.localizedDescription)
         }
     }
 

@@ -26,11 +26,9 @@ public final class FolderLock {
         }
     }
 
-    public let lockFile: URL
     private var descriptor: Int32
 
-    private init(lockFile: URL, descriptor: Int32) {
-        self.lockFile = lockFile
+    private init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 
@@ -59,7 +57,7 @@ public final class FolderLock {
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
         _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
-        return FolderLock(lockFile: lockFile, descriptor: descriptor)
+        return FolderLock(descriptor: descriptor)
     }
 
     /// Releases the lock (also done when the object goes away or the process ends).

@@ -26,7 +26,7 @@ struct TrainCommand: ParsableCommand {
             (later wins).
             """,
         subcommands: [PrepareCommand.self, FitCommand.self, FinetuneCommand.self, EvaluateCommand.self,
-                      InferCommand.self, MetricsCommand.self, DemoCommand.self, ReproduceCommand.self]
+                      InferCommand.self, MetricsCommand.self, DemoCommand.self, ReproduceCommand.self, ServeCommand.self]
     )
 
     /// Tunes the allocator for training loops (large per-step temporaries stay in the heap), then

@@ -67,6 +67,11 @@ final class DatasetSelectionTests: XCTestCase {
     func testAnExplicitNameAndTheFolderNameFallback() throws {
         try prepareDemo(into: "named", name: "ML10M")
         XCTAssertEqual(DatasetSelection(requested: nil, dataFolder: path("named")).name, "ML10M")
+        let statsFile = path("named/stats.json")
+        let hostile = try String(contentsOfFile: statsFile, encoding: .utf8)
+            .replacingOccurrences(of: "\"name\" : \"ML10M\"", with: "\"name\" : \"../../outside\"")
+        try hostile.write(toFile: statsFile, atomically: true, encoding: .utf8)
+        XCTAssertEqual(DatasetSelection(requested: nil, dataFolder: path("named")).name, "named", "a name leaving dataset/ is ignored")
         let header = "user_id\titem_id\tcate_id\titem_seq\titem_seq_len\tneg_items\n"
         try FileManager.default.createDirectory(atPath: path("ML100K-tsv"), withIntermediateDirectories: true)
         for split in ["train", "valid", "test"] {

@@ -17,18 +17,24 @@ struct DatasetSelection: Equatable {
     var origin: Origin
 
     /// Resolves the name for `dataFolder`; a `stats.json` that cannot be read names nothing here
-    /// (loading the data reports it).
+    /// (loading the data reports it), nor does a name that is not a plain file name (`../x`).
     init(requested: String?, dataFolder: String) {
         if let requested {
             (name, origin) = (requested, .request)
             return
         }
         let stats = URL(fileURLWithPath: dataFolder).appendingPathComponent("stats.json").path
-        if FileManager.default.fileExists(atPath: stats), let named = (try? DatasetStats.read(path: stats))?.name, !named.isEmpty {
+        if FileManager.default.fileExists(atPath: stats), let named = (try? DatasetStats.read(path: stats))?.name,
+           Self.isPlainName(named) {
             (name, origin) = (named, .stats)
         } else {
             (name, origin) = (URL(fileURLWithPath: dataFolder).standardizedFileURL.lastPathComponent, .folderName)
         }
+    }
+
+    /// Letters, digits, `-`, `_` and `.`, not starting with `.`: a name that stays inside `dataset/`.
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix(".") && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
     }
 
     /// The dataset file this name selects in `configDirectory` (which may not exist).

@@ -86,11 +86,18 @@ final class DatasetSelectionTests: XCTestCase {
 
     func testUnknownKeysAreWarnedOnStandardErrorEvenWithoutConsoleLogging() throws {
         try prepareDemo(into: "demo")
+        var report: FitReport?
         let stderr = try capturingStandardError {
-            _ = try FitWorkflow.run(FitRequest(model: "GRU4Rec", mode: .base, dataFolder: path("demo"), outputFolder: path("quiet"),
-                                               overrides: ["--epochs=1", "--use_pre_item_emb=0", "--learning_rat=0.1"], configDirectory: configs,
-                                               console: false))
+            report = try FitWorkflow.run(FitRequest(model: "GRU4Rec", mode: .base, dataFolder: path("demo"), outputFolder: path("quiet"),
+                                                    overrides: ["--epochs=1", "--use_pre_item_emb=0", "--learning_rat=0.1"], configDirectory: configs,
+                                                    console: false))
         }
         XCTAssertTrue(stderr.contains("unknown config key 'learning_rat'") && stderr.contains("did you mean 'learning_rate'"), stderr)
+        let checkpoint = try XCTUnwrap(report).folder.appendingPathComponent("best.safetensors").path
+        let evaluateStderr = try capturingStandardError {
+            _ = try CheckpointWorkflow.evaluate(CheckpointRequest(checkpoint: checkpoint, dataFolder: path("demo"), overrides: ["--eval_batch_siz=64"],
+                                                                  configDirectory: configs, showProgress: false))
+        }
+        XCTAssertTrue(evaluateStderr.contains("unknown config key 'eval_batch_siz'"), evaluateStderr)
     }
 }

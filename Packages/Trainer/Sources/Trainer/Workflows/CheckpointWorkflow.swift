@@ -74,9 +74,12 @@ public enum CheckpointWorkflow {
                 throw TrainerError.invalidSetting("\(request.checkpoint) has no sidecar (.json); pass --model and --mode base|ada to say what it holds")
             }
             config = try ConfigLoader(directory: request.configDirectory)
-                .load(model: model, dataset: request.dataset ?? URL(fileURLWithPath: request.dataFolder).standardizedFileURL.lastPathComponent,
+                .load(model: model, dataset: DatasetSelection(requested: request.dataset, dataFolder: request.dataFolder).name,
                       modeValues: ["train_type": .string(mode.trainType), "use_pre_item_emb": .int(0)],
                       overrides: request.overrides)
+        }
+        for warning in Configuration(layers: [try ConfigLoader.parseOverrides(request.overrides)]).unknownKeyWarnings {
+            ConsoleOutput.writeLine("WARNING  \(warning)")
         }
         try config.bindDataValues(["user_num": data.userNum, "item_num": data.itemNum, "cate_num": data.cateNum],
                                   source: DataLoading.statsDescription(request.dataFolder))

@@ -15,11 +15,26 @@ final class CrashSafeWorkflowTests: XCTestCase {
             .appendingPathComponent("../../../../Configs").standardizedFileURL
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: repoConfigs, to: configs)
-        try ReadmeExampleTests.tinyDemoYAML.write(to: configs.appendingPathComponent("dataset/demo.yaml"),
-                                                  atomically: true, encoding: .utf8)
+        try Self.smallestDemoYAML.write(to: configs.appendingPathComponent("dataset/demo.yaml"), atomically: true, encoding: .utf8)
     }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    /// Data just large enough to train on: these tests are about files, not about training.
+    static let smallestDemoYAML = """
+        synthetic:
+          users: 60
+          items: 50
+          categories: 3
+          interactions: 1200
+          min_interactions_per_user: 12
+          min_items_per_category: 10
+          seed: 7
+        MAX_SEQ_LEN: 8
+        batch_size: 256
+        eval_batch_size: 300
+        show_progress: false
+        """
 
     private func path(_ name: String) -> String { root.appendingPathComponent(name).path }
 
@@ -77,6 +92,16 @@ final class CrashSafeWorkflowTests: XCTestCase {
         let again = try ReproduceWorkflow.run(request)
         XCTAssertEqual(again.runs.map(\.reused), [false], "the killed run is trained again, not taken as finished")
         XCTAssertEqual(again.runs[0].report.test.map(\.value), first.runs[0].report.test.map(\.value))
+    }
+
+    func testEvaluateNeedsNoOptimiserFile() throws {
+        try prepare()
+        let report = try fit("no-optimiser", epochs: 1)
+        let best = RunFolder(url: report.folder).bestCheckpoint
+        try FileManager.default.removeItem(at: Checkpoint.optimizerURL(for: best))
+        let (metrics, _) = try CheckpointWorkflow.evaluate(CheckpointRequest(checkpoint: best.path, dataFolder: path("demo"),
+                                                                            configDirectory: configs, showProgress: false))
+        XCTAssertEqual(metrics.values.map(\.value), report.test.map(\.value))
     }
 
     func testASecondWriterOfARunFolderStopsAtOnceNamingTheHolder() throws {

@@ -48,9 +48,19 @@ public struct RankingMetrics: Equatable, Sendable {
         addRanked(positive: row.first!, negatives: row.dropFirst())
     }
 
-    /// Adds `rowCount` rows stored contiguously in `scores` (row-major `[rowCount, candidateCount]`),
-    /// the positive in column 0 of each row.
+    /// Adds the rows stored contiguously in `scores` (row-major `[rows, candidateCount]`), the
+    /// positive in column 0 of each row.
+    public mutating func add(scores: [Float], candidateCount n: Int) {
+        addRows(scores, candidateCount: n)
+    }
+
+    /// `add(scores:candidateCount:)` for a caller that holds the scores in a buffer (no copy).
     public mutating func add(scores: UnsafeBufferPointer<Float>, candidateCount n: Int) {
+        addRows(scores, candidateCount: n)
+    }
+
+    private mutating func addRows<Scores: RandomAccessCollection>(_ scores: Scores, candidateCount n: Int)
+        where Scores.Element == Float, Scores.Index == Int {
         precondition(n >= 2 && scores.count % n == 0,
                      "\(scores.count) scores do not form rows of \(n) candidates")
         for start in stride(from: 0, to: scores.count, by: n) {

@@ -64,6 +64,9 @@ final class RankingMetricsTests: XCTestCase {
         let scalars = rows.flatMap { $0 }
         scalars.withUnsafeBufferPointer { flat.add(scores: $0, candidateCount: 4) }
         XCTAssertEqual(flat, RankingMetrics(rows: rows))
+        var array = RankingMetrics()
+        array.add(scores: scalars, candidateCount: 4)
+        XCTAssertEqual(array, flat)
         XCTAssertEqual(flat["hit@1"], 0)
         XCTAssertNil(flat["recall"])
     }

@@ -27,7 +27,7 @@ final class ReadmeExampleTests: XCTestCase {
         // Streaming use: add contiguous Float scores batch by batch, merge partial results.
         var streamed = RankingMetrics()
         let batch: [Float] = [0.4, 0.4, 0.0]  // the positive ties one negative: rank 2, AUC 0.75
-        batch.withUnsafeBufferPointer { streamed.add(scores: $0, candidateCount: 3) }
+        streamed.add(scores: batch, candidateCount: 3)
         streamed.merge(metrics)           // now 3 rows; every mean is over all 3
         // --- end of README example ---
 
@@ -43,7 +43,7 @@ final class ReadmeExampleTests: XCTestCase {
 
         // The tie row alone: rank 2 (the tie counts against the positive), AUC (2 − 0 − 0.5) / 2.
         var tie = RankingMetrics()
-        batch.withUnsafeBufferPointer { tie.add(scores: $0, candidateCount: 3) }
+        tie.add(scores: batch, candidateCount: 3)
         XCTAssertEqual(tie.groupAUC, 0.75, accuracy: 1e-12)
         XCTAssertEqual(tie.mrr, 0.5, accuracy: 1e-12)
         XCTAssertEqual(tie.hit(at: 1), 0)
@@ -75,7 +75,7 @@ final class ReadmeExampleTests: XCTestCase {
         // Every score NaN (a model with NaN weights): the worst possible row, not a perfect one.
         var allNaN = RankingMetrics()
         let scores = [Float](repeating: .nan, count: 40)
-        scores.withUnsafeBufferPointer { allNaN.add(scores: $0, candidateCount: 20) }
+        allNaN.add(scores: scores, candidateCount: 20)
         XCTAssertEqual(allNaN.groupAUC, 0)
         XCTAssertEqual(allNaN.hit(at: 10), 0)
         XCTAssertEqual(allNaN.invalidRowCount, 2)

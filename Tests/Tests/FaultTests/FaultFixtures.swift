@@ -104,6 +104,8 @@ final class FaultFixtures {
             let actual = try? Data(contentsOf: run.appendingPathComponent(name))
             XCTAssertEqual(actual, expected, "\(name) differs from the uninterrupted run (\(context))", file: file, line: line)
         }
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: run.path).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(hidden, [".lock"], "temporaries of killed processes are removed (\(context))", file: file, line: line)
     }
 
     /// Asserts that each checkpoint the run folder shows is whole (weights, optimiser state and

@@ -11,6 +11,7 @@ import Metrics
 /// report.html               training-loss and valid-metric curves (inline SVG) and the test results
 /// best.safetensors (+ .optimizer.safetensors, .json)   the best checkpoint by the valid metric
 /// last.safetensors (+ .optimizer.safetensors, .json)   the state after the last finished epoch (for --resume)
+/// .lock                     the lock file of the process writing the folder (`FolderLock`)
 /// ```
 /// Every file except the log is rewritten atomically, so an interrupted run leaves complete files;
 /// each checkpoint is replaced as one unit at one commit point (`CheckpointFiles`). While a

@@ -14,6 +14,8 @@ cd "$(dirname "$0")"
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-60}"
 TARGETS="${FUZZ_TARGETS:-FuzzZip FuzzSafeTensors FuzzTSV FuzzRecBole FuzzReferenceSplit FuzzSplitFormat FuzzConfigYAML}"
 SCRATCH=.build-fuzz
+# Let libFuzzer, not Swift's backtracer, handle a trap, so that it saves the input.
+export SWIFT_BACKTRACE=enable=no
 
 echo "==> building the fuzz targets (release, -sanitize=fuzzer)"
 swift build -c release --sanitize=fuzzer -Xswiftc -enable-testing --scratch-path "$SCRATCH" >&2
@@ -29,8 +31,8 @@ for target in $TARGETS; do
   # -rss_limit_mb: an input that makes a reader allocate gigabytes is reported as a bug too.
   "$BIN/$target" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$artifacts/" "$corpus" "Corpus/$target" "Regressions/$target" >"$log" 2>&1 || true
-  executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  coverage=$(grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*' "$log" | tail -1)
+  executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+  coverage=$(grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*' "$log" | tail -1 || true)
   found=$(find "$artifacts" -type f | wc -l)
   printf '%-20s %12s %8s %8s %8s %s\n' "$target" "${executions:-?}" \
       "$(echo "$coverage" | awk '{print $2}')" "$(echo "$coverage" | awk '{print $4}')" \

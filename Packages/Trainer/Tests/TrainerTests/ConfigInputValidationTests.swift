@@ -54,6 +54,15 @@ final class ConfigInputValidationTests: XCTestCase {
         XCTAssertNoThrow(try Configuration.fromJSON(data, source: "config.json"))
     }
 
+    /// Found by `FuzzConfigYAML`: YAML 1.1 base-60 integers (`1:30`) that overflow trapped inside Yams.
+    func testColonValuesStayTextInsteadOfOverflowingBase60Numbers() throws {
+        XCTAssertEqual(ConfigValue(commandLineText: "999999999999999999:0"), .string("999999999999999999:0"))
+        XCTAssertEqual(ConfigValue(commandLineText: "1:0:0:0:0:0:0:0:0:0:0:0:0"), .string("1:0:0:0:0:0:0:0:0:0:0:0:0"))
+        assertRefused(["--epochs=999999999999999999:0"], mentions: ["'epochs'", "an integer ≥ 0", "'999999999999999999:0'"])
+        try write("dataset/colon.yaml", "epochs: 1:0:0:0:0:0:0:0:0:0:0:0:0\n")
+        XCTAssertThrowsError(try load(dataset: "colon")) { XCTAssertTrue("\($0)".contains("dataset/colon.yaml:1"), "\($0)") }
+    }
+
     func testDuplicateKeyInAFileNamesFileLineAndKey() throws {
         try write("dataset/twice.yaml", "MAX_SEQ_LEN: 50\nbatch_size: 4\nMAX_SEQ_LEN: 200\n")
         XCTAssertThrowsError(try load(dataset: "twice")) { error in

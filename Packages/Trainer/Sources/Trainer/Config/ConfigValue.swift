@@ -17,6 +17,8 @@ extension ConfigValue {
     /// Converts a composed YAML node, resolving scalars by YAML's core tags. A float that is not
     /// finite (`.inf`, `-.inf`, `.nan`, `1e400`) stays text: no setting takes such a value, a
     /// number key then reports it with its allowed range, and every value can be saved as JSON.
+    /// A scalar with a colon stays text too: YAML 1.1 would read `1:30` as a base-60 number, and
+    /// Yams traps on an overflowing one (`999999999999999999:0`, found by `FuzzConfigYAML`).
     init(node: Node) {
         if let sequence = node.sequence {
             self = .list(sequence.map(ConfigValue.init(node:)))
@@ -24,6 +26,8 @@ extension ConfigValue {
             var result: [String: ConfigValue] = [:]
             for (key, value) in mapping { result[key.string ?? "\(key)"] = ConfigValue(node: value) }
             self = .mapping(result)
+        } else if let text = node.scalar?.string, text.contains(":") {
+            self = .string(text)
         } else if node.null != nil {
             self = .null
         } else if let b = node.bool {

@@ -29,6 +29,10 @@ extension CheckpointWorkflow.Loaded {
     /// last `min(n, L)` items are placed at the end of a row of L zeros, and `item_seq_len` is that
     /// kept count. Evaluation mode (no dropout, `z = mu`), no gradients. Not safe to call
     /// concurrently with itself or with training (see `RankingModel.scores`).
+    ///
+    /// A row's scores do not depend on the other rows of the pass, up to float rounding: the
+    /// matrix products round differently for different B (BLAS blocking, and `Tensor.matmul`'s
+    /// own kernel for one-row products), so values may differ in the last bit or two.
     public func scores(_ rows: [ScoringRow]) -> [[Float]] {
         guard let width = rows.first?.candidates.count else { return [] }
         precondition(rows.allSatisfy { $0.candidates.count == width }, "every row must have the same candidate count")

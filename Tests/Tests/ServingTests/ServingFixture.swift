@@ -1,0 +1,92 @@
+import DataPipeline
+import Foundation
+import RankingServer
+import TestSupport
+import Trainer
+import XCTest
+
+/// A tiny prepared dataset (`Tests/Fixtures/tiny-demo.yaml`) and a one-epoch GRU4Rec Ada-Ranker
+/// trained on it through the same workflows as `train prepare` / `train fit`, made once per test
+/// process (a few seconds) and removed when the process ends.
+final class ServingFixture: @unchecked Sendable {
+    let root: URL
+    let configs: URL
+    let data: String
+    let checkpoint: String
+
+    /// The shared fixture (built on first use).
+    static var shared: ServingFixture {
+        get throws { try made.get() }
+    }
+
+    private static let made = Result { try ServingFixture() }
+
+    private init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("adaranker-serving-\(getpid())")
+        try? FileManager.default.removeItem(at: root)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("adaranker-serving-\(getpid())").path) }
+        configs = root.appendingPathComponent("Configs")
+        let repositoryConfigs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../Configs").standardizedFileURL
+        try FileManager.default.copyItem(at: repositoryConfigs, to: configs)
+        let yaml = try String(contentsOf: TestFixtures.repositoryFile("tiny-demo.yaml"), encoding: .utf8) + "epochs: 1\n"
+        try yaml.write(to: configs.appendingPathComponent("dataset/serving.yaml"), atomically: true, encoding: .utf8)
+        data = root.appendingPathComponent("serving").path
+        _ = try PrepareWorkflow.run(PrepareRequest(source: .synthetic(name: "serving"), outputFolder: data, seed: 3,
+                                                   showProgress: false, configDirectory: configs))
+        let report = try FitWorkflow.run(FitRequest(model: "GRU4Rec", mode: .ada, dataFolder: data,
+                                                    outputFolder: root.appendingPathComponent("gru-ada").path,
+                                                    configDirectory: configs, console: false))
+        checkpoint = report.folder.appendingPathComponent("best.safetensors").path
+    }
+
+    /// What `train serve` / `train infer` are given for the fixture's checkpoint.
+    func request(split: Split.Name = .test) -> CheckpointRequest {
+        CheckpointRequest(checkpoint: checkpoint, dataFolder: data, split: split, configDirectory: configs, showProgress: false)
+    }
+
+    /// Internal → raw id maps read from the prepared folder's `item2idx.tsv` / `user2idx.tsv`.
+    func rawIds(_ file: String) throws -> [Int: Int] {
+        let text = try String(contentsOfFile: data + "/" + file, encoding: .utf8)
+        var map: [Int: Int] = [:]
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: "\t").map { Int($0)! }
+            map[fields[1]] = fields[0]
+        }
+        return map
+    }
+
+    /// The first `count` rows of `split` whose candidates are all different (sampled negatives
+    /// may repeat, and the server refuses repeated candidates).
+    func distinctRows(_ split: Split, count: Int) -> [Int] {
+        Array((0..<split.rowCount).lazy.filter { row in
+            let candidates = [split.itemIds[row]] + Array(split.negatives(ofRow: row))
+            return Set(candidates).count == candidates.count
+        }.prefix(count))
+    }
+
+    /// The raw-id request of row `row` of `split`: its full history, `[item_id, neg_items…]` as
+    /// candidates and its user.
+    func rankRequest(_ split: Split, row: Int, items: [Int: Int], users: [Int: Int]) -> RankRequest {
+        let candidates = [split.itemIds[row]] + Array(split.negatives(ofRow: row))
+        return RankRequest(history: split.history(ofRow: row).map { items[Int($0)]! },
+                           candidates: candidates.map { items[Int($0)]! }, userId: users[Int(split.userIds[row])]!)
+    }
+}
+
+/// How far a row's score may move with the rows that share its forward pass: matrix products round
+/// differently for different batch sizes (BLAS blocking; a one-row kernel for B = 1), which moves
+/// scores near 0.5 by a few units in the last place (about 6e-8). A wrongly mapped id, history or
+/// candidate moves them by more than 1e-4 with the fixture's model.
+let scoreTolerance: Float = 1e-6
+
+/// Fails unless `actual` and `expected` have the same shape and every score is within `scoreTolerance`.
+func assertScoresMatch(_ actual: [[Float]], _ expected: [[Float]], _ message: String = "",
+                       file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(actual.map(\.count), expected.map(\.count), "shapes \(message)", file: file, line: line)
+    for (row, (got, want)) in zip(actual, expected).enumerated() {
+        let worst = zip(got, want).map { abs($0 - $1) }.max() ?? 0
+        XCTAssertLessThanOrEqual(worst, scoreTolerance, "row \(row) \(message): \(got) vs \(want)", file: file, line: line)
+    }
+}

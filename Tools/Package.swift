@@ -14,6 +14,9 @@ import PackageDescription
 let package = Package(
     name: "Tools",
     products: [.library(name: "RankingServer", targets: ["RankingServer"])],
+    // `swift build --traits MPI` passes the Trainer's MPI trait on: `train fit`/`finetune` started by
+    // `mpirun` then train on all its processes (needs Open MPI; the Makefile decides).
+    traits: [.trait(name: "MPI", description: "Distributed training over Open MPI (Debian: libopenmpi-dev)")],
     dependencies: [
         .package(path: "../Packages/Tensor"),
         .package(path: "../Packages/Autograd"),
@@ -21,7 +24,7 @@ let package = Package(
         .package(path: "../Packages/SeqModels"),
         .package(path: "../Packages/DataPipeline"),
         .package(path: "../Packages/Metrics"),
-        .package(path: "../Packages/Trainer"),
+        .package(path: "../Packages/Trainer", traits: [.trait(name: "MPI", condition: .when(traits: ["MPI"]))]),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // No default traits: the server needs neither swift-configuration nor full Foundation.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),

@@ -54,8 +54,8 @@ else
 fi
 
 echo "building the train tool (release) ..."
-swift build -c release --package-path Tools --product train
-BIN="$(swift build -c release --package-path Tools --show-bin-path)/train"
+swift build -c release ${SWIFT_TRAITS:-} --package-path Tools --product train
+BIN="$(swift build -c release ${SWIFT_TRAITS:-} --package-path Tools --show-bin-path)/train"
 echo "preparing ML-10M takes a few minutes (10 M ratings, word2vec); a measured training estimate follows."
 "$BIN" reproduce --input "$ZIP" --format ml10m --name ML10M \
     --data "Datasets/ML10M-$SAMPLING" --runs "runs/reproduce-ml10m-$SAMPLING-$PROTOCOL" \

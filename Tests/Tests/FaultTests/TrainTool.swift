@@ -6,9 +6,9 @@ import Glibc
 
 /// The built `train` executable, run as a separate process so that it can be killed with SIGKILL.
 ///
-/// Found through `ADARANKER_TRAIN` (a path to the executable), else built once with
-/// `swift build -c release --package-path <repo>/Tools --product train` (an up-to-date build
-/// returns at once; `make parity` uses the same build folder).
+/// Found through `ADARANKER_TRAIN` (a path to the executable; `make test` sets it), else built once
+/// with `swift build -c release [--traits MPI] --package-path <repo>/Tools --product train` (an
+/// up-to-date build returns at once; `make parity` uses the same build folder and flags).
 enum TrainTool {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../..").standardizedFileURL
@@ -35,13 +35,22 @@ enum TrainTool {
             return path
         }
         let tools = repository.appendingPathComponent("Tools").path
-        let build = try run("/usr/bin/env", ["swift", "build", "-c", "release", "--package-path", tools, "--product", "train"])
+        let flags = ["build", "-c", "release"] + mpiTrait + ["--package-path", tools]
+        let build = try run("/usr/bin/env", ["swift"] + flags + ["--product", "train"])
         guard build.status == 0 else { throw TestFailure("building train failed:\n\(build.output.suffix(3000))") }
-        let bin = try run("/usr/bin/env", ["swift", "build", "-c", "release", "--package-path", tools, "--show-bin-path"])
+        let bin = try run("/usr/bin/env", ["swift"] + flags + ["--show-bin-path"])
         let path = bin.output.trimmingCharacters(in: .whitespacesAndNewlines)
             .split(separator: "\n").last.map(String.init).map { $0 + "/train" } ?? ""
         guard FileManager.default.isExecutableFile(atPath: path) else { throw TestFailure("no train executable at '\(path)'") }
         return path
+    }
+
+    /// `--traits MPI` when Open MPI's headers are installed, as the Makefile builds (so that the
+    /// distributed-training tests get a `train` that speaks MPI).
+    private static var mpiTrait: [String] {
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/include")) ?? []
+        let hasMPI = folders.contains { FileManager.default.fileExists(atPath: "/usr/include/\($0)/openmpi/mpi.h") }
+        return hasMPI ? ["--traits", "MPI"] : []
     }
 
     /// Runs a program to its end; output is stdout and stderr together.

@@ -9,7 +9,7 @@
 # demo test rows whose history has at least 50 items, reads the server's /metrics after each run,
 # stops the server with SIGTERM (which must exit 0) and writes a Markdown table to $OUT/results.md.
 # Environment: DURATION (default 10), PORT (default 18080), OUT (default runs/load-test),
-# SCRATCH (SwiftPM build folder, default Tools/.build), MAX_WAIT_US (default 200), MAX_BATCH (64).
+# SCRATCH (SwiftPM build folder, default Tools/.build), MAX_WAIT_US (default 200), MAX_BATCH (8).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -18,7 +18,7 @@ PORT=${PORT:-18080}
 OUT=${OUT:-runs/load-test}
 SCRATCH=${SCRATCH:-Tools/.build}
 MAX_WAIT_US=${MAX_WAIT_US:-200}
-MAX_BATCH=${MAX_BATCH:-64}
+MAX_BATCH=${MAX_BATCH:-8}
 DATA=runs/demo/data
 URL="http://127.0.0.1:$PORT"
 

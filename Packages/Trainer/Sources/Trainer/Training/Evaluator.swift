@@ -38,10 +38,10 @@ struct Evaluator {
             forEachScoredBatch(split, rows: group.share(of: split.rowCount), title: title) { _, scores in
                 mine += scores.scalars
             }
-            try group.gather(mine).withUnsafeBufferPointer { metrics.add(scores: $0, candidateCount: candidateCount) }
+            metrics.add(scores: try group.gather(mine), candidateCount: candidateCount)
         } else {
             forEachScoredBatch(split, title: title) { _, scores in
-                scores.scalars.withUnsafeBufferPointer { metrics.add(scores: $0, candidateCount: scores.shape[1]) }
+                metrics.add(scores: scores.scalars, candidateCount: scores.shape[1])
             }
         }
         guard metrics.invalidRowCount == 0 else {

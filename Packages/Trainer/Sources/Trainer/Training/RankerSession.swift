@@ -68,7 +68,7 @@ final class RankerSession: TrainingSession {
                 bar.finish()
                 throw TrainerError.nonFiniteLoss(epoch: epoch, batch: batchCount, value: value)
             }
-            if let maxNorm = settings.clipGradNorm { GradientClipping.clip(parameters.map(\.1), maxNorm: maxNorm) }
+            if let maxNorm = settings.clipGradNorm { clipGradientNorm(parameters.map(\.1), maxNorm: maxNorm) }
             optimizer.step()
             optimizer.zeroGrad()
             lossSum += Double(value)
@@ -147,23 +147,5 @@ final class RankerSession: TrainingSession {
     private func checkpoint(progress: FitProgress, withOptimizer: Bool) -> Checkpoint {
         Checkpoint(weights: model.stateDict(), optimizerState: withOptimizer ? optimizer.stateDict() : nil,
                    info: describe(currentEpoch, progress))
-    }
-}
-
-/// Scales all gradients down so that their global L2 norm is at most `maxNorm` (PyTorch's
-/// `clip_grad_norm_`): `g ← g · maxNorm / (‖g‖ + 1e-6)` when `‖g‖ > maxNorm`.
-enum GradientClipping {
-    public static func clip(_ parameters: [Parameter], maxNorm: Float) {
-        var squared = 0.0
-        for parameter in parameters {
-            guard let grad = parameter.grad else { continue }
-            grad.scalars.withUnsafeBufferPointer { g in for x in g { squared += Double(x) * Double(x) } }
-        }
-        let norm = Float(squared.squareRoot())
-        guard norm > maxNorm else { return }
-        let scale = maxNorm / (norm + 1e-6)
-        for parameter in parameters where parameter.grad != nil {
-            parameter.grad!.scalars.withUnsafeMutableBufferPointer { g in for i in g.indices { g[i] *= scale } }
-        }
     }
 }

@@ -180,16 +180,20 @@ public struct Checkpoint {
     /// FNV-1a (64-bit) over the data taken as little-endian 8-byte words plus the trailing bytes,
     /// as 16 hex digits. A fast integrity check, not a cryptographic hash.
     static func checksum(_ data: Data) -> String {
+        String(data.withUnsafeBytes { fnv1a($0) }, radix: 16).leftPadded(to: 16)
+    }
+
+    /// The FNV-1a hash of `checksum(_:)` as a number (also used to compare the replicas of a
+    /// distributed run).
+    static func fnv1a(_ raw: UnsafeRawBufferPointer) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         let prime: UInt64 = 0x0000_0100_0000_01B3
-        data.withUnsafeBytes { raw in
-            let words = raw.count / 8
-            for i in 0..<words {
-                hash = (hash ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) &* prime
-            }
-            for i in (8 * words)..<raw.count { hash = (hash ^ UInt64(raw[i])) &* prime }
+        let words = raw.count / 8
+        for i in 0..<words {
+            hash = (hash ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) &* prime
         }
-        return String(hash, radix: 16).leftPadded(to: 16)
+        for i in (8 * words)..<raw.count { hash = (hash ^ UInt64(raw[i])) &* prime }
+        return hash
     }
 }
 

@@ -50,21 +50,19 @@ struct MPIBackend: CollectiveBackend {
         return Data(buffer)
     }
 
-    func gather(_ values: [Float]) throws -> [Float] {
-        let (counts, offsets, total) = try gatherLayout(count: values.count)
-        var result = [Float](repeating: 0, count: total)
-        let code = values.withUnsafeBufferPointer { send in
-            result.withUnsafeMutableBufferPointer { adr_mpi_allgatherv_float(send.baseAddress, $0.baseAddress, counts, offsets) }
-        }
-        try Self.check(code, "MPI_Allgatherv")
-        return result
-    }
+    func gather(_ values: [Float]) throws -> [Float] { try gather(values, adr_mpi_allgatherv_float) }
 
-    func gather(_ values: [Int64]) throws -> [Int64] {
+    func gather(_ values: [Int64]) throws -> [Int64] { try gather(values, adr_mpi_allgatherv_i64) }
+
+    /// Every rank's `values` in rank order through `allgatherv` (the C call for the element type).
+    private func gather<Element: Numeric>(
+        _ values: [Element],
+        _ allgatherv: (UnsafePointer<Element>?, UnsafeMutablePointer<Element>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> Int32
+    ) throws -> [Element] {
         let (counts, offsets, total) = try gatherLayout(count: values.count)
-        var result = [Int64](repeating: 0, count: total)
+        var result = [Element](repeating: 0, count: total)
         let code = values.withUnsafeBufferPointer { send in
-            result.withUnsafeMutableBufferPointer { adr_mpi_allgatherv_i64(send.baseAddress, $0.baseAddress, counts, offsets) }
+            result.withUnsafeMutableBufferPointer { allgatherv(send.baseAddress, $0.baseAddress, counts, offsets) }
         }
         try Self.check(code, "MPI_Allgatherv")
         return result

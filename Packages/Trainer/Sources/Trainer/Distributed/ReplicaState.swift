@@ -34,25 +34,14 @@ extension ProcessGroup {
     }
 
     /// Stops with `DistributedError.replicasDiverged` unless every rank holds bit-identical
-    /// parameters: each rank hashes every parameter's bytes (FNV-1a, 64 bits) and the ranks compare
-    /// the minimum and maximum of each hash.
+    /// parameters: each rank hashes every parameter's bytes (`Checkpoint.fnv1a`) and the ranks
+    /// compare the minimum and maximum of each hash.
     func checkReplicasAgree(_ parameters: [(String, Parameter)], epoch: Int) throws {
         guard isDistributed else { return }
-        let hashes = parameters.map { Self.fingerprint($0.1.value) }
+        let hashes = parameters.map { $0.1.value.scalars.withUnsafeBytes { Checkpoint.fnv1a($0) } }
         let (minimum, maximum) = try range(of: hashes)
         if let index = hashes.indices.first(where: { minimum[$0] != maximum[$0] }) {
             throw DistributedError.replicasDiverged(epoch: epoch, parameter: parameters[index].0)
         }
-    }
-
-    /// FNV-1a over the tensor's float bit patterns.
-    static func fingerprint(_ tensor: Tensor) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        tensor.scalars.withUnsafeBufferPointer { values in
-            for value in values {
-                hash = (hash ^ UInt64(value.bitPattern)) &* 0x0000_0100_0000_01B3
-            }
-        }
-        return hash
     }
 }

@@ -30,20 +30,13 @@ struct Evaluator {
     ///   when the model scores any row with NaN or infinity (such metrics would mean nothing).
     public func metrics(of split: Split, name splitName: String, title: String) throws -> RankingMetrics {
         guard split.rowCount > 0 else { throw TrainerError.emptySplit(splitName) }
-        var metrics = RankingMetrics()
-        if group.isDistributed {
-            let candidateCount = split.negativesPerRow + 1
-            var mine: [Float] = []
-            mine.reserveCapacity(group.share(of: split.rowCount).count * candidateCount)
-            forEachScoredBatch(split, rows: group.share(of: split.rowCount), title: title) { _, scores in
-                mine += scores.scalars
-            }
-            metrics.add(scores: try group.gather(mine), candidateCount: candidateCount)
-        } else {
-            forEachScoredBatch(split, title: title) { _, scores in
-                metrics.add(scores: scores.scalars, candidateCount: scores.shape[1])
-            }
+        // This process's share of the rows (all of them in a plain run), then every share in row order.
+        var scores: [Float] = []
+        forEachScoredBatch(split, rows: group.share(of: split.rowCount), title: title) { _, batchScores in
+            scores += batchScores.scalars
         }
+        var metrics = RankingMetrics()
+        metrics.add(scores: try group.gather(scores), candidateCount: split.negativesPerRow + 1)
         guard metrics.invalidRowCount == 0 else {
             throw TrainerError.nonFiniteScores(split: splitName, rows: metrics.invalidRowCount, of: metrics.rowCount)
         }

@@ -69,18 +69,18 @@ final class DistributedTrainingTests: XCTestCase {
         let arguments = ["-np", "2"] + Self.mpirunOptions + [try TrainTool.executable()]
             + Self.fitArguments(model: "GRU4Rec", mode: "base", data: data, output: output,
                                 settings: ["--epochs=30", "--batch_size=256", "--stopping_step=30"])
-        let job = try Self.start(mpirun, arguments, output: console)
+        let job = try Self.mpirunJob(mpirun, arguments, output: console)
         let metrics = output.appendingPathComponent("metrics.jsonl")
         try Self.waitUntil(seconds: 300, "the first finished epoch") {
             ((try? String(contentsOf: metrics, encoding: .utf8)) ?? "").contains("\"epoch\":1,")
         }
-        let victim = try XCTUnwrap(Self.rankProcess(1, under: job.processIdentifier), "no rank-1 process found")
+        let victim = try XCTUnwrap(Self.rankProcess(1, under: job.pid), "no rank-1 process found")
         let killedAt = Date()
         _ = Glibc.kill(victim, SIGKILL)
-        job.waitUntilExit()
-        let text = (try? String(contentsOf: console, encoding: .utf8)) ?? ""
+        let status = try job.wait()
+        let text = job.output
         XCTAssertLessThan(Date().timeIntervalSince(killedAt), 60, "the job must end soon after a rank dies")
-        XCTAssertNotEqual(job.terminationStatus, 0, text)
+        XCTAssertNotEqual(status, 0, text)
         XCTAssertTrue(text.contains("rank 1"), "the message should name the lost rank:\n\(text)")
         // The last complete checkpoint continues on one process (only the slicing changes).
         try TrainProcess.succeed(Self.fitArguments(model: "GRU4Rec", mode: "base", data: data, output: output,
@@ -130,34 +130,18 @@ final class DistributedTrainingTests: XCTestCase {
         if processes == 1 {
             try TrainProcess.succeed(arguments, in: root)
         } else {
-            let console = root.appendingPathComponent("\(name)-console.txt")
-            let job = try start(mpirun, ["-np", "\(processes)"] + mpirunOptions + [try TrainTool.executable()] + arguments,
-                                output: console)
-            job.waitUntilExit()
-            guard job.terminationStatus == 0 else {
-                throw TestFailure("mpirun -np \(processes) train fit exited with \(job.terminationStatus):\n\((try? String(contentsOf: console, encoding: .utf8)) ?? "")")
-            }
+            let job = try mpirunJob(mpirun, ["-np", "\(processes)"] + mpirunOptions + [try TrainTool.executable()] + arguments,
+                                    output: root.appendingPathComponent("\(name)-console.txt"))
+            let status = try job.wait()
+            guard status == 0 else { throw TestFailure("mpirun -np \(processes) train fit exited with \(status):\n\(job.output)") }
         }
         return output
     }
 
-    /// Starts `program` with `arguments`, console to `output`, allowed to run MPI as root.
-    static func start(_ program: String, _ arguments: [String], output: URL) throws -> Process {
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_NUM_THREADS"] = "1"
-        environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
-        environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-        process.environment = environment
-        try process.run()
-        try handle.close()
-        return process
+    /// Starts `mpirun` with `arguments`, console to `output`, allowed to run MPI as root.
+    static func mpirunJob(_ mpirun: String, _ arguments: [String], output: URL) throws -> TrainProcess {
+        try TrainProcess(arguments, outputFile: output, launcher: mpirun,
+                         environment: ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"])
     }
 
     /// The valid-split line of `epoch` in a run's metrics.jsonl without its train_loss field.

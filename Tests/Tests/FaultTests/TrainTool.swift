@@ -73,17 +73,20 @@ final class TrainProcess {
     let process = Process()
     let outputFile: URL
 
-    /// Starts `train <arguments>`; its stdout and stderr go to `outputFile`.
-    init(_ arguments: [String], outputFile: URL) throws {
+    /// Starts `train <arguments>` (or `launcher <arguments>`, e.g. `mpirun`, whose arguments then
+    /// name `train`) with one BLAS thread and `environment` added; its stdout and stderr go to
+    /// `outputFile`.
+    init(_ arguments: [String], outputFile: URL, launcher: String? = nil, environment extra: [String: String] = [:]) throws {
         self.outputFile = outputFile
         FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: outputFile)
-        process.executableURL = URL(fileURLWithPath: try TrainTool.executable())
+        process.executableURL = URL(fileURLWithPath: try launcher ?? TrainTool.executable())
         process.arguments = arguments
         process.standardOutput = handle
         process.standardError = handle
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
+        environment.merge(extra) { $1 }
         process.environment = environment
         try process.run()
         try handle.close()

@@ -2,7 +2,7 @@
 //
 //     swift run -c release --package-path Tools bench [--threads 1,2] [--runs 7] [--case sgemm] [--list]
 //     swift run -c release --package-path Tools bench --case model --threads 2 --runs 5 \
-//         [--models GRU4Rec,SASRec] [--modes base,ada] [--lengths 50,200] [--requests 2000]
+//         [--models GRU4Rec,SASRec] [--modes base,ada] [--lengths 50,200] [--requests 2000] [--table [--compare]]
 //
 // The `model` case (full training steps and single-request latency of all 14 rankers; tens of
 // minutes for everything) runs only when named with `--case model`. The allocator is tuned for
@@ -75,7 +75,14 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "model case: single requests timed for p50/p99 (default 2000; 0 = none).")
     var requests: Int?
 
+    @Flag(name: .long, help: "model case: after the measurements, print issue 12's Markdown table (train L=50, L=200 samples/s, request p50 µs per model and mode).")
+    var table = false
+
+    @Flag(name: .long, help: "model case, with --table: each cell as 'Swift / PyTorch (ratio×)' against the PyTorch figures quoted in issue 12.")
+    var compare = false
+
     func validate() throws {
+        guard !compare || table else { throw ValidationError("--compare needs --table") }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         guard threadCounts != nil else { throw ValidationError("--threads must be a comma-separated list of positive integers, got '\(threads)'") }
         _ = try modelOptions()
@@ -115,6 +122,8 @@ struct BenchCommand: ParsableCommand {
             guard requests >= 0 else { throw ValidationError("--requests must be non-negative") }
             options.requests = requests
         }
+        options.table = table
+        options.compare = compare
         return options
     }
 

@@ -15,6 +15,10 @@ struct ModelBenchOptions {
     var lengths: [Int] = [50, 200]
     /// Single requests timed for the latency percentiles (0 skips the latency measurement).
     var requests = 2000
+    /// Whether to print the Markdown summary table after the measurements (`--table`).
+    var table = false
+    /// Whether the table sets each cell against PyTorch's figures from issue 12 (`--compare`).
+    var compare = false
 }
 
 /// Full training steps and single-request latency of every ranking model at the reference's sizes:
@@ -44,16 +48,24 @@ struct ModelBench: BenchCase {
 
     func run(_ context: BenchContext) throws {
         let options = context.modelOptions
+        var table = ModelBenchTable()
         for model in options.models {
             for mode in options.modes {
                 let batchSize = mode == .base ? 1024 : 2048
                 for length in options.lengths {
-                    try measureTraining(model: model, mode: mode, batchSize: batchSize, length: length, context: context)
+                    let samples = try measureTraining(model: model, mode: mode, batchSize: batchSize, length: length, context: context)
+                    if length == 50 { table.record(model, mode) { $0.trainL50 = samples } }
+                    if length == 200 { table.record(model, mode) { $0.trainL200 = samples } }
                 }
                 if options.requests > 0 {
-                    try measureLatency(model: model, mode: mode, requests: options.requests, context: context)
+                    let p50 = try measureLatency(model: model, mode: mode, requests: options.requests, context: context)
+                    table.record(model, mode) { $0.requestP50 = p50 * 1e6 }
                 }
             }
+        }
+        if options.table {
+            print("\nthreads \(context.threads)" + (options.compare ? "; PyTorch figures quoted from issue 12 (PyTorch 2.15, this machine, 2 threads)" : "") + ":\n")
+            table.markdown(compare: options.compare).forEach { print($0) }
         }
     }
 
@@ -69,8 +81,10 @@ struct ModelBench: BenchCase {
         "\(model.rawValue) \(mode == .base ? "Base" : "Ada") \(rest)"
     }
 
+    /// Times training steps of `name` in `mode` and reports them; returns samples per second.
+    @discardableResult
     func measureTraining(model name: ModelName, mode: TrainType, batchSize: Int, length: Int,
-                         context: BenchContext) throws {
+                         context: BenchContext) throws -> Double {
         let model = try Self.makeModel(name, mode: mode, length: length)
         model.train()
         let optimizer = Adam(parameters: model.namedParameters(), learningRate: 1e-3)
@@ -96,9 +110,12 @@ struct ModelBench: BenchCase {
         let label = Self.label(name, mode, "train B=\(batchSize) L=\(length)")
         context.report(label: label, seconds: seconds, throughput: (Double(batchSize) / seconds, "samples/s"))
         context.report(label: label + " (cpu)", seconds: cpu, throughput: (faults, "page faults/step"))
+        return Double(batchSize) / seconds
     }
 
-    func measureLatency(model name: ModelName, mode: TrainType, requests: Int, context: BenchContext) throws {
+    /// Times single requests of `name` in `mode` and reports them; returns the p50 wall time in seconds.
+    @discardableResult
+    func measureLatency(model name: ModelName, mode: TrainType, requests: Int, context: BenchContext) throws -> Double {
         let model = try Self.makeModel(name, mode: mode, length: Self.latencyLength)
         model.eval()
         var rng = SeededGenerator(seed: 99)
@@ -120,6 +137,7 @@ struct ModelBench: BenchCase {
         context.report(label: label + " p50", seconds: Self.percentile(wall, 0.50), throughput: nil)
         context.report(label: label + " p99", seconds: Self.percentile(wall, 0.99), throughput: nil)
         context.report(label: label + " p50 (thread cpu)", seconds: Self.percentile(cpu, 0.50), throughput: nil)
+        return Self.percentile(wall, 0.50)
     }
 
     /// The `fraction` quantile of `values` (nearest rank).

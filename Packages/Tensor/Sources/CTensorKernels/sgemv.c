@@ -18,6 +18,14 @@ INLINE void finish(float *y, long j, float dot, float alpha, float beta) {
     y[j] = beta == 0.0f ? alpha * dot : alpha * dot + beta * y[j];
 }
 
+INLINE f8 splat(float x) { return (f8){x, x, x, x, x, x, x, x}; }
+
+/// `finish` for eight consecutive entries y[0 ..< 8].
+INLINE void finish8(float *y, f8 dot, float alpha, float beta) {
+    f8 out = beta == 0.0f ? splat(alpha) * dot : splat(alpha) * dot + splat(beta) * load8(y);
+    memcpy(y, &out, sizeof out);
+}
+
 /// Four rows at a time share each load of x; the last `k mod 8` columns and `n mod 4` rows run as
 /// scalars.
 INLINE void sgemv_rows(long n, long k, float alpha, const float *a, long lda, const float *x, float beta, float *y) {
@@ -55,6 +63,115 @@ INLINE void sgemv_rows(long n, long k, float alpha, const float *a, long lda, co
     }
 }
 
+/// `R` rows (1…4, a constant after inlining) of `a · b` with b `[k, n]`: every entry is
+/// `s = 0; s += a[r, i] · b[i, j] for i = 0 ..< k` in this order, whether the column falls in a
+/// 16-wide block, an 8-wide block or the scalar tail, then `finish`.
+INLINE void sgemm_nn_rows(int R, long n, long k, float alpha, const float *a, long lda, const float *b, long ldb,
+                          float beta, float *c, long ldc) {
+    long j = 0;
+    for (; j + 16 <= n; j += 16) {
+        f8 s[4][2] = {{{0}}};
+        for (long i = 0; i < k; i++) {
+            f8 b0 = load8(b + i * ldb + j), b1 = load8(b + i * ldb + j + 8);
+            for (int r = 0; r < R; r++) {
+                f8 av = splat(a[r * lda + i]);
+                s[r][0] += av * b0;
+                s[r][1] += av * b1;
+            }
+        }
+        for (int r = 0; r < R; r++) {
+            finish8(c + r * ldc + j, s[r][0], alpha, beta);
+            finish8(c + r * ldc + j + 8, s[r][1], alpha, beta);
+        }
+    }
+    for (; j + 8 <= n; j += 8) {
+        f8 s[4] = {{0}};
+        for (long i = 0; i < k; i++) {
+            f8 b0 = load8(b + i * ldb + j);
+            for (int r = 0; r < R; r++) s[r] += splat(a[r * lda + i]) * b0;
+        }
+        for (int r = 0; r < R; r++) finish8(c + r * ldc + j, s[r], alpha, beta);
+    }
+    for (; j < n; j++)
+        for (int r = 0; r < R; r++) {
+            float s = 0;
+            for (long i = 0; i < k; i++) s += a[r * lda + i] * b[i * ldb + j];
+            finish(c + r * ldc, j, s, alpha, beta);
+        }
+}
+
+typedef float f4 __attribute__((vector_size(16)));
+
+INLINE f4 load4(const float *p) { f4 v; memcpy(&v, p, sizeof v); return v; }
+
+/// `sum8` of four vectors at once, lane q = sum8(s_q) with the very same additions in the same
+/// order: (v0 + v4, v1 + v5, v2 + v6, v3 + v7), then pairs of those, then the two pair sums.
+INLINE f4 sum8x4(f8 s0, f8 s1, f8 s2, f8 s3) {
+#define HALVES(s) (__builtin_shufflevector(s, s, 0, 1, 2, 3) + __builtin_shufflevector(s, s, 4, 5, 6, 7))
+    f4 t0 = HALVES(s0), t1 = HALVES(s1), t2 = HALVES(s2), t3 = HALVES(s3);
+#undef HALVES
+    f4 u01 = __builtin_shufflevector(t0, t1, 0, 2, 4, 6) + __builtin_shufflevector(t0, t1, 1, 3, 5, 7);
+    f4 u23 = __builtin_shufflevector(t2, t3, 0, 2, 4, 6) + __builtin_shufflevector(t2, t3, 1, 3, 5, 7);
+    return __builtin_shufflevector(u01, u23, 0, 2, 4, 6) + __builtin_shufflevector(u01, u23, 1, 3, 5, 7);
+}
+
+/// `R` rows (1 or 2, a constant after inlining) of `a · bᵀ` with b `[n, k]`: every entry is the
+/// dot product of `sgemv_rows` (eight lane sums over the first k − k mod 8 columns, `sum8`, then
+/// the tail in order), whether its column falls in a group of four or in the remainder.
+INLINE void sgemm_nt_rows(int R, long n, long k, float alpha, const float *a, long lda, const float *b, long ldb,
+                          float beta, float *c, long ldc) {
+    const long full = k - k % 8;
+    long j = 0;
+    for (; j + 4 <= n; j += 4) {
+        const float *bj = b + j * ldb;
+        f8 s[2][4] = {{{0}}};
+        for (long i = 0; i < full; i += 8) {
+            f8 b0 = load8(bj + i), b1 = load8(bj + ldb + i), b2 = load8(bj + 2 * ldb + i), b3 = load8(bj + 3 * ldb + i);
+            for (int r = 0; r < R; r++) {
+                f8 av = load8(a + r * lda + i);
+                s[r][0] += av * b0;
+                s[r][1] += av * b1;
+                s[r][2] += av * b2;
+                s[r][3] += av * b3;
+            }
+        }
+        for (int r = 0; r < R; r++) {
+            float dot[4];
+            f4 sums = sum8x4(s[r][0], s[r][1], s[r][2], s[r][3]);
+            memcpy(dot, &sums, sizeof dot);
+            for (long i = full; i < k; i++)
+                for (int q = 0; q < 4; q++) dot[q] += a[r * lda + i] * bj[q * ldb + i];
+            memcpy(&sums, dot, sizeof dot);
+            f4 out = beta == 0.0f ? (f4){alpha, alpha, alpha, alpha} * sums
+                                  : (f4){alpha, alpha, alpha, alpha} * sums + (f4){beta, beta, beta, beta} * load4(c + r * ldc + j);
+            memcpy(c + r * ldc + j, &out, sizeof out);
+        }
+    }
+    for (; j < n; j++)
+        for (int r = 0; r < R; r++) {
+            const float *bj = b + j * ldb, *ar = a + r * lda;
+            f8 s = {0};
+            for (long i = 0; i < full; i += 8) s += load8(ar + i) * load8(bj + i);
+            float dot = sum8(s);
+            for (long i = full; i < k; i++) dot += ar[i] * bj[i];
+            finish(c + r * ldc, j, dot, alpha, beta);
+        }
+}
+
+/// The row-invariant GEMM (see `adr_sgemm_rows`): rows in groups that share each load of b (four
+/// for b `[k, n]`, two for b `[n, k]`), then one at a time; an entry's arithmetic is the same in both.
+INLINE void sgemm_rows(int transpose_b, long m, long n, long k, float alpha, const float *a, long lda,
+                       const float *b, long ldb, float beta, float *c, long ldc) {
+    long r = 0;
+    if (transpose_b) {
+        for (; r + 2 <= m; r += 2) sgemm_nt_rows(2, n, k, alpha, a + r * lda, lda, b, ldb, beta, c + r * ldc, ldc);
+        for (; r < m; r++) sgemm_nt_rows(1, n, k, alpha, a + r * lda, lda, b, ldb, beta, c + r * ldc, ldc);
+        return;
+    }
+    for (; r + 4 <= m; r += 4) sgemm_nn_rows(4, n, k, alpha, a + r * lda, lda, b, ldb, beta, c + r * ldc, ldc);
+    for (; r < m; r++) sgemm_nn_rows(1, n, k, alpha, a + r * lda, lda, b, ldb, beta, c + r * ldc, ldc);
+}
+
 static int avx2_allowed = 1;
 
 void adr_tensor_kernels_allow_avx2(int allowed) { avx2_allowed = allowed; }
@@ -77,6 +194,12 @@ __attribute__((target("avx2,fma")))
 static void sgemv_rows_avx2(long n, long k, float alpha, const float *a, long lda, const float *x, float beta, float *y) {
     sgemv_rows(n, k, alpha, a, lda, x, beta, y);
 }
+
+__attribute__((target("avx2,fma")))
+static void sgemm_rows_avx2(int transpose_b, long m, long n, long k, float alpha, const float *a, long lda,
+                            const float *b, long ldb, float beta, float *c, long ldc) {
+    sgemm_rows(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
 #endif
 
 void adr_sgemv_rows(long n, long k, float alpha, const float *a, long lda, const float *x, float beta, float *y) {
@@ -85,3 +208,17 @@ void adr_sgemv_rows(long n, long k, float alpha, const float *a, long lda, const
 #endif
     sgemv_rows(n, k, alpha, a, lda, x, beta, y);
 }
+
+void adr_sgemm_rows(int transpose_b, long m, long n, long k, float alpha, const float *a, long lda,
+                    const float *b, long ldb, float beta, float *c, long ldc) {
+#if defined(__x86_64__)
+    if (adr_tensor_kernels_use_avx2()) { sgemm_rows_avx2(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return; }
+#endif
+    sgemm_rows(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+static _Thread_local int batch_invariant_products = 0;
+
+int adr_batch_invariant_products(void) { return batch_invariant_products; }
+
+void adr_set_batch_invariant_products(int enabled) { batch_invariant_products = enabled; }

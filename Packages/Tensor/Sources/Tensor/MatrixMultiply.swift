@@ -1,5 +1,6 @@
 import CBLAS
 import CTensorKernels
+import Dispatch
 
 /// Raw single-precision GEMM on row-major buffers: `C = alpha · op(A) · op(B) + beta · C`,
 /// with `op(A)` of shape `[m, k]`, `op(B)` `[k, n]` and `C` `[m, n]` (leading dimensions are the
@@ -8,6 +9,9 @@ import CTensorKernels
 /// and at most `singleRowProductLimit` entries), the shape of one-request inference (a GRU step,
 /// a Linear layer at batch size 1): that runs as one-row dot products in C (`adr_sgemv_rows`,
 /// AVX2 + FMA when available), about 20 % faster than OpenBLAS's small-matrix kernels there.
+///
+/// Inside `withBatchInvariantProducts` every call runs on `adr_sgemm_rows` instead, whose rows of
+/// `C` do not depend on `m` or on the other rows of `A` (OpenBLAS's do, in the last bits).
 @inlinable
 public func sgemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -16,6 +20,11 @@ public func sgemm(
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
     guard m > 0, n > 0 else { return }
+    if adr_batch_invariant_products() != 0 {
+        rowInvariantProduct(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        return
+    }
     if m == 1 && !transposeA && transposeB && k > 0 && n * k <= singleRowProductLimit {
         singleRowProduct(n: n, k: k, alpha: alpha, a: a, b: b, ldb: ldb, beta: beta, c: c)
         return
@@ -36,6 +45,49 @@ func singleRowProduct(n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, b: 
                       beta: Float, c: UnsafeMutablePointer<Float>) {
     adr_sgemv_rows(n, k, alpha, b, ldb, a, beta, c)
 }
+
+/// `sgemm` on `adr_sgemm_rows`; a transposed `A` is first copied into `[m, k]` rows. Products of
+/// at least `rowSplitMinimumWork` multiply-adds are split into row ranges run on up to
+/// `blasThreads()` threads, which changes nothing in any row's arithmetic.
+@usableFromInline
+func rowInvariantProduct(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    var rowsA = a, strideA = lda
+    var copy: UnsafeMutablePointer<Float>?
+    if transposeA {
+        let rows = UnsafeMutablePointer<Float>.allocate(capacity: max(1, m * k))
+        for r in 0..<m { for i in 0..<k { rows[r * k + i] = a[i * lda + r] } }
+        (rowsA, strideA, copy) = (UnsafePointer(rows), k, rows)
+    }
+    defer { copy?.deallocate() }
+    let parts = m * n * k >= rowSplitMinimumWork ? max(1, min(blasThreads(), m)) : 1
+    let run = { (rows: Range<Int>) in
+        adr_sgemm_rows(transposeB ? 1 : 0, rows.count, n, k, alpha, rowsA + rows.lowerBound * strideA, strideA,
+                       b, ldb, beta, c + rows.lowerBound * ldc, ldc)
+    }
+    if parts == 1 { return run(0..<m) }
+    DispatchQueue.concurrentPerform(iterations: parts) { part in run((m * part / parts) ..< (m * (part + 1) / parts)) }
+}
+
+/// Multiply-adds from which `rowInvariantProduct` shares rows out among threads (about 0.1 ms).
+@usableFromInline let rowSplitMinimumWork = 1 << 23
+
+/// Runs `body` with batch-invariant matrix products on the calling thread: every `sgemm` (and so
+/// `Tensor.matmul` and the ops built on them) computes each output row by the same arithmetic
+/// whatever the number of rows, so a row of a batch gets bit-for-bit the values it gets alone.
+/// The previous setting is restored afterwards. Used for inference (`RankingModel.scores`); at the
+/// small shapes of inference the products run at about the speed of OpenBLAS's.
+public func withBatchInvariantProducts<T>(_ enabled: Bool = true, _ body: () throws -> T) rethrows -> T {
+    let previous = adr_batch_invariant_products()
+    adr_set_batch_invariant_products(enabled ? 1 : 0)
+    defer { adr_set_batch_invariant_products(previous) }
+    return try body()
+}
+
+/// Whether the calling thread is inside `withBatchInvariantProducts` (threads started meanwhile do
+/// not inherit it; pass it on with `withBatchInvariantProducts(_:_:)`).
+public var batchInvariantProducts: Bool { adr_batch_invariant_products() != 0 }
 
 extension Tensor {
     /// Matrix product of the last two axes, with optional transposition of either operand.

@@ -4,15 +4,17 @@ import Tensor
 /// Runs `body(part)` for `part` in `0..<parts` on `parts` threads (`DispatchQueue.concurrentPerform`),
 /// with OpenBLAS limited to one thread meanwhile (each part runs its own single-threaded GEMMs) and
 /// the previous BLAS thread count restored afterwards, also when `body` traps out of a test.
-/// With one part, `body(0)` runs on the calling thread and the BLAS setting is left alone.
+/// With one part, `body(0)` runs on the calling thread and the BLAS setting is left alone. The
+/// workers inherit the caller's `batchInvariantProducts` setting.
 ///
 /// The fused ops with independent batch rows (the GRU, masked attention) share their rows out this
 /// way; how many parts they use is their own choice (at most `blasThreads()`).
 public func concurrentPerformWithSerialBLAS(parts: Int, _ body: (Int) -> Void) {
     precondition(parts >= 1, "concurrentPerformWithSerialBLAS needs at least one part, got \(parts)")
     if parts == 1 { body(0); return }
+    let invariant = batchInvariantProducts
     withBLASThreads(atMost: 1) {
-        DispatchQueue.concurrentPerform(iterations: parts, execute: body)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in withBatchInvariantProducts(invariant) { body(part) } }
     }
 }
 

@@ -50,6 +50,9 @@ extension RankingModel {
     /// Batches of at most `singleThreadedScoringRows` rows run with one BLAS thread: their products
     /// are too small to gain from a second thread, which only adds hand-over latency.
     ///
+    /// Batch-invariant: the matrix products run inside `withBatchInvariantProducts`, so a row's
+    /// scores are bit-for-bit the same whether it is scored alone or with any other rows.
+    ///
     /// Switches the shared module tree's mode (and, for small batches, the process-wide BLAS thread
     /// count) while it runs: do not call it concurrently with training.
     public func scores(_ batch: RankingBatch) -> Tensor {
@@ -57,7 +60,9 @@ extension RankingModel {
         if wasTraining { eval() }
         defer { if wasTraining { train() } }
         let threads = batch.count <= singleThreadedScoringRows ? 1 : Int.max
-        return withBLASThreads(atMost: threads) { withoutGradients { scoreCandidates(batch).value } }
+        return withBLASThreads(atMost: threads) {
+            withBatchInvariantProducts { withoutGradients { scoreCandidates(batch).value } }
+        }
     }
 
     /// Writes every parameter, under its reference name, to a safetensors file (atomically).

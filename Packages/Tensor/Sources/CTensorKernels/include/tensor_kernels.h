@@ -10,6 +10,21 @@
 /// (e.g. a recurrent step at batch size 1), where OpenBLAS's small-matrix GEMM kernels are slower.
 void adr_sgemv_rows(long n, long k, float alpha, const float *a, long lda, const float *x, float beta, float *y);
 
+/// Row-invariant GEMM: C = alpha · A · op(B) + beta · C with row-major A `[m, k]` (`lda`), C `[m, n]`
+/// (`ldc`) and B `[k, n]` (`transpose_b` = 0) or `[n, k]` (`transpose_b` = 1), `ldb` its row length
+/// (C is not read when beta == 0). Every entry C[r, j] is computed by one fixed sequence of
+/// operations that depends only on j, n and k — never on m or on r — so a row of A gives bit-for-bit
+/// the same row of C alone or among any other rows. With B `[n, k]` an entry is the dot product of
+/// `adr_sgemv_rows` (eight lane sums, then the `k mod 8` tail); with B `[k, n]` it is the sum over
+/// i = 0 ..< k in order. OpenBLAS's sgemm does not promise this (its kernels differ with m).
+void adr_sgemm_rows(int transpose_b, long m, long n, long k, float alpha, const float *a, long lda,
+                    const float *b, long ldb, float beta, float *c, long ldc);
+
+/// Whether this thread's `Tensor.sgemm` calls use `adr_sgemm_rows` (1) or OpenBLAS (0, the start);
+/// a thread-local flag, set by Tensor's `withBatchInvariantProducts`.
+int adr_batch_invariant_products(void);
+void adr_set_batch_invariant_products(int enabled);
+
 /// Softmax (or, with `logarithm` ≠ 0, log-softmax) of each of `rows` contiguous rows of length `n`:
 /// with m the row maximum, y = e^(x − m) / Σ e^(x − m), or (x − m) − log Σ e^(x − m). The
 /// exponential is Tensor's vectorised one (Cephes polynomial, ≈ 1 ulp); a row whose maximum is

@@ -30,9 +30,8 @@ extension CheckpointWorkflow.Loaded {
     /// kept count. Evaluation mode (no dropout, `z = mu`), no gradients. Not safe to call
     /// concurrently with itself or with training (see `RankingModel.scores`).
     ///
-    /// A row's scores do not depend on the other rows of the pass, up to float rounding: the
-    /// matrix products round differently for different B (BLAS blocking, and `Tensor.matmul`'s
-    /// own kernel for one-row products), so values may differ in the last bit or two.
+    /// A row's scores do not depend on the other rows of the pass, bit for bit: `RankingModel.scores`
+    /// runs its matrix products batch-invariantly (`withBatchInvariantProducts`).
     public func scores(_ rows: [ScoringRow]) -> [[Float]] {
         guard let width = rows.first?.candidates.count else { return [] }
         precondition(rows.allSatisfy { $0.candidates.count == width }, "every row must have the same candidate count")

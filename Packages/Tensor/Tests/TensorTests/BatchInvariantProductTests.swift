@@ -1,0 +1,110 @@
+import CTensorKernels
+import Foundation
+import XCTest
+@testable import Tensor
+
+/// `withBatchInvariantProducts`: `sgemm` on `adr_sgemm_rows` must agree with a Double reference for
+/// every layout, alpha/beta, odd sizes and padded leading dimensions on both kernel paths, and each
+/// row of `C` must be bit-for-bit the same whatever `m` and wherever the row sits.
+final class BatchInvariantProductTests: XCTestCase {
+    /// `op(a)[r, i]` of a row-major matrix with row length `ld`.
+    private func element(_ x: [Float], ld: Int, transposed: Bool, _ r: Int, _ i: Int) -> Double {
+        Double(transposed ? x[i * ld + r] : x[r * ld + i])
+    }
+
+    /// `C = alpha · op(A) · op(B) + beta · C` through `sgemm` inside `withBatchInvariantProducts`.
+    private func product(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: [Float],
+                         lda: Int, b: [Float], ldb: Int, beta: Float, c initial: [Float]) -> [Float] {
+        var c = initial
+        withBatchInvariantProducts {
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                              a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
+                              beta: beta, c: pc.baseAddress!, ldc: n)
+                    }
+                }
+            }
+        }
+        return c
+    }
+
+    func testEveryLayoutMatchesReference() {
+        var rng = SeededGenerator(seed: 43)
+        for (m, n, k) in [(1, 1, 1), (3, 5, 7), (4, 16, 8), (6, 37, 13), (9, 24, 64), (5, 3, 0)] {
+            for transposeA in [false, true] {
+                for transposeB in [false, true] {
+                    let lda = (transposeA ? m : k) + 2, ldb = (transposeB ? k : n) + 3
+                    let a = Tensor.normal([(transposeA ? k : m) * lda + 1], using: &rng).scalars
+                    let b = Tensor.normal([(transposeB ? n : k) * ldb + 1], using: &rng).scalars
+                    let initial = Tensor.normal([m * n], using: &rng).scalars
+                    for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
+                        for avx2 in [1, 0] {
+                            adr_tensor_kernels_allow_avx2(Int32(avx2))
+                            defer { adr_tensor_kernels_allow_avx2(1) }
+                            let c = product(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                            alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: initial)
+                            for r in 0..<m {
+                                for j in 0..<n {
+                                    let dot = (0..<k).reduce(0.0) {
+                                        $0 + element(a, ld: lda, transposed: transposeA, r, $1)
+                                            * element(b, ld: ldb, transposed: transposeB, $1, j)
+                                    }
+                                    let expected = Double(alpha) * dot + Double(beta) * Double(initial[r * n + j])
+                                    XCTAssertEqual(Double(c[r * n + j]), expected, accuracy: 1e-4 * max(1, abs(expected)),
+                                                   "m \(m) n \(n) k \(k) tA \(transposeA) tB \(transposeB) alpha \(alpha) beta \(beta) avx2 \(avx2) [\(r), \(j)]")
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rows `start ..< start + m` of a 70-row `A` give exactly the rows of the 70-row product, for
+    /// every m and start (OpenBLAS's sgemm does not on every machine: its kernels change with m).
+    func testRowsDoNotDependOnTheOtherRows() {
+        var rng = SeededGenerator(seed: 44)
+        for (n, k) in [(5, 64), (20, 100), (64, 64), (128, 300), (37, 13)] {
+            for transposeB in [false, true] {
+                let rows = 70
+                let a = Tensor.normal([rows * k], using: &rng).scalars, b = Tensor.normal([n * k], using: &rng).scalars
+                let ldb = transposeB ? k : n
+                let zeros = [Float](repeating: 0, count: rows * n)
+                let all = product(transposeA: false, transposeB: transposeB, m: rows, n: n, k: k, alpha: 1,
+                                  a: a, lda: k, b: b, ldb: ldb, beta: 0, c: zeros)
+                for m in [1, 2, 3, 4, 5, 8, 17] {
+                    for start in [0, 1, 6, rows - m] {
+                        let part = product(transposeA: false, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                                           a: Array(a[(start * k)...]), lda: k, b: b, ldb: ldb, beta: 0,
+                                           c: Array(zeros[..<(m * n)]))
+                        XCTAssertEqual(part, Array(all[(start * n) ..< ((start + m) * n)]),
+                                       "n \(n) k \(k) transposeB \(transposeB) rows \(start) ..< \(start + m)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The setting is per thread, nests, and is restored afterwards.
+    func testSettingIsScopedAndRestored() {
+        XCTAssertFalse(batchInvariantProducts)
+        withBatchInvariantProducts {
+            XCTAssertTrue(batchInvariantProducts)
+            withBatchInvariantProducts(false) { XCTAssertFalse(batchInvariantProducts) }
+            XCTAssertTrue(batchInvariantProducts)
+            let seen = Seen(), done = DispatchSemaphore(value: 0)
+            Thread { seen.value = batchInvariantProducts; done.signal() }.start()
+            done.wait()
+            XCTAssertEqual(seen.value, false, "a new thread starts with OpenBLAS products")
+        }
+        XCTAssertFalse(batchInvariantProducts)
+    }
+}
+
+/// What another thread saw (written before the semaphore is signalled, read after).
+private final class Seen: @unchecked Sendable {
+    var value: Bool?
+}

@@ -19,7 +19,7 @@ final class EndToEndML100KTests: XCTestCase {
                                                              sampling: .leakFree, showProgress: false))
         XCTAssertEqual(summary.stats.users, 943)
         let report = try FitWorkflow.run(FitRequest(
-            model: "GRU4Rec", mode: .base, dataFolder: data, outputFolder: root.appendingPathComponent("run").path,
+            model: .gru4Rec, mode: .base, dataFolder: data, outputFolder: root.appendingPathComponent("run").path,
             dataset: "ML100K",
             overrides: ["--MAX_SEQ_LEN=50", "--learning_rate=0.001", "--batch_size=1024", "--dropout_prob=0.4",
                         "--embedding_size=64", "--use_pre_item_emb=1", "--epochs=20", "--stopping_step=20",

@@ -1,6 +1,7 @@
 import DataPipeline
 import Foundation
 import Metrics
+import SeqModels
 import Tensor
 import TestSupport
 import Trainer
@@ -46,7 +47,7 @@ final class TrainerEndToEndTests: XCTestCase {
     }
 
     func testEveryModelTrainsTwoEpochsAsBaseAndAdaRankerAndItsCheckpointEvaluates() throws {
-        for model in ConfigSchema.modelNames {
+        for model in ModelName.allNames {
             for mode in [FitRequest.Mode.base, .ada] {
                 let name = "\(model)-\(mode.trainType)"
                 let report = try fit(model, mode, output: name)
@@ -185,7 +186,7 @@ final class TrainerEndToEndTests: XCTestCase {
         let empty = root.appendingPathComponent("empty").path
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let noStats = message {
-            try FitWorkflow.run(FitRequest(model: "MF", mode: .base, dataFolder: empty, outputFolder: self.root.appendingPathComponent("x").path,
+            try FitWorkflow.run(FitRequest(model: .mf, mode: .base, dataFolder: empty, outputFolder: self.root.appendingPathComponent("x").path,
                                            configDirectory: self.configs, console: false))
         }
         XCTAssertTrue(noStats.contains("stats.json"), noStats)

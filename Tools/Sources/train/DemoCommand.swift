@@ -57,18 +57,18 @@ struct DemoCommand: ParsableCommand {
         _ = try PrepareWorkflow.run(PrepareRequest(source: .synthetic(name: dataset), outputFolder: dataFolder,
                                                    threads: 1, configDirectory: configs, log: log))
         var table = ResultsTable(metricNames: ["group_auc", "ndcg", "ndcg@10", "hit@1", "hit@10", "mrr"])
-        var scores: [String: Double] = [:]
+        var scores: [FitRequest.Mode: Double] = [:]
         for mode in [FitRequest.Mode.base, .ada] {
             log("demo: training \(model) \(mode.trainType)")
             let report = try FitWorkflow.run(FitRequest(
                 model: model, mode: mode, dataFolder: dataFolder,
                 outputFolder: root.appendingPathComponent("\(model)-\(mode.trainType)").path,
                 dataset: dataset, protocolName: comparison.protocolName, overrides: overrides, configDirectory: configs, console: !quiet))
-            table.rows.append(.init(model: model, mode: mode.trainType, metrics: report.test,
+            table.rows.append(.init(model: model, mode: mode.trainType.rawValue, metrics: report.test,
                                     seconds: report.seconds, epochs: report.epochsTrained))
-            scores[mode.trainType] = report[test: "group_auc"]
+            scores[mode] = report[test: "group_auc"]
         }
-        let base = scores["Base"] ?? .nan, ada = scores["Ada-Ranker"] ?? .nan
+        let base = scores[.base] ?? .nan, ada = scores[.ada] ?? .nan
         let verdict = ada > base
             ? String(format: "Ada-Ranker beats Base on test group_auc by %+.4f.", ada - base)
             : String(format: "Ada-Ranker does not beat Base on test group_auc here (%+.4f).", ada - base)

@@ -62,7 +62,7 @@ struct FitCommand: ParsableCommand {
     var overrides: [String] = []
 
     func run() throws {
-        var request = FitRequest(
+        var request = try FitRequest(
             model: model, mode: mode.fitMode, dataFolder: data, outputFolder: output, dataset: dataset,
             protocolName: comparison.protocolName, overrides: try configurationOverrides(overrides), resume: resume,
             configDirectory: try location.directory(), console: !quiet)
@@ -127,7 +127,7 @@ struct FinetuneCommand: ParsableCommand {
     }
 
     func run() throws {
-        var request = FitRequest(
+        var request = try FitRequest(
             model: model, mode: .finetune, dataFolder: data, outputFolder: output, dataset: dataset,
             protocolName: comparison.protocolName, overrides: try configurationOverrides(overrides), checkpoint: checkpoint, freeze: freeze == 1,
             resume: resume, configDirectory: try location.directory(), console: !quiet)

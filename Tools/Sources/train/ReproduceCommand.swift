@@ -92,7 +92,7 @@ struct ReproduceCommand: ParsableCommand {
         guard let inputFormat = PrepareOptions.InputFormat(rawValue: format) else { throw ValidationError("unknown --format \(format)") }
         // An empty --models (e.g. an unset make variable) means the default, GRU4Rec; the same for the seed options.
         let requested = models.trimmingCharacters(in: .whitespaces).isEmpty ? "GRU4Rec" : models
-        let modelList = requested == "all" ? ConfigSchema.modelNames : requested.split(separator: ",").map(String.init)
+        let modelList = try ReproduceRequest.parseModels(requested)
         let seedList = seeds.trimmingCharacters(in: .whitespaces).isEmpty ? [seed] : try ReproduceRequest.parseSeeds(seeds)
         let perModel = seedsPerModel.trimmingCharacters(in: .whitespaces).isEmpty ? nil : try ReproduceRequest.parseSeedsPerModel(seedsPerModel)
         let request = ReproduceRequest(

@@ -17,7 +17,7 @@ final class CheckpointCommitTests: XCTestCase {
 
     /// A checkpoint of `epoch` whose every tensor holds `epoch`, so any mixture is visible.
     private func checkpoint(epoch: Int) -> Checkpoint {
-        let info = CheckpointInfo(model: "GRU4Rec", trainType: "Base", epoch: epoch, validMetric: "group_auc",
+        let info = CheckpointInfo(model: .gru4Rec, trainType: .base, epoch: epoch, validMetric: "group_auc",
                                   bestScore: 0.5, bestEpoch: epoch,
                                   progress: FitProgress(completedEpochs: epoch, stopping: EarlyStopping(patience: 10)),
                                   config: [:], data: nil, created: "test")

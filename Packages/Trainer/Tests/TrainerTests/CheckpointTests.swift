@@ -14,7 +14,7 @@ final class CheckpointTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
     private func sample() -> Checkpoint {
-        let info = CheckpointInfo(model: "GRU4Rec", trainType: "Base", epoch: 3, validMetric: "group_auc",
+        let info = CheckpointInfo(model: .gru4Rec, trainType: .base, epoch: 3, validMetric: "group_auc",
                                   bestScore: 0.75, bestEpoch: 3,
                                   progress: FitProgress(completedEpochs: 3, stopping: EarlyStopping(patience: 10)),
                                   config: ["learning_rate": .double(0.001), "dilations": .list([.int(1), .int(4)])],
@@ -31,7 +31,7 @@ final class CheckpointTests: XCTestCase {
         let read = try Checkpoint.read(from: url)
         XCTAssertEqual(read.weights, sample().weights)
         XCTAssertEqual(read.optimizerState, sample().optimizerState)
-        XCTAssertEqual(read.info?.model, "GRU4Rec")
+        XCTAssertEqual(read.info?.model, .gru4Rec)
         XCTAssertEqual(read.info?.progress?.completedEpochs, 3)
         XCTAssertEqual(read.info?.config["dilations"], .list([.int(1), .int(4)]))
         let sidecarText = try String(contentsOf: Checkpoint.sidecarURL(for: url), encoding: .utf8)
@@ -49,6 +49,28 @@ final class CheckpointTests: XCTestCase {
         try sample().write(to: url)
         try Data("{}".utf8).write(to: Checkpoint.optimizerURL(for: url))
         XCTAssertThrowsError(try Checkpoint.read(from: url)) { XCTAssertTrue("\($0)".contains("optimizer"), "\($0)") }
+    }
+
+    func testSidecarKeepsReferenceNamesAndRefusesUnknownOnes() throws {
+        let url = folder.appendingPathComponent("best.safetensors")
+        var ada = sample()
+        ada.info?.trainType = .adaRanker
+        try ada.write(to: url)
+        let sidecar = Checkpoint.sidecarURL(for: url)
+        let text = try String(contentsOf: sidecar, encoding: .utf8)
+        XCTAssertTrue(text.contains("\"model\" : \"GRU4Rec\"") && text.contains("\"train_type\" : \"Ada-Ranker\""), text)
+        XCTAssertEqual(try Checkpoint.read(from: url).info?.trainType, .adaRanker)
+
+        for (field, good, bad, expected) in [("model", "GRU4Rec", "GRU5Rec", "SASRec"), ("train_type", "Ada-Ranker", "AdaRanker", "Base")] {
+            try text.replacingOccurrences(of: "\"\(field)\" : \"\(good)\"", with: "\"\(field)\" : \"\(bad)\"")
+                .write(to: sidecar, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try Checkpoint.read(from: url)) { error in
+                let message = "\(error)"
+                for part in [sidecar.path, "'\(field)'", "'\(bad)'", expected] {
+                    XCTAssertTrue(message.contains(part), "\(message) lacks \(part)")
+                }
+            }
+        }
     }
 
     func testBareSafetensorsWithoutSidecar() throws {

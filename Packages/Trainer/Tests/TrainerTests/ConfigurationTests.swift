@@ -169,7 +169,7 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testTheFairProtocolIsTheDefault() throws {
-        for model in ConfigSchema.modelNames {
+        for model in ModelName.allNames {
             for dataset in ["ML10M", "ML100K", "demo"] {
                 let base = try repoConfiguration(model, trainType: "Base", dataset: dataset)
                 let ada = try repoConfiguration(model, trainType: "Ada-Ranker", dataset: dataset)
@@ -187,7 +187,7 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testThePaperProtocolHasThePapersSettings() throws {
-        for model in ConfigSchema.modelNames {
+        for model in ModelName.allNames {
             let base = try repoConfiguration(model, trainType: "Base", protocolName: "paper")
             let ada = try repoConfiguration(model, trainType: "Ada-Ranker", protocolName: "paper")
             XCTAssertEqual(try ada.string("protocol"), "paper")
@@ -207,9 +207,9 @@ final class ConfigurationTests: XCTestCase {
 
     func testTheRepositoryConfigsLoadForEveryModel() throws {
         let loader = ConfigLoader(directory: repoConfigs)
-        XCTAssertEqual(loader.availableModels, ConfigSchema.modelNames.sorted())
-        for model in ConfigSchema.modelNames {
-            for trainType in ConfigSchema.trainTypes {
+        XCTAssertEqual(loader.availableModels, ModelName.allNames.sorted())
+        for model in ModelName.allNames {
+            for trainType in TrainType.allCases.map(\.rawValue) {
                 for dataset in ["ML10M", "ML100K", "demo"] {
                     for protocolName in loader.availableProtocols {
                         let config = try loader.load(model: model, dataset: dataset, modeValues: [

@@ -46,7 +46,7 @@ final class CrashSafeWorkflowTests: XCTestCase {
 
     /// A short MF run (the cheapest model: these tests are about files, not about training).
     private func fit(_ output: String, epochs: Int = 2, resume: Bool = false) throws -> FitReport {
-        try FitWorkflow.run(FitRequest(model: "MF", mode: .base, dataFolder: path("demo"), outputFolder: path(output),
+        try FitWorkflow.run(FitRequest(model: .mf, mode: .base, dataFolder: path("demo"), outputFolder: path(output),
                                        overrides: ["--epochs=\(epochs)"], resume: resume, configDirectory: configs,
                                        console: false))
     }
@@ -81,7 +81,7 @@ final class CrashSafeWorkflowTests: XCTestCase {
 
     func testReproduceRestartsARunKilledDuringItsFirstEpoch() throws {
         let request = ReproduceRequest(source: .synthetic(name: "demo"), datasetName: "demo", dataFolder: path("data"),
-                                       runsFolder: path("runs"), sampling: .leakFree, models: ["MF"], seeds: [2020],
+                                       runsFolder: path("runs"), sampling: .leakFree, models: [.mf], seeds: [2020],
                                        variants: [.base], overrides: ["--epochs=1"], threads: 1, console: false,
                                        configDirectory: configs)
         let first = try ReproduceWorkflow.run(request)

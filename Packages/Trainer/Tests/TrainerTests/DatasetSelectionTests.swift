@@ -54,7 +54,7 @@ final class DatasetSelectionTests: XCTestCase {
         XCTAssertEqual(selection.origin, .stats)
         XCTAssertEqual(DatasetSelection(requested: "ML10M", dataFolder: path("demo-renamed")).origin, .request)
 
-        let report = try FitWorkflow.run(FitRequest(model: "GRU4Rec", mode: .base, dataFolder: path("demo-renamed"),
+        let report = try FitWorkflow.run(FitRequest(model: .gru4Rec, mode: .base, dataFolder: path("demo-renamed"),
                                                     outputFolder: path("run"), overrides: ["--epochs=1", "--use_pre_item_emb=0"],
                                                     configDirectory: configs, console: false))
         XCTAssertEqual(report.dataset, "demo")
@@ -88,7 +88,7 @@ final class DatasetSelectionTests: XCTestCase {
         try prepareDemo(into: "demo")
         var report: FitReport?
         let stderr = try capturingStandardError {
-            report = try FitWorkflow.run(FitRequest(model: "GRU4Rec", mode: .base, dataFolder: path("demo"), outputFolder: path("quiet"),
+            report = try FitWorkflow.run(FitRequest(model: .gru4Rec, mode: .base, dataFolder: path("demo"), outputFolder: path("quiet"),
                                                     overrides: ["--epochs=1", "--use_pre_item_emb=0", "--learning_rat=0.1"], configDirectory: configs,
                                                     console: false))
         }

@@ -41,20 +41,20 @@ final class ReadmeExampleTests: XCTestCase {
 
         // Base and Ada-Ranker under the fair protocol (the default): same batch size, same stopping
         // rule, the Ada-Ranker starting as its Base ranker.
-        let base = try FitWorkflow.run(FitRequest(model: "GRU4Rec", mode: .base, dataFolder: data,
+        let base = try FitWorkflow.run(FitRequest(model: .gru4Rec, mode: .base, dataFolder: data,
                                                   outputFolder: runs.appendingPathComponent("base").path,
                                                   overrides: ["--epochs=2"], configDirectory: configs))
-        let ada = try FitWorkflow.run(FitRequest(model: "GRU4Rec", mode: .ada, dataFolder: data,
+        let ada = try FitWorkflow.run(FitRequest(model: .gru4Rec, mode: .ada, dataFolder: data,
                                                  outputFolder: runs.appendingPathComponent("ada").path,
                                                  overrides: ["--epochs=2"], configDirectory: configs))
         // The same Ada-Ranker with the paper's settings (ada_init reference, batch 2048).
-        let paper = try FitWorkflow.run(FitRequest(model: "GRU4Rec", mode: .ada, dataFolder: data,
+        let paper = try FitWorkflow.run(FitRequest(model: .gru4Rec, mode: .ada, dataFolder: data,
                                                    outputFolder: runs.appendingPathComponent("ada-paper").path,
                                                    protocolName: "paper", overrides: ["--epochs=2"],
                                                    configDirectory: configs))
         // Two-stage training: an Ada-Ranker from the Base checkpoint, training only the adaptation layers.
         let bestBase = base.folder.appendingPathComponent("best.safetensors").path
-        let finetuned = try FitWorkflow.run(FitRequest(model: "GRU4Rec", mode: .finetune, dataFolder: data,
+        let finetuned = try FitWorkflow.run(FitRequest(model: .gru4Rec, mode: .finetune, dataFolder: data,
                                                        outputFolder: runs.appendingPathComponent("finetune").path,
                                                        overrides: ["--epochs=2"], checkpoint: bestBase, freeze: true,
                                                        configDirectory: configs))

@@ -22,7 +22,7 @@ final class ReproduceWorkflowTests: XCTestCase {
         ReproduceRequest(source: .synthetic(name: "demo"), datasetName: "demo",
                          dataFolder: root.appendingPathComponent("data").path,
                          runsFolder: root.appendingPathComponent("runs").path, sampling: .leakFree,
-                         models: ["GRU4Rec"], seeds: seeds, variants: variants, overrides: ["--epochs=2"],
+                         models: [.gru4Rec], seeds: seeds, variants: variants, overrides: ["--epochs=2"],
                          threads: 1, console: false, configDirectory: root.appendingPathComponent("Configs"))
     }
 
@@ -100,7 +100,7 @@ final class ReproduceWorkflowTests: XCTestCase {
         XCTAssertEqual(try ReproduceRequest.parseSeeds("2020, 2021,2022"), [2020, 2021, 2022])
         XCTAssertThrowsError(try ReproduceRequest.parseSeeds("2020,x"))
         XCTAssertThrowsError(try ReproduceRequest.parseSeeds("2020,2020"))
-        XCTAssertEqual(try ReproduceRequest.parseSeedsPerModel("GRU4Rec=3,SASRec=2"), ["GRU4Rec": 3, "SASRec": 2])
+        XCTAssertEqual(try ReproduceRequest.parseSeedsPerModel("GRU4Rec=3,SASRec=2"), [.gru4Rec: 3, .sasRec: 2])
         XCTAssertThrowsError(try ReproduceRequest.parseSeedsPerModel("GRU4Rec"))
         XCTAssertEqual(try ReproduceRequest.Variant.parseList("freeze1,base"), [.base, .freeze1])
         XCTAssertEqual(try ReproduceRequest.Variant.parseList("all"), ReproduceRequest.Variant.allCases)
@@ -108,16 +108,15 @@ final class ReproduceWorkflowTests: XCTestCase {
         XCTAssertThrowsError(try ReproduceRequest.Variant.parseList("base,tuned"))
 
         var request = request(seeds: [2020, 2021, 2022], variants: [.ada])
-        XCTAssertEqual(request.seeds(for: "MF"), [2020, 2021, 2022])
-        request.seedsPerModel = ["GRU4Rec": 3, "SASRec": 3]
-        XCTAssertEqual(request.seeds(for: "SASRec"), [2020, 2021, 2022])
-        XCTAssertEqual(request.seeds(for: "MF"), [2020])
+        XCTAssertEqual(request.seeds(for: .mf), [2020, 2021, 2022])
+        request.seedsPerModel = [.gru4Rec: 3, .sasRec: 3]
+        XCTAssertEqual(request.seeds(for: .sasRec), [2020, 2021, 2022])
+        XCTAssertEqual(request.seeds(for: .mf), [2020])
         XCTAssertEqual(request.runVariants, [.ada])
-        request.seedsPerModel = ["GRU4Rec": 4]
+        request.seedsPerModel = [.gru4Rec: 4]
         XCTAssertNoThrow(try request.validate())
-        XCTAssertEqual(request.seeds(for: "GRU4Rec"), [2020, 2021, 2022], "more than listed: all of them")
-        request.seedsPerModel = ["GRU4Rc": 2]
-        XCTAssertThrowsError(try request.validate())
+        XCTAssertEqual(request.seeds(for: .gru4Rec), [2020, 2021, 2022], "more than listed: all of them")
+        XCTAssertThrowsError(try ReproduceRequest.parseSeedsPerModel("GRU4Rc=2"))
         request.seedsPerModel = nil
         request.overrides = ["--seed=1"]
         XCTAssertThrowsError(try request.validate())

@@ -36,7 +36,7 @@ final class RunFolderTests: XCTestCase {
                                  record(epoch: 1, split: "valid", auc: 0.7, loss: 0.5),
                                  record(epoch: 1, split: "test", auc: 0.65, loss: nil)])
         func finished(_ protocolName: String) throws -> FitReport? {
-            try FitWorkflow.finishedReport(in: folder.url, model: "GRU4Rec", trainType: "Ada-Ranker", dataset: "d",
+            try FitWorkflow.finishedReport(in: folder.url, model: .gru4Rec, trainType: .adaRanker, dataset: "d",
                                            protocolName: protocolName)
         }
         XCTAssertEqual(try finished("fair")?.bestEpoch, 1, "a run without config.json names no protocol")

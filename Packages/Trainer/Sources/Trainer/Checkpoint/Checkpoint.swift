@@ -12,9 +12,10 @@ struct CheckpointInfo: Codable, Sendable {
     public static let currentFormat = "adaranker-swift-checkpoint-1"
 
     public var format: String = CheckpointInfo.currentFormat
-    /// `model` and `train_type` of the weights.
-    public var model: String
-    public var trainType: String
+    /// `model` and `train_type` of the weights, under their reference names in the JSON
+    /// (`"GRU4Rec"`, `"Ada-Ranker"`); an unknown name makes the sidecar unreadable.
+    public var model: ModelName
+    public var trainType: TrainType
     /// The epoch after which the weights were taken (0 = before training).
     public var epoch: Int
     public var validMetric: String
@@ -33,7 +34,7 @@ struct CheckpointInfo: Codable, Sendable {
     public var created: String
 
     /// A sidecar; the checksums are filled in by `Checkpoint.write(to:)`.
-    public init(model: String, trainType: String, epoch: Int, validMetric: String, bestScore: Double?, bestEpoch: Int?,
+    public init(model: ModelName, trainType: TrainType, epoch: Int, validMetric: String, bestScore: Double?, bestEpoch: Int?,
                 progress: FitProgress?, config: [String: ConfigValue], data: DataFingerprint?,
                 weightsChecksum: String = "", optimizerChecksum: String? = nil, created: String) {
         self.model = model
@@ -140,6 +141,10 @@ public struct Checkpoint {
         if let sidecar = visible.sidecar {
             do {
                 info = try JSONDecoder().decode(CheckpointInfo.self, from: Data(contentsOf: sidecar))
+            } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
+                // A field with an unusable value (an unknown model name, …): name the field and the value.
+                let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+                throw TrainerError.checkpointUnreadable(path: sidecar.path, reason: "field '\(field)': \(context.debugDescription)")
             } catch {
                 throw TrainerError.checkpointUnreadable(path: sidecar.path, reason: "not a checkpoint sidecar (\(error))")
             }

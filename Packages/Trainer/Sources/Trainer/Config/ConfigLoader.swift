@@ -82,8 +82,8 @@ public struct ConfigLoader: Sendable {
     ///   - overrides: raw `--key=value` arguments.
     func load(model: String, dataset: String?, modeValues: [String: ConfigValue] = [:],
                      overrides: [String] = []) throws -> Configuration {
-        guard ConfigSchema.modelNames.contains(model) else {
-            throw ConfigError.wrongType(key: "model", expected: ConfigKind.choice(ConfigSchema.modelNames).expectation,
+        guard ModelName(rawValue: model) != nil else {
+            throw ConfigError.wrongType(key: "model", expected: ConfigKind.choice(ModelName.allNames).expectation,
                                         found: "'\(model)'", origin: "command line")
         }
         let overall = directory.appendingPathComponent("overall.yaml")
@@ -117,7 +117,7 @@ public struct ConfigLoader: Sendable {
             }
             files.append(layer)
         }
-        let trainType = (try? topLevel.choice("train_type")) ?? "Base"
+        let trainType = (try? topLevel.choice("train_type")) ?? TrainType.base.rawValue
 
         var configuration = Configuration()
         for file in files {

@@ -2,16 +2,12 @@ import SeqModels
 
 /// Every key the trainer understands, with its type. Keys outside this table are reported as unknown
 /// (with the closest known spelling) and otherwise ignored, as the reference ignores them.
-public enum ConfigSchema {
-    /// The model names the trainer can build.
-    public static let modelNames = ModelName.allNames
-    /// The reference's train types.
-    public static let trainTypes = TrainType.allCases.map(\.rawValue)
+enum ConfigSchema {
     /// Keys whose value is taken from the prepared data's `stats.json`.
-    public static let dataDerivedKeys = ["user_num", "item_num", "cate_num"]
+    static let dataDerivedKeys = ["user_num", "item_num", "cate_num"]
 
     /// The training keys, declared here; the model keys are SeqModels' `ModelConfig.keys`.
-    public static let trainingKeys: [ConfigKey] = [
+    static let trainingKeys: [ConfigKey] = [
         // What to train.
         ConfigKey("dataset", .text, "dataset name; selects Configs/dataset/<dataset>.yaml"),
         ConfigKey("protocol", .text, "comparison protocol; selects Configs/protocol/<protocol>.yaml (fair: the defaults; paper: the paper's settings)"),
@@ -41,7 +37,7 @@ public enum ConfigSchema {
     ]
 
     /// Nested sections.
-    public static let sectionKeys: [ConfigKey] = [
+    static let sectionKeys: [ConfigKey] = [
         ConfigKey("Base", .section, "settings applied only when train_type is Base"),
         ConfigKey("Ada-Ranker", .section, "settings applied only when train_type is Ada-Ranker"),
         ConfigKey("synthetic", .section, "settings of the built-in synthetic data generator (dataset demo)"),
@@ -49,18 +45,18 @@ public enum ConfigSchema {
 
     /// Every key: the training keys, the model keys (SeqModels' `ModelConfig.keys`, declared there
     /// once with their ranges) and the sections.
-    public static let keys: [ConfigKey] = trainingKeys + ModelConfig.keys.map(\.declaration) + sectionKeys
+    static let keys: [ConfigKey] = trainingKeys + ModelConfig.keys.map(\.declaration) + sectionKeys
 
     /// The key named `name` or one of its aliases.
-    public static func key(named name: String) -> ConfigKey? {
+    static func key(named name: String) -> ConfigKey? {
         keys.first { $0.name == name || $0.aliases.contains(name) }
     }
 
     /// The canonical spelling of `name` (aliases map to their key), or `name` itself when unknown.
-    public static func canonicalName(_ name: String) -> String { key(named: name)?.name ?? name }
+    static func canonicalName(_ name: String) -> String { key(named: name)?.name ?? name }
 
     /// The known key spelled most like `name`, when it is close (a likely typo).
-    public static func suggestion(for name: String) -> String? {
+    static func suggestion(for name: String) -> String? {
         let lowered = name.lowercased()
         let scored = keys.map { ($0.name, editDistance(lowered, $0.name.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 4) else { return nil }

@@ -160,6 +160,19 @@ public struct Configuration: Sendable, Equatable {
         return word
     }
 
+    /// `model` as its enum (the key's words are `ModelName`'s raw values).
+    func modelName() throws -> ModelName { try choice("model", as: ModelName.self) }
+
+    /// `train_type` as its enum (the key's words are `TrainType`'s raw values).
+    func trainType() throws -> TrainType { try choice("train_type", as: TrainType.self) }
+
+    /// A choice key declared with `E`'s raw values (`ConfigKind.choice(of:)`), as `E`.
+    private func choice<E: RawRepresentable>(_ key: String, as type: E.Type) throws -> E where E.RawValue == String {
+        let word = try choice(key)
+        guard let value = E(rawValue: word) else { preconditionFailure("'\(key)' is declared with other words than \(E.self)'s") }
+        return value
+    }
+
     /// A text key.
     public func string(_ key: String) throws -> String {
         let found = try required(key)

@@ -11,7 +11,8 @@ public struct CheckpointRequest: Sendable {
     public var checkpoint: String
     public var dataFolder: String
     public var split: Split.Name
-    /// Required without a sidecar; must agree with the sidecar otherwise.
+    /// The model's reference name (`"GRU4Rec"`), as typed by the user: required without a
+    /// sidecar, must agree with the sidecar otherwise; `load` checks it is one of the seven.
     public var model: String?
     public var mode: FitRequest.Mode?
     public var dataset: String?
@@ -52,8 +53,11 @@ public enum CheckpointWorkflow {
         let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: request.checkpoint), withOptimizer: false)
         var config: Configuration
         var notes: [String] = []
+        let requestedModel = try request.model.map { name in
+            do { return try ModelName(validating: name) } catch { throw TrainerError.invalidSetting("--model: \(error)") }
+        }
         if let info = checkpoint.info {
-            if let model = request.model, model != info.model {
+            if let model = requestedModel, model != info.model {
                 throw TrainerError.checkpointMismatch(path: request.checkpoint, reason: "it holds a \(info.model) model, not \(model)")
             }
             if let mode = request.mode, mode.trainType != info.trainType {
@@ -70,12 +74,12 @@ public enum CheckpointWorkflow {
                 notes = trained.differences(from: DataFingerprint(stats: data.stats))
             }
         } else {
-            guard let model = request.model, let mode = request.mode, mode != .finetune else {
+            guard let model = requestedModel, let mode = request.mode, mode != .finetune else {
                 throw TrainerError.invalidSetting("\(request.checkpoint) has no sidecar (.json); pass --model and --mode base|ada to say what it holds")
             }
             config = try ConfigLoader(directory: request.configDirectory)
-                .load(model: model, dataset: DatasetSelection(requested: request.dataset, dataFolder: request.dataFolder).name,
-                      modeValues: ["train_type": .string(mode.trainType), "use_pre_item_emb": .int(0)],
+                .load(model: model.rawValue, dataset: DatasetSelection(requested: request.dataset, dataFolder: request.dataFolder).name,
+                      modeValues: ["train_type": .string(mode.trainType.rawValue), "use_pre_item_emb": .int(0)],
                       overrides: request.overrides)
         }
         for warning in Configuration(layers: [try ConfigLoader.parseOverrides(request.overrides)]).unknownKeyWarnings {
@@ -87,10 +91,9 @@ public enum CheckpointWorkflow {
         try MemoryEstimate(config: config, settings: settings).check()
         let model = try ModelFactory.makeModel(config)
         try ModelFactory.loadWeights(checkpoint.weights, into: model, path: request.checkpoint)
-        let name = try config.choice("model")
         let evaluator = Evaluator(model: model, batchSize: settings.evalBatchSize, maxSeqLen: settings.maxSeqLen, showProgress: request.showProgress)
         return Loaded(model: model, data: data, evaluator: evaluator,
-                      description: "\(name) \(try config.choice("train_type"))", dataNotes: notes)
+                      description: "\(try config.modelName()) \(try config.trainType())", dataNotes: notes)
     }
 
     /// The ranking metrics (Metrics README § Definitions) of the checkpoint on the requested split.

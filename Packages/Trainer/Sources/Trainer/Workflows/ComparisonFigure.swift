@@ -1,4 +1,5 @@
 import Foundation
+import SeqModels
 
 /// The valid-metric curves of one model's runs on shared axes — one line per variant — drawn with
 /// `ReportPage`'s chart, and the page `<runs>/report.html` that shows all of them.
@@ -9,11 +10,11 @@ enum ComparisonFigure {
     ]
 
     /// `curves-<Model>.svg`.
-    public static func fileName(model: String) -> String { "curves-\(model).svg" }
+    public static func fileName(model: ModelName) -> String { "curves-\(model).svg" }
 
     /// The chart for `model`: valid `metric` per epoch (epoch 0 = before training) of every run.
     /// The first seed's runs are drawn bold and named in the legend, further seeds thin.
-    public static func svg(model: String, runs: [ReproduceRun], metric: String = "group_auc") throws -> String {
+    public static func svg(model: ModelName, runs: [ReproduceRun], metric: String = "group_auc") throws -> String {
         var series: [ReportPage.Series] = []
         for variant in ReproduceRequest.Variant.allCases {
             let group = runs.filter { $0.model == model && $0.variant == variant }
@@ -41,7 +42,7 @@ enum ComparisonFigure {
         let markdown = (try? String(contentsOf: URL(fileURLWithPath: request.runsFolder).appendingPathComponent("results.md"), encoding: .utf8)) ?? ""
         body += "<pre>\(ReportPage.escape(markdown))</pre>\n"
         for model in ReproduceOutputs.models(of: runs) {
-            body += "<h2>\(ReportPage.escape(model))</h2>\n" + (try svg(model: model, runs: runs)) + "\n"
+            body += "<h2>\(ReportPage.escape(model.rawValue))</h2>\n" + (try svg(model: model, runs: runs)) + "\n"
             body += "<p><a href=\"\(fileName(model: model))\">\(fileName(model: model))</a>; runs: "
             body += runs.filter { $0.model == model }.map { run in
                 let name = run.report.folder.lastPathComponent

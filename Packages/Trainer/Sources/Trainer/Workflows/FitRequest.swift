@@ -1,4 +1,5 @@
 import Foundation
+import SeqModels
 
 /// What to train: the inputs of `train fit` and `train finetune`.
 public struct FitRequest: Sendable {
@@ -12,11 +13,11 @@ public struct FitRequest: Sendable {
         case finetune
 
         /// The reference's `train_type` of the mode.
-        public var trainType: String { self == .base ? "Base" : "Ada-Ranker" }
+        public var trainType: TrainType { self == .base ? .base : .adaRanker }
     }
 
-    /// One of the seven model names (`GRU4Rec`, …).
-    public var model: String
+    /// One of the seven models (`.gru4Rec`, …).
+    public var model: ModelName
     public var mode: Mode
     /// A folder made by `train prepare`, or one holding the reference's split TSVs.
     public var dataFolder: String
@@ -45,7 +46,7 @@ public struct FitRequest: Sendable {
     /// a program started by `mpirun` (Trainer README § Training on several machines).
     public var processGroup: ProcessGroup = .single
 
-    public init(model: String, mode: Mode, dataFolder: String, outputFolder: String, dataset: String? = nil,
+    public init(model: ModelName, mode: Mode, dataFolder: String, outputFolder: String, dataset: String? = nil,
                 protocolName: String? = nil, overrides: [String] = [], checkpoint: String? = nil, freeze: Bool? = nil, resume: Bool = false,
                 configDirectory: URL, console: Bool = true) {
         self.model = model
@@ -62,6 +63,16 @@ public struct FitRequest: Sendable {
         self.console = console
     }
 
+    /// The same request with the model given by its reference name (`"GRU4Rec"`, …).
+    /// - Throws: `ModelConfigError.unknownModel` listing the seven names.
+    public init(model name: String, mode: Mode, dataFolder: String, outputFolder: String, dataset: String? = nil,
+                protocolName: String? = nil, overrides: [String] = [], checkpoint: String? = nil, freeze: Bool? = nil, resume: Bool = false,
+                configDirectory: URL, console: Bool = true) throws {
+        self.init(model: try ModelName(validating: name), mode: mode, dataFolder: dataFolder, outputFolder: outputFolder,
+                  dataset: dataset, protocolName: protocolName, overrides: overrides, checkpoint: checkpoint, freeze: freeze,
+                  resume: resume, configDirectory: configDirectory, console: console)
+    }
+
     /// The dataset name: `dataset`, else the `name` prepare wrote into the data folder's
     /// `stats.json`, else the data folder's last path component (`DatasetSelection`).
     public var datasetName: String {
@@ -72,8 +83,8 @@ public struct FitRequest: Sendable {
 /// What a finished run reports.
 public struct FitReport: Sendable {
     public var folder: URL
-    public var model: String
-    public var trainType: String
+    public var model: ModelName
+    public var trainType: TrainType
     public var dataset: String
     /// The comparison protocol the run was trained under (`fair`, `paper`, …).
     public var protocolName: String

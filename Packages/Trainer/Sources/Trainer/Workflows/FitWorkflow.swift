@@ -62,7 +62,7 @@ public enum FitWorkflow {
     /// On the root (the only process of a plain run): opens and locks the run folder
     /// (`openRunFolder`), starts its log and writes the configuration. The other processes of a
     /// distributed run write nothing and log nowhere. Returns the request as it will run.
-    private static func openRunFolderAndLog(_ request: FitRequest, trainType: String, config: Configuration,
+    private static func openRunFolderAndLog(_ request: FitRequest, trainType: TrainType, config: Configuration,
                                             settings: TrainingSettings) throws
         -> (RunFolder, FolderLock?, FitRequest, Logger) {
         guard request.processGroup.isRoot else {
@@ -103,8 +103,8 @@ public enum FitWorkflow {
 
     /// Checks the request against the configuration and the data; returns the `train_type`.
     private static func checkRequest(_ request: FitRequest, config: Configuration, settings: TrainingSettings,
-                                     data: PreparedDataset) throws -> String {
-        let trainType = try config.choice("train_type")
+                                     data: PreparedDataset) throws -> TrainType {
+        let trainType = try config.trainType()
         guard trainType == request.mode.trainType else {
             throw TrainerError.invalidSetting("--train_type=\(trainType) contradicts --mode \(request.mode.rawValue); drop the override")
         }
@@ -145,7 +145,7 @@ public enum FitWorkflow {
     }
 
     /// Logs what is being run and with which settings, and writes the configuration file.
-    private static func logStartAndWriteConfiguration(_ request: FitRequest, trainType: String, config: Configuration,
+    private static func logStartAndWriteConfiguration(_ request: FitRequest, trainType: TrainType, config: Configuration,
                                                       settings: TrainingSettings, folder: RunFolder,
                                                       logger: Logger) throws {
         logger.info("\(request.resume ? "resuming" : "starting") \(request.model) \(trainType) (\(request.mode.rawValue)) on \(request.datasetName) from \(request.dataFolder)")
@@ -191,7 +191,7 @@ public enum FitWorkflow {
     }
 
     /// The training session, whose checkpoints record the run's model, configuration and data.
-    private static func makeSession(_ request: FitRequest, trainType: String, model: any RankingModel,
+    private static func makeSession(_ request: FitRequest, trainType: TrainType, model: any RankingModel,
                                     optimizer: any Optimizer, data: PreparedDataset, config: Configuration,
                                     settings: TrainingSettings, folder: RunFolder, fingerprint: DataFingerprint,
                                     startEpoch: Int, logger: Logger) -> RankerSession {
@@ -221,7 +221,7 @@ public enum FitWorkflow {
     static func settingsSummary(_ config: Configuration, _ settings: TrainingSettings) throws -> String {
         var parts = ["protocol \(try config.string("protocol"))", "learner \(settings.optimizer.rawValue)",
                      "learning_rate \(settings.learningRate)", "batch_size \(settings.batchSize)"]
-        if TrainType(rawValue: try config.choice("train_type")) == .adaRanker {
+        if try config.trainType() == .adaRanker {
             parts.append("ada_init \(try ModelFactory.adaptationInitialisation(config).rawValue)")
             if settings.adaptationLearningRateScale != 1 { parts.append("ada_lr_scale \(settings.adaptationLearningRateScale)") }
         }
@@ -234,7 +234,7 @@ public enum FitWorkflow {
     /// evaluation), or nil. Lets long multi-run commands skip finished runs when restarted.
     /// - Throws: `TrainerError.invalidSetting` when the finished run's `config.json` names another
     ///   protocol than `protocolName` (a run whose `config.json` names none is accepted).
-    public static func finishedReport(in folder: URL, model: String, trainType: String, dataset: String,
+    public static func finishedReport(in folder: URL, model: ModelName, trainType: TrainType, dataset: String,
                                       protocolName: String = ConfigLoader.defaultProtocol) throws -> FitReport? {
         let run = RunFolder(url: folder)
         let records = try run.readMetrics()
@@ -260,7 +260,7 @@ public enum FitWorkflow {
     /// overall → model → dataset → protocol → the mode's settings → `--key=value`, then the table
     /// sizes from the data.
     static func assembleConfiguration(_ request: FitRequest, data: PreparedDataset) throws -> Configuration {
-        var modeValues: [String: ConfigValue] = ["train_type": .string(request.mode.trainType)]
+        var modeValues: [String: ConfigValue] = ["train_type": .string(request.mode.trainType.rawValue)]
         if let name = request.protocolName { modeValues["protocol"] = .string(name) }
         if request.mode == .finetune {
             // The item table comes from the Base checkpoint (as in the reference's fine-tuning script).
@@ -268,7 +268,7 @@ public enum FitWorkflow {
             if let freeze = request.freeze { modeValues["freeze"] = .int(freeze ? 1 : 0) }
         }
         var config = try ConfigLoader(directory: request.configDirectory)
-            .load(model: request.model, dataset: request.datasetName, modeValues: modeValues, overrides: request.overrides)
+            .load(model: request.model.rawValue, dataset: request.datasetName, modeValues: modeValues, overrides: request.overrides)
         try config.bindDataValues(["user_num": data.userNum, "item_num": data.itemNum, "cate_num": data.cateNum],
                                   source: DataLoading.statsDescription(request.dataFolder))
         return config
@@ -279,11 +279,11 @@ public enum FitWorkflow {
                                    fingerprint: DataFingerprint, logger: Logger) throws {
         let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: path), withOptimizer: false)
         if let info = checkpoint.info {
-            let modelName = try config.choice("model")
+            let modelName = try config.modelName()
             guard info.model == modelName else {
                 throw TrainerError.checkpointMismatch(path: path, reason: "it holds a \(info.model) model, not \(modelName)")
             }
-            guard TrainType(rawValue: info.trainType) == .base else {
+            guard info.trainType == .base else {
                 throw TrainerError.checkpointMismatch(path: path, reason: "fine-tuning starts from a Base checkpoint, this one is \(info.trainType)")
             }
             if let trained = info.data {

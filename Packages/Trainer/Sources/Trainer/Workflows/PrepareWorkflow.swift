@@ -137,17 +137,17 @@ public enum PrepareWorkflow {
     }
 
     /// Generator settings of a synthetic dataset.
-    public struct SyntheticSettings {
-        public var generator: SyntheticDataset.Configuration
+    struct SyntheticSettings {
+        var generator: SyntheticDataset.Configuration
         /// Optional override of the category-merging threshold for this dataset.
-        public var minItemsPerCategory: Int?
+        var minItemsPerCategory: Int?
     }
 
     /// Reads the `synthetic:` section of `Configs/dataset/<name>.yaml` (keys in snake_case:
     /// `users`, `items`, `categories`, `interactions`, `min_interactions_per_user`,
     /// `popularity_exponent`, `category_exponent`, `stay_probability`, `drift_probability`,
     /// `neighbour_probability`, `neighbourhood`, `seed`, `min_items_per_category`).
-    public static func syntheticSettings(name: String, configDirectory: URL?) throws -> SyntheticSettings {
+    static func syntheticSettings(name: String, configDirectory: URL?) throws -> SyntheticSettings {
         guard let configDirectory else {
             throw TrainerError.invalidSetting("the synthetic dataset '\(name)' needs the Configs folder (pass --configs)")
         }

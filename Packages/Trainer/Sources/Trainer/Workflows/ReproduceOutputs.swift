@@ -1,4 +1,5 @@
 import Foundation
+import SeqModels
 
 /// The files `ReproduceWorkflow` writes next to the run folders: results.md, results.json,
 /// curves-<Model>.svg and report.html. Rewritten after every model, so that they always show the
@@ -27,7 +28,7 @@ enum ReproduceOutputs {
         return files
     }
 
-    static func models(of runs: [ReproduceRun]) -> [String] {
+    static func models(of runs: [ReproduceRun]) -> [ModelName] {
         runs.map(\.model).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
@@ -44,12 +45,12 @@ enum ReproduceOutputs {
                     ("test \(name)", group.compactMap { $0.report[test: name] })
                 })
                 let reference = paper["\(model) \(variant.tableLabel)"].map { String(format: "%.4f", $0) } ?? ""
-                summary.rows.append(.init(model: model, mode: variant.tableLabel, metrics: values,
+                summary.rows.append(.init(model: model.rawValue, mode: variant.tableLabel, metrics: values,
                                           epochs: group.map(\.report.epochsTrained), extra: ["paper group_auc": reference]))
             }
             for run in runs where run.model == model {
                 let best = run.report.bestValidScore.map { String(format: "%.4f", $0) } ?? "–"
-                perRun.rows.append(.init(model: model, mode: run.variant.tableLabel, metrics: run.report.test,
+                perRun.rows.append(.init(model: model.rawValue, mode: run.variant.tableLabel, metrics: run.report.test,
                                          extra: ["seed": "\(run.seed)", "best valid group_auc": best],
                                          seconds: run.report.seconds.isNaN ? nil : run.report.seconds,
                                          epochs: run.report.epochsTrained))
@@ -72,7 +73,7 @@ enum ReproduceOutputs {
         var folders: [String: Any] = [:]
         for run in runs {
             folders[run.report.folder.lastPathComponent] = [
-                "model": run.model, "variant": run.variant.folderLabel, "seed": run.seed,
+                "model": run.model.rawValue, "variant": run.variant.folderLabel, "seed": run.seed,
                 "test": Dictionary(uniqueKeysWithValues: run.report.test.map { ($0.name, number($0.value)) }),
                 "best_valid_group_auc": number(run.report.bestValidScore),
                 "best_epoch": run.report.bestEpoch.map { $0 as Any } ?? NSNull(),

@@ -1,5 +1,6 @@
 import DataPipeline
 import Foundation
+import SeqModels
 
 /// What `train reproduce` runs: prepare (or reuse) one dataset, then for each model and seed the
 /// chosen run kinds (Base, Ada-Ranker end to end, fine-tuning with freeze 0 and 1).
@@ -61,12 +62,12 @@ public struct ReproduceRequest: Sendable {
     public var sampling: SamplingMode
     /// `fair` or `paper`.
     public var protocolName: String
-    public var models: [String]
+    public var models: [ModelName]
     /// The seeds in order; the first also seeds the data preparation and word2vec.
     public var seeds: [UInt64]
     /// How many of `seeds` (the first n) a model runs. Nil: every model runs every seed. Given:
     /// the listed models run their n (at most all of `seeds`), the others the first seed only.
-    public var seedsPerModel: [String: Int]?
+    public var seedsPerModel: [ModelName: Int]?
     /// The run kinds to train. Fine-tuning needs the Base run of its seed, which is then trained
     /// (or reused) and reported too.
     public var variants: [Variant]
@@ -84,7 +85,7 @@ public struct ReproduceRequest: Sendable {
 
     public init(source: PrepareRequest.Source, datasetName: String, dataFolder: String, runsFolder: String,
                 sampling: SamplingMode = .reference, protocolName: String = ConfigLoader.defaultProtocol,
-                models: [String] = ["GRU4Rec"], seeds: [UInt64] = [2020], seedsPerModel: [String: Int]? = nil,
+                models: [ModelName] = [.gru4Rec], seeds: [UInt64] = [2020], seedsPerModel: [ModelName: Int]? = nil,
                 variants: [Variant] = Variant.allCases, overrides: [String] = [], threads: Int = 2,
                 estimateOnly: Bool = false, console: Bool = true, configDirectory: URL,
                 log: (@Sendable (String) -> Void)? = nil) {
@@ -107,7 +108,7 @@ public struct ReproduceRequest: Sendable {
     }
 
     /// The seeds `model` runs.
-    public func seeds(for model: String) -> [UInt64] {
+    public func seeds(for model: ModelName) -> [UInt64] {
         guard let perModel = seedsPerModel else { return seeds }
         return Array(seeds.prefix(perModel[model] ?? 1))
     }
@@ -118,17 +119,33 @@ public struct ReproduceRequest: Sendable {
         return Variant.allCases.filter { variants.contains($0) || ($0 == .base && needsBase) }
     }
 
-    /// `GRU4Rec=3,SASRec=3` → `["GRU4Rec": 3, "SASRec": 3]`.
-    public static func parseSeedsPerModel(_ text: String) throws -> [String: Int] {
-        var result: [String: Int] = [:]
+    /// `all` → the seven models; `GRU4Rec,SASRec` → `[.gru4Rec, .sasRec]` (reference spellings).
+    /// - Throws: `TrainerError.invalidSetting` naming an unknown model and the accepted names.
+    public static func parseModels(_ text: String) throws -> [ModelName] {
+        if text.trimmingCharacters(in: .whitespaces) == "all" { return ModelName.allCases }
+        return try text.split(separator: ",").map { try model(named: $0.trimmingCharacters(in: .whitespaces), option: "--models") }
+    }
+
+    /// `GRU4Rec=3,SASRec=3` → `[.gru4Rec: 3, .sasRec: 3]`.
+    /// - Throws: `TrainerError.invalidSetting` for an entry that is not `Model=n` with n ≥ 1 or names an unknown model.
+    public static func parseSeedsPerModel(_ text: String) throws -> [ModelName: Int] {
+        var result: [ModelName: Int] = [:]
         for entry in text.split(separator: ",") {
             let parts = entry.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, let count = Int(parts[1]), count >= 1 else {
                 throw TrainerError.invalidSetting("--seeds-per-model entry '\(entry)' is not Model=n with n ≥ 1 (e.g. GRU4Rec=3)")
             }
-            result[parts[0]] = count
+            result[try model(named: parts[0], option: "--seeds-per-model")] = count
         }
         return result
+    }
+
+    /// The model spelled `name` (exactly), or an error naming `option`, the value and the accepted names.
+    private static func model(named name: String, option: String) throws -> ModelName {
+        guard let model = ModelName(rawValue: name) else {
+            throw TrainerError.invalidSetting("\(option) names an unknown model '\(name)'; expected \(ModelName.allNames.joined(separator: ", ")) or all")
+        }
+        return model
     }
 
     /// `2020,2021,2022` → `[2020, 2021, 2022]`.
@@ -147,15 +164,9 @@ public struct ReproduceRequest: Sendable {
     /// Checks the models, seeds and overrides before anything runs.
     func validate() throws {
         guard !models.isEmpty else { throw TrainerError.invalidSetting("no models given") }
-        for model in models where !ConfigSchema.modelNames.contains(model) {
-            throw TrainerError.invalidSetting("unknown model '\(model)'; expected \(ConfigSchema.modelNames.joined(separator: ", ")) or all")
-        }
         guard !seeds.isEmpty else { throw TrainerError.invalidSetting("no seeds given") }
         guard !variants.isEmpty else { throw TrainerError.invalidSetting("no variants given") }
         for (model, count) in seedsPerModel ?? [:] {
-            guard ConfigSchema.modelNames.contains(model) else {
-                throw TrainerError.invalidSetting("--seeds-per-model names an unknown model '\(model)'")
-            }
             if count > seeds.count {
                 log?("reproduce: \(model)=\(count) in --seeds-per-model, but --seeds lists \(seeds.count); \(model) runs all \(seeds.count)")
             }
@@ -168,7 +179,7 @@ public struct ReproduceRequest: Sendable {
 
 /// One run of a reproduction.
 struct ReproduceRun: Sendable {
-    public var model: String
+    public var model: ModelName
     public var variant: ReproduceRequest.Variant
     public var seed: UInt64
     public var report: FitReport

@@ -1,5 +1,6 @@
 import DataPipeline
 import Foundation
+import SeqModels
 
 /// `train reproduce` as a library call: the evidence for "Ada-Ranker vs Base" on one dataset.
 ///
@@ -53,7 +54,7 @@ public enum ReproduceWorkflow {
     }
 
     /// The run `variant` of `model` with `seed` as a `FitRequest` (fine-tunings from `checkpoint`).
-    static func fitRequest(_ request: ReproduceRequest, model: String, variant: ReproduceRequest.Variant, seed: UInt64,
+    static func fitRequest(_ request: ReproduceRequest, model: ModelName, variant: ReproduceRequest.Variant, seed: UInt64,
                            checkpoint: String? = nil) -> FitRequest {
         let folder = URL(fileURLWithPath: request.runsFolder).appendingPathComponent(folderName(model, variant, seed: seed))
         let freeze: Bool? = variant == .freeze0 ? false : variant == .freeze1 ? true : nil
@@ -64,7 +65,7 @@ public enum ReproduceWorkflow {
     }
 
     /// `<Model>-<Label>-seed<s>`.
-    public static func folderName(_ model: String, _ variant: ReproduceRequest.Variant, seed: UInt64) -> String {
+    public static func folderName(_ model: ModelName, _ variant: ReproduceRequest.Variant, seed: UInt64) -> String {
         "\(model)-\(variant.folderLabel)-seed\(seed)"
     }
 
@@ -94,7 +95,7 @@ public enum ReproduceWorkflow {
     }
 
     /// Every seed and variant of one model.
-    static func runModel(_ model: String, _ request: ReproduceRequest) throws -> [ReproduceRun] {
+    static func runModel(_ model: ModelName, _ request: ReproduceRequest) throws -> [ReproduceRun] {
         var runs: [ReproduceRun] = []
         for seed in request.seeds(for: model) {
             var baseCheckpoint: String?

@@ -7,8 +7,11 @@ import Tensor
 /// `alpha = linear_three(σ(linear_one(ht) + linear_two(seq_hidden)))` `[B, L, 1]`;
 /// `a = Σ_t alpha_t · seq_hidden_t · [item_seq_t > 0]`; `seq_emb = linear_transform([a, ht])` `[B, D]`.
 ///
-/// Uses `batch.graph`, or builds it from `item_seq` when absent. Initialisation (reference): the GNN's raw weights and biases N(0, 1)
-/// (`torch.randn`), every Linear its PyTorch default.
+/// Uses `batch.graph`, or builds it from `item_seq` when absent. The gated graph cell runs on the
+/// live nodes only (`PackedSessionGraph`: a row's distinct items; the zero-fill nodes after them take
+/// no part in any result), and its adjacency products on the graph's non-zero entries.
+/// Initialisation (reference): the GNN's raw weights and biases N(0, 1) (`torch.randn`), every
+/// Linear its PyTorch default.
 final class SRGNNEncoder: Module, SequenceEncoder {
     /// `gnn`: the gated graph cell.
     let gnn: GatedGraphCell
@@ -39,9 +42,11 @@ final class SRGNNEncoder: Module, SequenceEncoder {
 
     func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
         let graph = batch.graph ?? SessionGraph(itemSeq: batch.itemSeq)
+        let packed = PackedSessionGraph(alias: graph.alias, adjacency: graph.adjacency)
         let (rows, length) = batch.sequenceShape
-        let nodes = gnn(embedItems(graph.uniqueItems), adjacency: graph.adjacency)  // [B, L, D]
-        let sequence = nodes.batchedGatherRows(graph.alias)                         // [B, L, D]
+        let items = embedItems(graph.uniqueItems)                                   // [B, L, D]
+        let live = items.reshaped([rows * length, items.shape[2]]).gatherRows(packed.livePositions)  // [N, D]
+        let sequence = gnn(live, graph: packed).gatherRows(packed.sequenceNodes)    // [B, L, D]
         let width = sequence.shape[2]
         let lastState = sequence.slice(axis: 1, range: (length - 1)..<length)       // [B, 1, D]
         let gate = (linearOne(lastState) + linearTwo(sequence)).sigmoid()           // [B, L, D]
@@ -53,8 +58,8 @@ final class SRGNNEncoder: Module, SequenceEncoder {
     }
 }
 
-/// SR-GNN's gated graph cell (`gnn`), repeated `steps` times on node states `h [B, L, D]` with the
-/// adjacency `A [B, L, 2L]`:
+/// SR-GNN's gated graph cell (`gnn`), repeated `steps` times on node states `h` (the reference's
+/// `[B, L, D]`, here the live nodes `[N, D]`) with the adjacency `A [B, L, 2L]`:
 /// `in = A[:, :, :L] · linear_edge_in(h) + b_iah`, `out = A[:, :, L:] · linear_edge_out(h) + b_ioh`;
 /// `gi = [in, out] · w_ihᵀ + b_ih`, `gh = h · w_hhᵀ + b_hh`, split into (r, i, n) thirds;
 /// `r = σ(gi_r + gh_r)`, `i = σ(gi_i + gh_i)`, `n = tanh(gi_n + r ⊙ gh_n)`, `h ← (1 − i) ⊙ h + i ⊙ n`.
@@ -106,21 +111,18 @@ final class GatedGraphCell: Module {
         }
     }
 
-    /// Node states after `steps` propagation steps: `hidden [B, L, D]`, `adjacency [B, L, 2L]` → `[B, L, D]`.
-    func callAsFunction(_ hidden: Variable, adjacency: Tensor) -> Variable {
-        let length = hidden.shape[1]
-        precondition(adjacency.shape == [hidden.shape[0], length, 2 * length],
-                     "SRGNN adjacency must be [B, L, 2L] = \([hidden.shape[0], length, 2 * length]), got \(adjacency.shape)")
-        let a = Variable(adjacency)
-        let incoming = a.slice(axis: 2, range: 0..<length)                   // [B, L, L]
-        let outgoing = a.slice(axis: 2, range: length..<(2 * length))        // [B, L, L]
+    /// Node states after `steps` propagation steps: the live nodes' states `hidden [N, D]` of the
+    /// packed `graph` → `[N, D]`. The adjacency products run over the graph's non-zero entries
+    /// (`Variable.graphMessages`), at most L − 1 per session and half instead of the dense L².
+    func callAsFunction(_ hidden: Variable, graph: PackedSessionGraph) -> Variable {
+        precondition(hidden.value.rank == 2 && hidden.shape[0] == graph.nodeCount,
+                     "SRGNN node states must be [N, D] with N = \(graph.nodeCount) live nodes, got \(hidden.shape)")
         var h = hidden
         for _ in 0..<steps {
-            let messagesIn = incoming.matmul(linearEdgeIn(h)) + bIAH         // [B, L, D]
-            let messagesOut = outgoing.matmul(linearEdgeOut(h)) + bIOH       // [B, L, D]
-            let inputs = Variable.concat([messagesIn, messagesOut], axis: 2) // [B, L, 2D]
-            let gi = inputs.linear(weight: wIH, bias: bIH).chunked(3, axis: 2)
-            let gh = h.linear(weight: wHH, bias: bHH).chunked(3, axis: 2)
+            let inputs = Variable.graphMessages(graph, incoming: linearEdgeIn(h), outgoing: linearEdgeOut(h),
+                                                biasIn: bIAH, biasOut: bIOH)        // [N, 2D]
+            let gi = inputs.linear(weight: wIH, bias: bIH).chunked(3, axis: 1)
+            let gh = h.linear(weight: wHH, bias: bHH).chunked(3, axis: 1)
             let reset = (gi[0] + gh[0]).sigmoid()
             let input = (gi[1] + gh[1]).sigmoid()
             let candidate = (gi[2] + reset * gh[2]).tanh()

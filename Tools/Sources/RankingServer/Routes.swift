@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Tensor
 
 /// The HTTP API (documented in `openapi.yaml`, served at `GET /openapi.yaml`).
 struct Routes: Sendable {
@@ -54,7 +55,7 @@ struct Routes: Sendable {
     func health() -> Response {
         switch state.current {
         case .ready(_, _, let model):
-            return Self.json("{\"status\":\"ready\",\"model\":\(JSONText.string(model.description)),\"max_seq_len\":\(model.maxSeqLen)}\n")
+            return Self.json("{\"status\":\"ready\",\"model\":\(jsonStringLiteral(model.description)),\"max_seq_len\":\(model.maxSeqLen)}\n")
         case .loading:
             return Self.json("{\"status\":\"loading\"}\n", status: .serviceUnavailable)
         case .draining:

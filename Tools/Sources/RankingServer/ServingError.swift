@@ -1,4 +1,5 @@
 import Hummingbird
+import Tensor
 
 /// A request the server refuses or cannot answer: an HTTP status and a one-line message, sent as
 /// `{"error":"<message>"}` (`APIError.jsonBody`).
@@ -13,7 +14,7 @@ public struct APIError: Error, Sendable, Equatable {
 
     /// `{"error":"…"}` on one line: newlines in the message become spaces.
     public var jsonBody: String {
-        "{\"error\":" + JSONText.string(message.replacingOccurrences(of: "\n", with: " ")) + "}\n"
+        "{\"error\":" + jsonStringLiteral(message.replacingOccurrences(of: "\n", with: " ")) + "}\n"
     }
 
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, message) }

@@ -279,7 +279,7 @@ public enum SafeTensors {
                               indexDType: IndexDType = .i64) -> Data {
         var fields: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+            let pairs = metadata.keys.sorted().map { "\(jsonStringLiteral($0)):\(jsonStringLiteral(metadata[$0]!))" }
             fields.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
         }
         var data: [UInt8] = []
@@ -307,7 +307,7 @@ public enum SafeTensors {
                 }
             }
             let shape = value.shape.map(String.init).joined(separator: ",")
-            fields.append("\(jsonString(name)):{\"dtype\":\"\(dtype)\",\"shape\":[\(shape)],\"data_offsets\":[\(begin),\(data.count)]}")
+            fields.append("\(jsonStringLiteral(name)):{\"dtype\":\"\(dtype)\",\"shape\":[\(shape)],\"data_offsets\":[\(begin),\(data.count)]}")
         }
         var header = Array("{\(fields.joined(separator: ","))}".utf8)
         while (8 + header.count) % 8 != 0 { header.append(UInt8(ascii: " ")) }
@@ -360,8 +360,10 @@ private func appendLittleEndian<T: FixedWidthInteger>(_ value: T, to bytes: inou
     withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
 }
 
-/// `text` as a JSON string literal.
-private func jsonString(_ text: String) -> String {
+/// `text` as a JSON string literal: in double quotes, with `"`, `\`, newline, carriage return and
+/// tab escaped as `\"`, `\\`, `\n`, `\r`, `\t`, other control characters below U+0020 as `\u00XX`,
+/// everything else as it is. Used for safetensors headers and by the ranking server's JSON replies.
+public func jsonStringLiteral(_ text: String) -> String {
     var result = "\""
     for scalar in text.unicodeScalars {
         switch scalar {

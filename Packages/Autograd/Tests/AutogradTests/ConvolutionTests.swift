@@ -39,6 +39,69 @@ final class ConvolutionTests: XCTestCase {
         XCTAssertLessThan(x.causalConv1d(weight: w, bias: nil, dilation: 2).value.maxAbsDifference(expected), 1e-5)
     }
 
+    /// ∂x and ∂W by the definition for upstream `g`: ∂x[b, s, c] = Σ_j Σ_o g[b, s + (k−1−j)·d, o]·W[o, c, 0, j],
+    /// ∂W[o, c, 0, j] = Σ_b Σ_t g[b, t, o]·x[b, t − (k−1−j)·d, c] (terms outside 0..<L are zero).
+    private func naiveCausalConvGradients(_ x: Tensor, _ w: Tensor, _ g: Tensor, dilation: Int) -> (Tensor, Tensor) {
+        let (batch, length, inChannels) = (x.shape[0], x.shape[1], x.shape[2])
+        let (outChannels, kernel) = (w.shape[0], w.shape[3])
+        var dx = Tensor.zeros(x.shape), dw = Tensor.zeros(w.shape)
+        for b in 0..<batch {
+            for t in 0..<length {
+                for j in 0..<kernel {
+                    let s = t - (kernel - 1 - j) * dilation
+                    guard s >= 0 else { continue }
+                    for c in 0..<inChannels {
+                        var toInput = 0.0
+                        for o in 0..<outChannels {
+                            toInput += Double(g[b, t, o]) * Double(w[o, c, 0, j])
+                            dw[o, c, 0, j] += g[b, t, o] * x[b, s, c]
+                        }
+                        dx[b, s, c] += Float(toInput)
+                    }
+                }
+            }
+        }
+        return (dx, dw)
+    }
+
+    /// A batch longer than one GEMM block (4,096 rows): 3 sequences of 1,500 positions run as blocks of
+    /// 2 and 1 sequences; forward, ∂x and ∂W still match the definition.
+    func testSeveralBlocksMatchDefinition() {
+        var rng = SeededGenerator(seed: 103)
+        let x = Variable(Tensor.normal([3, 1500, 2], using: &rng), requiresGrad: true)
+        let w = Variable(Tensor.normal([3, 2, 1, 3], using: &rng), requiresGrad: true)
+        let bias = Variable(Tensor.normal([3], using: &rng), requiresGrad: true)
+        let g = Tensor.normal([3, 1500, 3], using: &rng)
+        let y = x.causalConv1d(weight: w, bias: bias, dilation: 4)
+        XCTAssertLessThan(y.value.maxAbsDifference(naiveCausalConv(x.value, w.value, bias.value, dilation: 4)), 1e-4)
+        y.backward(seed: g)
+        let (dx, dw) = naiveCausalConvGradients(x.value, w.value, g, dilation: 4)
+        XCTAssertLessThan(x.grad!.maxAbsDifference(dx), 1e-4)
+        XCTAssertLessThan(w.grad!.maxAbsDifference(dw), 0.05, "∂W sums 4,500 products per entry")
+        XCTAssertLessThan(bias.grad!.maxAbsDifference(g.sum(toShape: [3])), 1e-3)
+    }
+
+    /// `outputLength` L′ gives exactly the last L′ positions of the full output, and gradients that match
+    /// finite differences (∂x reaches the positions before the window that its taps read).
+    func testOutputLengthKeepsTheLastPositions() {
+        var rng = SeededGenerator(seed: 104)
+        let x = Variable(Tensor.normal([2, 9, 3], using: &rng))
+        let w = Variable(Tensor.normal([4, 3, 1, 3], using: &rng)), bias = Variable(Tensor.normal([4], using: &rng))
+        for dilation in [1, 2] {
+            let full = x.causalConv1d(weight: w, bias: bias, dilation: dilation).value
+            for outputLength in [1, 4, 9] {
+                let y = x.causalConv1d(weight: w, bias: bias, dilation: dilation, outputLength: outputLength)
+                XCTAssertEqual(y.shape, [2, outputLength, 4])
+                XCTAssertLessThan(y.value.maxAbsDifference(full.slice(axis: 1, range: (9 - outputLength)..<9)), 1e-6,
+                                  "dilation \(dilation), outputLength \(outputLength)")
+            }
+        }
+        let px = Sample.parameter([2, 7, 3], &rng)
+        let pw = Sample.parameter([2, 3, 1, 3], &rng), pb = Sample.parameter([2], &rng)
+        assertGradientsMatch([px, pw, pb]) { $0[0].causalConv1d(weight: $0[1], bias: $0[2], dilation: 2, outputLength: 3) }
+        assertGradientsMatch([px, pw]) { $0[0].causalConv1d(weight: $0[1], bias: nil, dilation: 1, outputLength: 1) }
+    }
+
     func testHandComputedValue() {
         // One channel in and out, k = 2, dilation 1: y[t] = w0·x[t−1] + w1·x[t] + b.
         let x = Variable(Tensor(shape: [1, 3, 1], scalars: [1, 2, 3]))

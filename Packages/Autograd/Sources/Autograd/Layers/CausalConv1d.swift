@@ -46,4 +46,13 @@ public final class CausalConv1d: Module, Layer {
     public func callAsFunction(_ input: Variable) -> Variable {
         input.causalConv1d(weight: weight, bias: bias, dilation: dilation)
     }
+
+    /// Only the last `outputLength` positions of the output, `[B, outputLength, Cout]`, each exactly as
+    /// the full call computes it (see `Variable.causalConv1d(weight:bias:dilation:outputLength:)`).
+    public func callAsFunction(_ input: Variable, outputLength: Int) -> Variable {
+        input.causalConv1d(weight: weight, bias: bias, dilation: dilation, outputLength: outputLength)
+    }
+
+    /// How many positions before an output position its receptive field reaches: (k − 1)·dilation.
+    public var reach: Int { (kernelSize - 1) * dilation }
 }

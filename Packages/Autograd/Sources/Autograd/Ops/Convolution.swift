@@ -8,11 +8,20 @@ extension Variable {
     /// `y[b, t, o] = bias[o] + Σ_j Σ_c weight[o, c, 0, j] · x[b, t − (k − 1 − j)·dilation, c]`
     /// (terms before time 0 are zero), so output t never depends on inputs after t.
     ///
-    /// Forward: im2col (`cols [B·L, k·Cin]`, tap-major so each tap copies one contiguous channel row)
-    /// and one GEMM against the weight reordered to `[Cout, k, Cin]`, bias pre-loaded.
-    /// Backward: ∂cols = ∂y·W (one GEMM) folded back onto ∂x (col2im); ∂W = ∂yᵀ·cols (one GEMM,
-    /// the columns recomputed rather than kept alive); ∂bias = column sums of ∂y.
-    public func causalConv1d(weight: Variable, bias: Variable?, dilation: Int) -> Variable {
+    /// With `outputLength` L′ < L only the last L′ positions are computed, `[B, L′, Cout]` (position u of
+    /// the result is position L − L′ + u of the full output, exactly as computed by the full call): a
+    /// stack of convolutions whose caller needs only the final position narrows each layer to the
+    /// positions the layers above it read.
+    ///
+    /// All three products are GEMMs over blocks of whole sequences (about `ConvolutionGeometry.blockRows`
+    /// rows each), whose column matrices live in two small reused buffers that stay in cache:
+    /// - forward: `y = bias + cols · Wᵀ` with `cols [rows, k·Cin]` the causal im2col (tap-major) and
+    ///   `W [Cout, k·Cin]` the weight reordered tap-major;
+    /// - ∂x: `dx = gcols · W′` with `gcols [rows, k·Cout]` the anti-causal im2col of ∂y (tap j of row t
+    ///   holds `∂y[t + (k − 1 − j)·dilation]`, zero past the end) and `W′ [k·Cout, Cin]`,
+    ///   `W′[j·Cout + o, c] = weight[o, c, 0, j]`, so no scatter-add is needed;
+    /// - ∂W: `Σ_blocks ∂yᵀ · cols` (the columns recomputed rather than kept alive); ∂bias: column sums of ∂y.
+    public func causalConv1d(weight: Variable, bias: Variable?, dilation: Int, outputLength: Int? = nil) -> Variable {
         let x = value, w = weight.value, biasValue = bias?.value
         precondition(x.rank == 3, "causalConv1d input must be [B, L, Cin], got \(x.shape)")
         precondition(w.rank == 4 && w.shape[2] == 1 && w.shape[1] == x.shape[2],
@@ -21,105 +30,149 @@ extension Variable {
         let outChannels = w.shape[0]
         precondition(biasValue == nil || biasValue!.shape == [outChannels],
                      "causalConv1d bias must be [\(outChannels)], got \(biasValue!.shape)")
-        let geometry = ConvolutionGeometry(batch: x.shape[0], length: x.shape[1], inChannels: x.shape[2],
-                                           outChannels: outChannels, kernel: w.shape[3], dilation: dilation)
-        let rows = geometry.batch * geometry.length, columns = geometry.columns
-        let tapWeight = geometry.tapMajor(w)
-
-        let cols = geometry.im2col(x)
-        let y = geometry.convolve(cols, tapWeight: tapWeight, bias: biasValue)
+        let outLength = outputLength ?? x.shape[1]
+        precondition(outLength >= 1 && outLength <= x.shape[1],
+                     "causalConv1d outputLength must be in 1...\(x.shape[1]), got \(outLength)")
+        let geometry = ConvolutionGeometry(batch: x.shape[0], inLength: x.shape[1], outLength: outLength,
+                                           inChannels: x.shape[2], outChannels: outChannels, kernel: w.shape[3],
+                                           dilation: dilation)
+        let y = geometry.forward(x, tapWeight: geometry.tapMajor(w), bias: biasValue)
 
         var inputs = [self, weight]
         if let bias { inputs.append(bias) }
         return Variable.record(y, inputs: inputs) {
             [needX = requiresGrad, needW = weight.requiresGrad, hasBias = bias != nil, needBias = bias?.requiresGrad ?? false] g in
-            var grads: [Tensor?] = [nil, nil]
-            g.scalars.withUnsafeBufferPointer { pg in
-                if needX {
-                    let columnGrads = [Float](unsafeUninitializedCapacity: rows * columns) { buffer, initialized in
-                        tapWeight.scalars.withUnsafeBufferPointer { pw in
-                            gemm(false, false, m: rows, n: columns, k: outChannels, a: pg.baseAddress!, lda: outChannels,
-                                 b: pw.baseAddress!, ldb: columns, c: buffer.baseAddress!, ldc: columns, accumulate: false)
-                        }
-                        initialized = rows * columns
-                    }
-                    grads[0] = geometry.col2im(columnGrads)
-                }
-                if needW {
-                    let columnValues = geometry.im2col(x)
-                    let dTap = Tensor(shape: [outChannels, geometry.kernel, geometry.inChannels], unsafeUninitializedScalars: { dw in
-                        columnValues.withUnsafeBufferPointer { pc in
-                            gemm(true, false, m: outChannels, n: columns, k: rows, a: pg.baseAddress!, lda: outChannels,
-                                 b: pc.baseAddress!, ldb: columns, c: dw.baseAddress!, ldc: columns, accumulate: false)
-                        }
-                    })
-                    grads[1] = geometry.fromTapMajor(dTap)
-                }
-            }
+            let (dx, dTap) = geometry.backward(g, x: x, inputWeight: needX ? geometry.inputMajor(w) : nil, needWeight: needW)
+            var grads: [Tensor?] = [dx, dTap.map { geometry.fromTapMajor($0) }]
             if hasBias { grads.append(needBias ? g.sum(toShape: [outChannels]) : nil) }
             return grads
         }
     }
 }
 
-/// Shapes of a causal convolution and its im2col layout: row `(b, t)` of the column matrix holds,
-/// for each tap `j` in order, the `Cin` channels of `x[b, t − (k − 1 − j)·dilation]` (zeros before 0).
+/// Shapes of a causal convolution and its im2col layouts. Output position u (of L′) is input position
+/// t = u + (L − L′). Row `(b, u)` of the causal column matrix holds, for each tap `j` in order, the `Cin`
+/// channels of `x[b, t − (k − 1 − j)·dilation]` (zeros before 0); row `(b, s)` of the anti-causal one used
+/// for ∂x holds the `Cout` channels of `∂y[b, s − (L − L′) + (k − 1 − j)·dilation]` (zeros outside 0..<L′).
 private struct ConvolutionGeometry {
-    let batch: Int, length: Int, inChannels: Int, outChannels: Int, kernel: Int, dilation: Int
+    let batch: Int, inLength: Int, outLength: Int, inChannels: Int, outChannels: Int, kernel: Int, dilation: Int
 
-    /// Columns of the im2col matrix: k·Cin.
-    var columns: Int { kernel * inChannels }
+    /// About how many rows (positions) one GEMM block covers: its column matrix (≤ 3 MB at k·C = 192)
+    /// stays in cache between the im2col that writes it and the GEMM that reads it.
+    static let blockRows = 4096
+
+    /// Whole sequences per block (at least one).
+    var sequencesPerBlock: Int { Swift.max(1, Self.blockRows / inLength) }
+
+    /// The input position of output position 0: L − L′.
+    var offset: Int { inLength - outLength }
 
     /// How far back in time tap `j` reads.
     func shift(_ j: Int) -> Int { (kernel - 1 - j) * dilation }
 
-    /// The im2col matrix `[B·L, k·Cin]` of `x [B, L, Cin]`.
-    func im2col(_ x: Tensor) -> [Float] {
-        [Float](unsafeUninitializedCapacity: batch * length * columns) { buffer, initialized in
+    /// Calls `body(firstSequence, sequenceCount)` for each block of whole sequences, in order.
+    func forEachBlock(_ body: (Int, Int) -> Void) {
+        var first = 0
+        while first < batch {
+            let count = Swift.min(sequencesPerBlock, batch - first)
+            body(first, count)
+            first += count
+        }
+    }
+
+    /// Writes the column matrix of `count` sequences starting at `first` into `cols`: row `(b, r)`
+    /// (r < `rowLength`), tap `j` holds the `channels` values of `source[b, r + direction·(offset − shift(j))]`,
+    /// zero outside `0..<sourceLength`. `direction` is +1 for the causal im2col of x (rows = output
+    /// positions, source = x) and −1 for the anti-causal one of ∂y (rows = input positions, source = ∂y).
+    func columns(of source: UnsafePointer<Float>, channels: Int, direction: Int, first: Int, count: Int,
+                 into cols: UnsafeMutablePointer<Float>) {
+        let width = kernel * channels
+        let (rowLength, sourceLength) = direction > 0 ? (outLength, inLength) : (inLength, outLength)
+        for b in first..<(first + count) {
+            let sequence = source + b * sourceLength * channels
+            for r in 0..<rowLength {
+                let row = cols + ((b - first) * rowLength + r) * width
+                for j in 0..<kernel {
+                    let s = r + direction * (offset - shift(j)), tap = row + j * channels
+                    if s >= 0 && s < sourceLength {
+                        tap.update(from: sequence + s * channels, count: channels)
+                    } else {
+                        tap.update(repeating: 0, count: channels)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension ConvolutionGeometry {
+    /// The forward output `[B, L, Cout]`: per block, the bias broadcast over its rows, then
+    /// `cols · tapWeightᵀ` accumulated onto it.
+    func forward(_ x: Tensor, tapWeight: Tensor, bias biasValue: Tensor?) -> Tensor {
+        let width = kernel * inChannels
+        var scratch = [Float](repeating: 0, count: Swift.min(batch, sequencesPerBlock) * outLength * width)
+        return Tensor(shape: [batch, outLength, outChannels], unsafeUninitializedScalars: { out in
+            let o = out.baseAddress!
+            if let biasValue {
+                biasValue.scalars.withUnsafeBufferPointer { pb in
+                    for r in 0..<(batch * outLength) { (o + r * outChannels).update(from: pb.baseAddress!, count: outChannels) }
+                }
+            }
             x.scalars.withUnsafeBufferPointer { px in
-                let source = px.baseAddress!, cols = buffer.baseAddress!
-                for b in 0..<batch {
-                    for t in 0..<length {
-                        let row = cols + (b * length + t) * columns
-                        for j in 0..<kernel {
-                            let s = t - shift(j), tap = row + j * inChannels
-                            if s >= 0 {
-                                tap.update(from: source + (b * length + s) * inChannels, count: inChannels)
-                            } else {
-                                tap.update(repeating: 0, count: inChannels)
-                            }
-                        }
-                    }
+            tapWeight.scalars.withUnsafeBufferPointer { pw in
+            scratch.withUnsafeMutableBufferPointer { cols in
+                forEachBlock { first, count in
+                    columns(of: px.baseAddress!, channels: inChannels, direction: 1, first: first, count: count,
+                            into: cols.baseAddress!)
+                    gemm(false, true, m: count * outLength, n: outChannels, k: width, a: cols.baseAddress!, lda: width,
+                         b: pw.baseAddress!, ldb: width, c: o + first * outLength * outChannels, ldc: outChannels,
+                         accumulate: biasValue != nil)
                 }
-            }
-            initialized = batch * length * columns
-        }
+            }}}
+        })
     }
 
-    /// The adjoint of `im2col`: sums each column-matrix entry back onto the input position it was
-    /// copied from, giving `[B, L, Cin]`.
-    func col2im(_ columnGrads: [Float]) -> Tensor {
-        var dx = Tensor.zeros([batch, length, inChannels])
-        dx.scalars.withUnsafeMutableBufferPointer { pdx in
-            columnGrads.withUnsafeBufferPointer { pc in
-                let target = pdx.baseAddress!, cols = pc.baseAddress!
-                for b in 0..<batch {
-                    for t in 0..<length {
-                        let row = cols + (b * length + t) * columns
-                        for j in 0..<kernel {
-                            let s = t - shift(j)
-                            guard s >= 0 else { continue }
-                            let dst = target + (b * length + s) * inChannels, tap = row + j * inChannels
-                            for c in 0..<inChannels { dst[c] += tap[c] }
-                        }
-                    }
+    /// `∂x [B, L, Cin]` (when `inputWeight`, the `[k·Cout, Cin]` reordering, is given) and the tap-major
+    /// `∂W [Cout, k, Cin]` (when `needWeight`) from `g = ∂y [B, L′, Cout]`, block by block.
+    func backward(_ g: Tensor, x: Tensor, inputWeight: Tensor?, needWeight: Bool) -> (Tensor?, Tensor?) {
+        let sequences = Swift.min(batch, sequencesPerBlock)
+        let inWidth = kernel * inChannels, outWidth = kernel * outChannels
+        var dx = inputWeight == nil ? nil : Tensor.zeros([batch, inLength, inChannels])
+        var dTap = needWeight ? Tensor.zeros([outChannels, kernel, inChannels]) : nil
+        var cols = [Float](repeating: 0, count: needWeight ? sequences * outLength * inWidth : 0)
+        var gradCols = [Float](repeating: 0, count: inputWeight == nil ? 0 : sequences * inLength * outWidth)
+        g.scalars.withUnsafeBufferPointer { pg in
+            forEachBlock { first, count in
+                let gBlock = pg.baseAddress! + first * outLength * outChannels
+                if let inputWeight {
+                    gradCols.withUnsafeMutableBufferPointer { gc in
+                    inputWeight.scalars.withUnsafeBufferPointer { pw in
+                    dx!.scalars.withUnsafeMutableBufferPointer { pdx in
+                        columns(of: pg.baseAddress!, channels: outChannels, direction: -1, first: first, count: count,
+                                into: gc.baseAddress!)
+                        gemm(false, false, m: count * inLength, n: inChannels, k: outWidth, a: gc.baseAddress!, lda: outWidth,
+                             b: pw.baseAddress!, ldb: inChannels, c: pdx.baseAddress! + first * inLength * inChannels,
+                             ldc: inChannels, accumulate: false)
+                    }}}
+                }
+                if needWeight {
+                    cols.withUnsafeMutableBufferPointer { pc in
+                    x.scalars.withUnsafeBufferPointer { px in
+                    dTap!.scalars.withUnsafeMutableBufferPointer { dw in
+                        columns(of: px.baseAddress!, channels: inChannels, direction: 1, first: first, count: count,
+                                into: pc.baseAddress!)
+                        gemm(true, false, m: outChannels, n: inWidth, k: count * outLength, a: gBlock, lda: outChannels,
+                             b: pc.baseAddress!, ldb: inWidth, c: dw.baseAddress!, ldc: inWidth, accumulate: first > 0)
+                    }}}
                 }
             }
         }
-        return dx
+        return (dx, dTap)
     }
+}
 
-    /// `[Cout, Cin, 1, k]` → `[Cout, k, Cin]` (tap-major, matching the column layout): per output
+extension ConvolutionGeometry {
+    /// `[Cout, Cin, 1, k]` → `[Cout, k, Cin]` (tap-major, matching the causal column layout): per output
     /// channel, the `[Cin, k]` block transposed (a few thousand floats, all in L1; a plain loop is
     /// several times faster than the generic `permuted`, which matters at batch size 1).
     func tapMajor(_ w: Tensor) -> Tensor {
@@ -129,6 +182,22 @@ private struct ConvolutionGeometry {
     /// `[Cout, k, Cin]` → `[Cout, Cin, 1, k]`.
     func fromTapMajor(_ w: Tensor) -> Tensor {
         Self.transposeBlocks(w, count: outChannels, rows: kernel, columns: inChannels, shape: [outChannels, inChannels, 1, kernel])
+    }
+
+    /// `[Cout, Cin, 1, k]` → `[k, Cout, Cin]`, the right-hand side of the ∂x GEMM (row `j·Cout + o`
+    /// holds `weight[o, :, 0, j]`, matching the anti-causal column layout of ∂y).
+    func inputMajor(_ w: Tensor) -> Tensor {
+        Tensor(shape: [kernel, outChannels, inChannels], unsafeUninitializedScalars: { out in
+            w.scalars.withUnsafeBufferPointer { source in
+                for j in 0..<kernel {
+                    for o in 0..<outChannels {
+                        let target = out.baseAddress! + (j * outChannels + o) * inChannels
+                        let row = source.baseAddress! + o * inChannels * kernel + j
+                        for c in 0..<inChannels { target[c] = row[c * kernel] }
+                    }
+                }
+            }
+        })
     }
 
     /// Transposes each of `count` consecutive `[rows, columns]` blocks of `w`.
@@ -143,29 +212,6 @@ private struct ConvolutionGeometry {
                         let target = dst + c * rows
                         for r in 0..<rows { target[r] = src[r * columns + c] }
                     }
-                }
-            }
-        })
-    }
-}
-
-extension ConvolutionGeometry {
-    /// The forward output `[B, L, Cout]`: the bias broadcast over rows, then `cols · tapWeightᵀ`
-    /// accumulated onto it (one GEMM).
-    @inline(__always)
-    func convolve(_ cols: [Float], tapWeight: Tensor, bias biasValue: Tensor?) -> Tensor {
-        let rows = batch * length
-        return Tensor(shape: [batch, length, outChannels], unsafeUninitializedScalars: { out in
-            let o = out.baseAddress!
-            if let biasValue {
-                biasValue.scalars.withUnsafeBufferPointer { pb in
-                    for r in 0..<rows { (o + r * outChannels).update(from: pb.baseAddress!, count: outChannels) }
-                }
-            }
-            cols.withUnsafeBufferPointer { pc in
-                tapWeight.scalars.withUnsafeBufferPointer { pw in
-                    gemm(false, true, m: rows, n: outChannels, k: columns, a: pc.baseAddress!, lda: columns,
-                         b: pw.baseAddress!, ldb: columns, c: o, ldc: outChannels, accumulate: biasValue != nil)
                 }
             }
         })

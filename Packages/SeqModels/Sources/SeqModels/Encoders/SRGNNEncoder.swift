@@ -46,10 +46,13 @@ final class SRGNNEncoder: Module, SequenceEncoder {
         let (rows, length) = batch.sequenceShape
         let items = embedItems(graph.uniqueItems)                                   // [B, L, D]
         let live = items.reshaped([rows * length, items.shape[2]]).gatherRows(packed.livePositions)  // [N, D]
-        let sequence = gnn(live, graph: packed).gatherRows(packed.sequenceNodes)    // [B, L, D]
+        let nodes = gnn(live, graph: packed)                                        // [N, D]
+        let sequence = nodes.gatherRows(packed.sequenceNodes)                       // [B, L, D]
         let width = sequence.shape[2]
         let lastState = sequence.slice(axis: 1, range: (length - 1)..<length)       // [B, 1, D]
-        let gate = (linearOne(lastState) + linearTwo(sequence)).sigmoid()           // [B, L, D]
+        // linear_two(seq_hidden) row by row equals linear_two on the nodes, gathered the same way.
+        let positionTerms = linearTwo(nodes).gatherRows(packed.sequenceNodes)       // [B, L, D]
+        let gate = (linearOne(lastState) + positionTerms).sigmoid()                 // [B, L, D]
         let alpha = linearThree(gate)                                               // [B, L, 1]
         let mask = Variable(batch.itemSeq.nonPaddingMask(shape: [rows, length, 1]))
         let attended = (alpha * mask * sequence).sum(axis: 1)                       // [B, D]

@@ -54,6 +54,12 @@ final class ReadmeExampleTests: XCTestCase {
         XCTAssertNotEqual(parameter(model, "mem_w1.array").value, memoryBefore, "the adaptation layers train end to end")
         XCTAssertNotEqual(model.base.itemEmbedding.weight.value, itemTableBefore, "the Base part trains end to end")
 
+        try checkTwoStageTraining(model, config: config, batch: batch, checkpoint: checkpoint)
+    }
+
+    /// The README example's step 5, continuing with its model, batch and checkpoint path.
+    private func checkTwoStageTraining(_ model: AdaRanker, config: ModelConfig, batch: RankingBatch,
+                                       checkpoint: String) throws {
         // 5. Two-stage training. Stage 1 trained a Base ranker and saved it ...
         var baseConfig = config
         baseConfig.trainType = .base

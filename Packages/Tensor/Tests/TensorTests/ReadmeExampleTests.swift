@@ -52,15 +52,7 @@ final class ReadmeExampleTests: XCTestCase {
         XCTAssertEqual(Array(rows.scalars[0..<3]), Array(weights.scalars[9..<12]))
         XCTAssertEqual(Array(rows.scalars[3..<6]), Array(weights.scalars[0..<3]))
 
-        XCTAssertEqual(scores.shape, [2, 4])
-        // scores[i, j] = rows[i] · weights[j]
-        for i in 0..<2 {
-            for j in 0..<4 {
-                var dot: Float = 0
-                for k in 0..<3 { dot += rows[i, k] * weights[j, k] }
-                XCTAssertEqual(scores[i, j], dot, accuracy: 1e-6)
-            }
-        }
+        checkScores(scores, rows: rows, weights: weights)
 
         XCTAssertEqual(file.names, ["ids", "weights"])
         XCTAssertEqual(file.metadata, ["note": "example"])
@@ -68,6 +60,18 @@ final class ReadmeExampleTests: XCTestCase {
         XCTAssertEqual(loadedWeights.shape, [4, 3])
         XCTAssertEqual(loadedIDs, ids)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path))
+    }
+
+    /// `scores[i, j] = rows[i] · weights[j]`, shape [2, 4].
+    private func checkScores(_ scores: Tensor, rows: Tensor, weights: Tensor) {
+        XCTAssertEqual(scores.shape, [2, 4])
+        for i in 0..<2 {
+            for j in 0..<4 {
+                var dot: Float = 0
+                for k in 0..<3 { dot += rows[i, k] * weights[j, k] }
+                XCTAssertEqual(scores[i, j], dot, accuracy: 1e-6)
+            }
+        }
     }
 
     /// The byte layout the README's safetensors section describes.

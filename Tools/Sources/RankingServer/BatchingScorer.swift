@@ -38,32 +38,20 @@ public final class BatchingScorer: @unchecked Sendable {
     private var stopping = false
     private let finished = DispatchSemaphore(value: 0)
 
-    /// Whether the model thread runs at the `modelThreadNice` it was given (`false` without one, or
-    /// when the system refused it).
-    public private(set) var modelThreadNiceApplied = false
-
     /// - Parameters:
     ///   - maxBatch: largest number of rows in one forward pass (≥ 1).
     ///   - maxWaitMicroseconds: how long the first pending row may wait for others (≥ 0).
-    ///   - modelThreadNice: a nice value for the model thread (e.g. −10), so that under load the
-    ///     HTTP threads, not the one serial model thread, give up the cores; `nil` keeps the default.
     ///   - onPass: called after each forward pass with its row count and duration (for metrics).
-    public init(maxBatch: Int, maxWaitMicroseconds: Int, modelThreadNice: Int32? = nil, forward: @escaping ForwardPass,
+    public init(maxBatch: Int, maxWaitMicroseconds: Int, forward: @escaping ForwardPass,
                 onPass: @escaping @Sendable (_ rows: Int, _ seconds: Double) -> Void = { _, _ in }) {
         precondition(maxBatch >= 1 && maxWaitMicroseconds >= 0)
         self.maxBatch = maxBatch
         self.maxWait = TimeInterval(maxWaitMicroseconds) / 1_000_000
         self.forward = forward
         self.onPass = onPass
-        let started = DispatchSemaphore(value: 0)
-        let thread = Thread { [self] in
-            if let modelThreadNice { modelThreadNiceApplied = setCallingThreadNice(modelThreadNice) }
-            started.signal()
-            run()
-        }
+        let thread = Thread { [self] in run() }
         thread.name = "ranker-model"
         thread.start()
-        started.wait()
     }
 
     /// The scores of `rows` (`result[i][c]` for `rows[i].candidates[c]`), computed with whatever

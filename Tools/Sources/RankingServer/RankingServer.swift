@@ -61,11 +61,7 @@ private struct ModelService: Service {
         let model = try await Self.onOwnThread(load)
         let metrics = self.metrics
         let scorer = BatchingScorer(maxBatch: settings.maxBatch, maxWaitMicroseconds: settings.maxWaitMicroseconds,
-                                    modelThreadNice: settings.modelThreadNice,
                                     forward: model.forward, onPass: { metrics.forwardPass(rows: $0, seconds: $1) })
-        if let nice = settings.modelThreadNice, !scorer.modelThreadNiceApplied {
-            logger.notice("could not set the model thread's nice value to \(nice) (needs CAP_SYS_NICE); it keeps the default")
-        }
         state.set(.ready(scorer: scorer, validation: RequestValidation(tables: model.tables, maxCandidates: settings.maxCandidates),
                          model: model))
         logger.info("ready: \(model.description), MAX_SEQ_LEN \(model.maxSeqLen), loaded in \(String(format: "%.2f", Date().timeIntervalSince(began))) s\(model.tables.hasTables ? "" : "; the data has no id tables, so raw ids are the model's ids")")

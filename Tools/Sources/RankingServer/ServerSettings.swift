@@ -16,10 +16,6 @@ public struct ServerSettings: Sendable {
     public var maxBatchRequests = 256
     /// Largest accepted request body; larger bodies get 413.
     public var maxBodyBytes = 1 << 20
-    /// Nice value asked for the model thread (`nil`: leave it). Under load the one model thread is
-    /// the bottleneck; at −10 the HTTP threads yield the cores to it (needs CAP_SYS_NICE, e.g. root;
-    /// otherwise the server runs on without it and says so in its start-up log).
-    public var modelThreadNice: Int32? = -10
 
     public init() {}
 }

@@ -45,9 +45,6 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-wait-us"), help: "How long a request may wait for others to share its forward pass, in microseconds.")
     var maxWaitMicroseconds = 200
 
-    @Option(help: "Nice value for the model thread, written --model-nice=-5 (-20…19; lower gets more of a busy core; below 0 needs root or CAP_SYS_NICE). 0 leaves it alone.")
-    var modelNice: Int32 = -10
-
     @Option(help: "Most candidates in one request.")
     var maxCandidates = 1000
 
@@ -68,7 +65,6 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--max-batch, --max-candidates, --max-batch-requests and --max-body-bytes must be at least 1")
         }
         guard maxWaitMicroseconds >= 0 else { throw ValidationError("--max-wait-us \(maxWaitMicroseconds): expected ≥ 0") }
-        guard (-20...19).contains(modelNice) else { throw ValidationError("--model-nice \(modelNice): expected -20…19") }
     }
 
     func run() throws {
@@ -78,7 +74,6 @@ struct ServeCommand: ParsableCommand {
         var settings = ServerSettings()
         (settings.host, settings.port, settings.maxBatch, settings.maxWaitMicroseconds) = (host, port, maxBatch, maxWaitMicroseconds)
         (settings.maxCandidates, settings.maxBatchRequests, settings.maxBodyBytes) = (maxCandidates, maxBatchRequests, maxBodyBytes)
-        settings.modelThreadNice = modelNice == 0 ? nil : modelNice
         let host = self.host
         let server = RankingServer(settings: settings, handlesSignals: true, load: { try ServedModel.load(request) },
                                    onListening: { port in printOut("listening on http://\(host):\(port)") })

@@ -47,11 +47,10 @@ final class SHANEncoder: Module, SequenceEncoder {
         let (rows, length) = batch.sequenceShape
         let s = min(shortItemLength, length)
         let items = embedItems(batch.itemSeq)                                        // [B, L, D]
-        let user = userEmbeddings.expandingDims(at: 2)                               // [B, D, 1]
         let padding = batch.itemSeq.paddingMask()                                    // [B, L]
 
-        let longTerm = Self.attentionPool(items, projection: longW, bias: longB, user: user,
-                                          mask: padding, rows: rows)                 // [B, 1, D]
+        let longTerm = Self.attentionPool(items, projection: longW, bias: longB, user: userEmbeddings,
+                                          mask: padding)                                      // [B, 1, D]
         let recent = items.slice(axis: 1, range: (length - s)..<length)              // [B, s, D]
         var shortMask = Tensor.zeros([rows, s + 1])
         let source = padding.scalars
@@ -59,16 +58,17 @@ final class SHANEncoder: Module, SequenceEncoder {
             for j in 0..<s { shortMask.scalars[row * (s + 1) + 1 + j] = source[row * length + length - s + j] }
         }
         let longShort = Variable.concat([longTerm, recent], axis: 1)                  // [B, s+1, D]
-        return Self.attentionPool(longShort, projection: longShortW, bias: longShortB, user: user,
-                                  mask: shortMask, rows: rows).reshaped([rows, longShort.shape[2]])  // [B, D]
+        return Self.attentionPool(longShort, projection: longShortW, bias: longShortB, user: userEmbeddings,
+                                  mask: shortMask).reshaped([rows, longShort.shape[2]])  // [B, D]
     }
 
     /// `Σ_t softmax_t(masked(relu(W values_t + b_W + bias) · u, −1e9)) · values_t`:
-    /// `values [B, T, D]`, `user [B, D, 1]`, `mask [B, T]` (1 = masked) → `[B, 1, D]`.
+    /// `values [B, T, D]`, `user [B, D]`, `mask [B, T]` (1 = masked) → `[B, 1, D]`. The logits come from
+    /// the fused `reluProjectionScores`, which never materialises the `[B, T, D]` keys.
     private static func attentionPool(_ values: Variable, projection: Linear, bias: Parameter,
-                                      user: Variable, mask: Tensor, rows: Int) -> Variable {
-        let keys = (projection(values) + bias).relu()                                // [B, T, D]
-        let logits = keys.matmul(user).reshaped([rows, values.shape[1]])             // [B, T]
+                                      user: Variable, mask: Tensor) -> Variable {
+        let logits = values.reluProjectionScores(weight: projection.weight, bias: projection.bias!,
+                                                 extraBias: bias, query: user)      // [B, T]
         let weights = logits.maskedFill(mask, value: -1e9).softmax(axis: 1)          // [B, T]
         return weights.expandingDims(at: 1).matmul(values)                           // [B, 1, D]
     }

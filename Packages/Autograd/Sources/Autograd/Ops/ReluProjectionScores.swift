@@ -1,0 +1,149 @@
+import Tensor
+
+extension Variable {
+    /// Additive-attention logits with a ReLU key projection (SHAN's two attention layers), fused:
+    /// `self [B, T, D]` (the values), `weight [E, D]` and `bias [E]` (a Linear layer), `extraBias [E]`,
+    /// `query [B, E]` → `[B, T]` with
+    ///
+    ///     k[b, t] = relu(x[b, t] · weightᵀ + bias + extraBias)      (the bias pre-loaded, as in `linear`)
+    ///     logits[b, t] = Σ_e k[b, t, e] · query[b, e]
+    ///
+    /// Neither the keys `[B, T, E]` nor their intermediates are kept: both passes run over blocks of
+    /// `blockRows` rows whose keys live in one reused, cache-sized buffer, and backward recomputes them
+    /// (one GEMM). With `∂k = ∂logits · query ⊙ [k > 0]` per row: ∂x = ∂k · weight, ∂weight = ∂kᵀ · x,
+    /// ∂bias = ∂extraBias = Σ_rows ∂k, ∂query[b] = Σ_t ∂logits[b, t] · k[b, t].
+    public func reluProjectionScores(weight: Variable, bias: Variable, extraBias: Variable, query: Variable) -> Variable {
+        let x = value, w = weight.value
+        precondition(x.rank == 3, "reluProjectionScores values must be [B, T, D], got \(x.shape)")
+        let (batch, length, inFeatures) = (x.shape[0], x.shape[1], x.shape[2])
+        precondition(w.rank == 2 && w.shape[1] == inFeatures, "reluProjectionScores weight must be [E, \(inFeatures)], got \(w.shape)")
+        let outFeatures = w.shape[0]
+        precondition(bias.shape == [outFeatures] && extraBias.shape == [outFeatures],
+                     "reluProjectionScores biases must be [\(outFeatures)], got \(bias.shape) and \(extraBias.shape)")
+        precondition(query.shape == [batch, outFeatures], "reluProjectionScores query must be [\(batch), \(outFeatures)], got \(query.shape)")
+        let keys = ReluKeys(x: x, weight: w, bias: bias.value, extraBias: extraBias.value, length: length)
+        let logits = keys.forward(query: query.value)
+
+        return Variable.record(logits, inputs: [self, weight, bias, extraBias, query]) {
+            [needX = requiresGrad, needW = weight.requiresGrad, needQuery = query.requiresGrad] g in
+            let grads = keys.backward(g, query: query.value, needX: needX, needWeight: needW, needQuery: needQuery)
+            return [grads.x, grads.weight, grads.bias, grads.bias, grads.query]
+        }
+    }
+}
+
+/// The blocked key computation shared by both passes of `reluProjectionScores`.
+private struct ReluKeys {
+    let x: Tensor, weight: Tensor, bias: Tensor, extraBias: Tensor, length: Int
+
+    /// Rows of keys per block (1 MB of keys at E = 64).
+    static let blockRows = 4096
+
+    var rows: Int { x.shape[0] * length }
+    var inFeatures: Int { x.shape[2] }
+    var outFeatures: Int { weight.shape[0] }
+
+    /// Calls `body(firstRow, rowCount, keys)` per block with `keys [rowCount, E]` holding
+    /// `relu(x · weightᵀ + bias + extraBias)` for those rows.
+    func forEachBlock(_ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+        let e = outFeatures, d = inFeatures
+        var scratch = [Float](repeating: 0, count: Swift.min(rows, Self.blockRows) * e)
+        x.scalars.withUnsafeBufferPointer { px in
+        weight.scalars.withUnsafeBufferPointer { pw in
+        bias.scalars.withUnsafeBufferPointer { pb in
+        extraBias.scalars.withUnsafeBufferPointer { pe in
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            let k = buffer.baseAddress!
+            var first = 0
+            while first < rows {
+                let count = Swift.min(Self.blockRows, rows - first)
+                for r in 0..<count { (k + r * e).update(from: pb.baseAddress!, count: e) }
+                gemm(false, true, m: count, n: e, k: d, a: px.baseAddress! + first * d, lda: d,
+                     b: pw.baseAddress!, ldb: d, c: k, ldc: e, accumulate: true)
+                for r in 0..<count {
+                    let row = k + r * e
+                    for i in 0..<e { row[i] = Swift.max(row[i] + pe[i], 0) }
+                }
+                body(first, count, k)
+                first += count
+            }
+        }}}}}
+    }
+
+    /// `logits [B, T]`.
+    func forward(query: Tensor) -> Tensor {
+        let e = outFeatures
+        return Tensor(shape: [x.shape[0], length], unsafeUninitializedScalars: { out in
+            query.scalars.withUnsafeBufferPointer { pq in
+                forEachBlock { first, count, k in
+                    for r in first..<(first + count) {
+                        out[r] = dot(k + (r - first) * e, pq.baseAddress! + (r / length) * e, count: e)
+                    }
+                }
+            }
+        })
+    }
+}
+
+extension ReluKeys {
+    /// The gradients of `reluProjectionScores` for `g = ∂logits [B, T]` (the two biases share one).
+    func backward(_ g: Tensor, query: Tensor, needX: Bool, needWeight: Bool, needQuery: Bool)
+        -> (x: Tensor?, weight: Tensor?, bias: Tensor, query: Tensor?) {
+        let e = outFeatures, d = inFeatures
+        var dx = [Float](repeating: 0, count: needX ? x.count : 0)
+        var dWeight = [Float](repeating: 0, count: needWeight ? weight.count : 0)
+        var dBias = [Float](repeating: 0, count: e)
+        var dQuery = [Float](repeating: 0, count: needQuery ? query.count : 0)
+        g.scalars.withUnsafeBufferPointer { pg in
+        query.scalars.withUnsafeBufferPointer { pq in
+        x.scalars.withUnsafeBufferPointer { px in
+        weight.scalars.withUnsafeBufferPointer { pw in
+        dx.withUnsafeMutableBufferPointer { pdx in
+        dWeight.withUnsafeMutableBufferPointer { dw in
+        dBias.withUnsafeMutableBufferPointer { db in
+        dQuery.withUnsafeMutableBufferPointer { dq in
+            forEachBlock { first, count, k in
+                // The keys become ∂k in place, after feeding ∂query.
+                for r in first..<(first + count) {
+                    let row = k + (r - first) * e, b = r / length, gr = pg[r]
+                    if needQuery {
+                        let target = dq.baseAddress! + b * e
+                        for i in 0..<e { target[i] += gr * row[i] }
+                    }
+                    let q = pq.baseAddress! + b * e
+                    for i in 0..<e {
+                        row[i] = row[i] > 0 ? gr * q[i] : 0
+                        db[i] += row[i]
+                    }
+                }
+                if needWeight {
+                    gemm(true, false, m: e, n: d, k: count, a: k, lda: e, b: px.baseAddress! + first * d, ldb: d,
+                         c: dw.baseAddress!, ldc: d, accumulate: true)
+                }
+                if needX {
+                    gemm(false, false, m: count, n: d, k: e, a: k, lda: e, b: pw.baseAddress!, ldb: d,
+                         c: pdx.baseAddress! + first * d, ldc: d, accumulate: false)
+                }
+            }
+        }}}}}}}}
+        return (needX ? Tensor(shape: x.shape, scalars: dx) : nil,
+                needWeight ? Tensor(shape: weight.shape, scalars: dWeight) : nil,
+                Tensor(shape: [e], scalars: dBias),
+                needQuery ? Tensor(shape: query.shape, scalars: dQuery) : nil)
+    }
+}
+
+/// `Σ_i a[i] · b[i]` in eight lanes (then the lanes and the remainder in order).
+@inline(__always)
+private func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    var lanes = SIMD8<Float>(repeating: 0)
+    var i = 0
+    while i + 8 <= count {
+        lanes += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+            * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+        i += 8
+    }
+    var total = lanes.sum()
+    while i < count { total += a[i] * b[i]; i += 1 }
+    return total
+}

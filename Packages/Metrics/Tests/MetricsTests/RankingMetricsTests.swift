@@ -89,9 +89,7 @@ final class RankingMetricsTests: XCTestCase {
 
     /// Reading a folder, a missing file or an empty file fails with a message naming the path.
     func testScoreFileErrorsNameThePath() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try makeTemporaryDirectory(self, prefix: "metrics")
         XCTAssertThrowsError(try ScoreTable.read(path: folder.path)) { error in
             XCTAssertEqual("\(error)", "\(folder.path):0: is a folder; expected a file of score rows")
         }

@@ -124,12 +124,9 @@ final class GatedGraphCell: Module {
         for _ in 0..<steps {
             let inputs = Variable.graphMessages(graph, incoming: linearEdgeIn(h), outgoing: linearEdgeOut(h),
                                                 biasIn: bIAH, biasOut: bIOH)        // [N, 2D]
-            let gi = inputs.linear(weight: wIH, bias: bIH).chunked(3, axis: 1)
-            let gh = h.linear(weight: wHH, bias: bHH).chunked(3, axis: 1)
-            let reset = (gi[0] + gh[0]).sigmoid()
-            let input = (gi[1] + gh[1]).sigmoid()
-            let candidate = (gi[2] + reset * gh[2]).tanh()
-            h = h + input * (candidate - h)
+            h = Variable.gatedGraphUpdate(inputGates: inputs.linear(weight: wIH, bias: bIH),   // gi [N, 3D]
+                                          hiddenGates: h.linear(weight: wHH, bias: bHH),     // gh [N, 3D]
+                                          hidden: h)
         }
         return h
     }

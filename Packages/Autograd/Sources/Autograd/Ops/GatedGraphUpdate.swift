@@ -1,0 +1,77 @@
+import Tensor
+
+extension Variable {
+    /// SR-GNN's gate update in one node, for `inputGates`, `hiddenGates` `[N, 3D]` (`gi`, `gh`, each
+    /// `[r | i | n]` thirds) and the node states `hidden [N, D]`:
+    /// ```
+    /// r = σ(gi_r + gh_r),  i = σ(gi_i + gh_i),  n = tanh(gi_n + r ⊙ gh_n),  h' = h + i ⊙ (n − h)
+    /// ```
+    /// with the same element-wise functions (`Tensor.sigmoid`, `Tensor.tanh`) and operation order
+    /// as composing the ops one by one, without the `[N, D]` intermediates of each step.
+    ///
+    /// Backward (`g = ∂h'`): `∂h = g − g ⊙ i`, `∂n̂ = g ⊙ i ⊙ (1 − n²)`,
+    /// `∂î = g ⊙ (n − h) ⊙ i ⊙ (1 − i)`, `∂r̂ = ∂n̂ ⊙ gh_n ⊙ r ⊙ (1 − r)` (hats: pre-activations);
+    /// `∂gi = [∂r̂ | ∂î | ∂n̂]`, `∂gh = [∂r̂ | ∂î | ∂n̂ ⊙ r]`.
+    public static func gatedGraphUpdate(inputGates: Variable, hiddenGates: Variable, hidden: Variable) -> Variable {
+        let (rows, d) = (hidden.shape.first ?? 0, hidden.shape.last ?? 0)
+        precondition(hidden.value.rank == 2 && inputGates.shape == [rows, 3 * d] && hiddenGates.shape == [rows, 3 * d],
+                     "gatedGraphUpdate: gates must be [N, 3D] and hidden [N, D], got \(inputGates.shape), \(hiddenGates.shape), \(hidden.shape)")
+        let (gi, gh, h) = (inputGates.value, hiddenGates.value, hidden.value)
+        /// `[N, D]` from `body(row, column)` per element.
+        func map(_ body: (Int, Int) -> Float) -> Tensor {
+            Tensor(shape: [rows, d], unsafeUninitializedScalars: { out in
+                for row in 0..<rows { for c in 0..<d { out[row * d + c] = body(row, c) } }
+            })
+        }
+        let reset = gi.scalars.withUnsafeBufferPointer { pi in gh.scalars.withUnsafeBufferPointer { ph in
+            map { row, c in pi[row * 3 * d + c] + ph[row * 3 * d + c] }.sigmoid()
+        } }
+        let input = gi.scalars.withUnsafeBufferPointer { pi in gh.scalars.withUnsafeBufferPointer { ph in
+            map { row, c in pi[row * 3 * d + d + c] + ph[row * 3 * d + d + c] }.sigmoid()
+        } }
+        let candidate = gi.scalars.withUnsafeBufferPointer { pi in gh.scalars.withUnsafeBufferPointer { ph in
+            reset.scalars.withUnsafeBufferPointer { pr in
+                map { row, c in pi[row * 3 * d + 2 * d + c] + pr[row * d + c] * ph[row * 3 * d + 2 * d + c] }.tanh()
+            }
+        } }
+        let output = Tensor.zipMap(h, Tensor.zipMap(input, Tensor.zipMap(candidate, h) { $0 - $1 }) { $0 * $1 }) { $0 + $1 }
+        let saved = GatedGraphUpdateState(hiddenGates: gh, hidden: h, reset: reset, input: input, candidate: candidate)
+        return Variable.record(output, inputs: [inputGates, hiddenGates, hidden]) { g in saved.backward(g) }
+    }
+}
+
+/// What `Variable.gatedGraphUpdate` keeps for its backward pass.
+private struct GatedGraphUpdateState {
+    let hiddenGates: Tensor, hidden: Tensor
+    /// `r`, `i`, `n` `[N, D]`.
+    let reset: Tensor, input: Tensor, candidate: Tensor
+
+    /// `[∂gi, ∂gh, ∂h]` for `g = ∂h'` (see `Variable.gatedGraphUpdate`).
+    func backward(_ g: Tensor) -> [Tensor?] {
+        let (rows, d) = (hidden.shape[0], hidden.shape[1])
+        var inputGrad = Tensor.zeros([rows, 3 * d]), hiddenGatesGrad = Tensor.zeros([rows, 3 * d])
+        let hiddenGrad = Tensor(shape: [rows, d], unsafeUninitializedScalars: { dh in
+            g.scalars.withUnsafeBufferPointer { pg in hidden.scalars.withUnsafeBufferPointer { ph in
+            hiddenGates.scalars.withUnsafeBufferPointer { pgh in reset.scalars.withUnsafeBufferPointer { pr in
+            input.scalars.withUnsafeBufferPointer { pin in candidate.scalars.withUnsafeBufferPointer { pn in
+            inputGrad.scalars.withUnsafeMutableBufferPointer { dgi in hiddenGatesGrad.scalars.withUnsafeMutableBufferPointer { dgh in
+                for row in 0..<rows {
+                    for c in 0..<d {
+                        let k = row * d + c, gate = row * 3 * d + c
+                        let (gk, i, n, r) = (pg[k], pin[k], pn[k], pr[k])
+                        dh[k] = gk + -(gk * i)
+                        let gn = gk * i
+                        let dn = gn * (1 - n * n)
+                        let gi = gk * (n - ph[k])
+                        let di = gi * i * (1 - i)
+                        let gr = dn * pgh[gate + 2 * d]
+                        let dr = gr * r * (1 - r)
+                        (dgi[gate], dgi[gate + d], dgi[gate + 2 * d]) = (dr, di, dn)
+                        (dgh[gate], dgh[gate + d], dgh[gate + 2 * d]) = (dr, di, dn * r)
+                    }
+                }
+            } } } } } } } }
+        })
+        return [inputGrad, hiddenGatesGrad, hiddenGrad]
+    }
+}

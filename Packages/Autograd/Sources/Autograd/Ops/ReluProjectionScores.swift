@@ -60,10 +60,7 @@ private struct ReluKeys {
                 for r in 0..<count { (k + r * e).update(from: pb.baseAddress!, count: e) }
                 gemm(false, true, m: count, n: e, k: d, a: px.baseAddress! + first * d, lda: d,
                      b: pw.baseAddress!, ldb: d, c: k, ldc: e, accumulate: true)
-                for r in 0..<count {
-                    let row = k + r * e
-                    for i in 0..<e { row[i] = Swift.max(row[i] + pe[i], 0) }
-                }
+                for r in 0..<count { addAndRectify(k + r * e, pe.baseAddress!, count: e) }
                 body(first, count, k)
                 first += count
             }
@@ -105,16 +102,9 @@ extension ReluKeys {
             forEachBlock { first, count, k in
                 // The keys become ∂k in place, after feeding ∂query.
                 for r in first..<(first + count) {
-                    let row = k + (r - first) * e, b = r / length, gr = pg[r]
-                    if needQuery {
-                        let target = dq.baseAddress! + b * e
-                        for i in 0..<e { target[i] += gr * row[i] }
-                    }
-                    let q = pq.baseAddress! + b * e
-                    for i in 0..<e {
-                        row[i] = row[i] > 0 ? gr * q[i] : 0
-                        db[i] += row[i]
-                    }
+                    let b = r / length
+                    keyGradient(k + (r - first) * e, gradient: pg[r], query: pq.baseAddress! + b * e,
+                                dQuery: needQuery ? dq.baseAddress! + b * e : nil, dBias: db.baseAddress!, count: e)
                 }
                 if needWeight {
                     gemm(true, false, m: e, n: d, k: count, a: k, lda: e, b: px.baseAddress! + first * d, ldb: d,
@@ -130,6 +120,46 @@ extension ReluKeys {
                 needWeight ? Tensor(shape: weight.shape, scalars: dWeight) : nil,
                 Tensor(shape: [e], scalars: dBias),
                 needQuery ? Tensor(shape: query.shape, scalars: dQuery) : nil)
+    }
+}
+
+/// `row ← max(row + bias, 0)`, in eight lanes.
+@inline(__always)
+private func addAndRectify(_ row: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        let sum = UnsafeRawPointer(row + i).loadUnaligned(as: SIMD8<Float>.self)
+            + UnsafeRawPointer(bias + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(row + i).storeBytes(of: sum.replacing(with: 0, where: sum .<= 0), as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count { row[i] = Swift.max(row[i] + bias[i], 0); i += 1 }
+}
+
+/// One row of the key gradient, in eight lanes: `dQuery += g · k` (when given), then `k ← g · query`
+/// where `k > 0` and 0 elsewhere, and `dBias += k`.
+@inline(__always)
+private func keyGradient(_ k: UnsafeMutablePointer<Float>, gradient g: Float, query: UnsafePointer<Float>,
+                         dQuery: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        let key = UnsafeRawPointer(k + i).loadUnaligned(as: SIMD8<Float>.self)
+        if let dQuery {
+            let sum = UnsafeRawPointer(dQuery + i).loadUnaligned(as: SIMD8<Float>.self) + key * g
+            UnsafeMutableRawPointer(dQuery + i).storeBytes(of: sum, as: SIMD8<Float>.self)
+        }
+        let q = UnsafeRawPointer(query + i).loadUnaligned(as: SIMD8<Float>.self)
+        let dKey = (q * g).replacing(with: 0, where: key .<= 0)
+        UnsafeMutableRawPointer(k + i).storeBytes(of: dKey, as: SIMD8<Float>.self)
+        let bias = UnsafeRawPointer(dBias + i).loadUnaligned(as: SIMD8<Float>.self) + dKey
+        UnsafeMutableRawPointer(dBias + i).storeBytes(of: bias, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count {
+        dQuery?[i] += g * k[i]
+        k[i] = k[i] > 0 ? g * query[i] : 0
+        dBias[i] += k[i]
+        i += 1
     }
 }
 

@@ -8,9 +8,9 @@ extension Variable {
     ///     k[b, t] = relu(x[b, t] · weightᵀ + bias + extraBias)      (the bias pre-loaded, as in `linear`)
     ///     logits[b, t] = Σ_e k[b, t, e] · query[b, e]
     ///
-    /// Neither the keys `[B, T, E]` nor their intermediates are kept: both passes run over blocks of
-    /// `blockRows` rows whose keys live in one reused, cache-sized buffer, and backward recomputes them
-    /// (one GEMM). With `∂k = ∂logits · query ⊙ [k > 0]` per row: ∂x = ∂k · weight, ∂weight = ∂kᵀ · x,
+    /// The keys `[B·T, E]` are computed in cache-sized row blocks (bias, GEMM, extra bias and ReLU
+    /// while a block is in cache) and are the only intermediate kept for backward, which forms `∂k` one
+    /// block at a time in a reused buffer. With `∂k = ∂logits · query ⊙ [k > 0]` per row: ∂x = ∂k · weight, ∂weight = ∂kᵀ · x,
     /// ∂bias = ∂extraBias = Σ_rows ∂k, ∂query[b] = Σ_t ∂logits[b, t] · k[b, t].
     public func reluProjectionScores(weight: Variable, bias: Variable, extraBias: Variable, query: Variable) -> Variable {
         let x = value, w = weight.value
@@ -22,7 +22,7 @@ extension Variable {
                      "reluProjectionScores biases must be [\(outFeatures)], got \(bias.shape) and \(extraBias.shape)")
         precondition(query.shape == [batch, outFeatures], "reluProjectionScores query must be [\(batch), \(outFeatures)], got \(query.shape)")
         let keys = ReluKeys(x: x, weight: w, bias: bias.value, extraBias: extraBias.value, length: length)
-        let logits = keys.forward(query: query.value)
+        let logits = keys.logits(query: query.value)
 
         return Variable.record(logits, inputs: [self, weight, bias, extraBias, query]) {
             [needX = requiresGrad, needW = weight.requiresGrad, needQuery = query.requiresGrad] g in
@@ -32,58 +32,68 @@ extension Variable {
     }
 }
 
-/// The blocked key computation shared by both passes of `reluProjectionScores`.
+/// The keys of `reluProjectionScores`, computed in row blocks and kept for backward.
 private struct ReluKeys {
-    let x: Tensor, weight: Tensor, bias: Tensor, extraBias: Tensor, length: Int
+    let x: Tensor, weight: Tensor, length: Int
+    /// `relu(x · weightᵀ + bias + extraBias)`, `[B·T, E]`.
+    let keys: [Float]
 
-    /// Rows of keys per block (1 MB of keys at E = 64).
+    /// Rows per block (1 MB of keys at E = 64).
     static let blockRows = 4096
 
     var rows: Int { x.shape[0] * length }
     var inFeatures: Int { x.shape[2] }
     var outFeatures: Int { weight.shape[0] }
 
-    /// Calls `body(firstRow, rowCount, keys)` per block with `keys [rowCount, E]` holding
-    /// `relu(x · weightᵀ + bias + extraBias)` for those rows.
-    func forEachBlock(_ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
-        let e = outFeatures, d = inFeatures
-        var scratch = [Float](repeating: 0, count: Swift.min(rows, Self.blockRows) * e)
-        x.scalars.withUnsafeBufferPointer { px in
-        weight.scalars.withUnsafeBufferPointer { pw in
-        bias.scalars.withUnsafeBufferPointer { pb in
-        extraBias.scalars.withUnsafeBufferPointer { pe in
-        scratch.withUnsafeMutableBufferPointer { buffer in
-            let k = buffer.baseAddress!
-            var first = 0
-            while first < rows {
-                let count = Swift.min(Self.blockRows, rows - first)
-                for r in 0..<count { (k + r * e).update(from: pb.baseAddress!, count: e) }
-                gemm(false, true, m: count, n: e, k: d, a: px.baseAddress! + first * d, lda: d,
-                     b: pw.baseAddress!, ldb: d, c: k, ldc: e, accumulate: true)
-                for r in 0..<count { addAndRectify(k + r * e, pe.baseAddress!, count: e) }
-                body(first, count, k)
-                first += count
-            }
-        }}}}}
+    /// Computes the keys block by block (bias pre-loaded, the GEMM accumulated onto it, then
+    /// `extraBias` and the ReLU while the block is in cache).
+    init(x: Tensor, weight: Tensor, bias: Tensor, extraBias: Tensor, length: Int) {
+        self.x = x
+        self.weight = weight
+        self.length = length
+        let rows = x.shape[0] * length, e = weight.shape[0], d = x.shape[2]
+        keys = [Float](unsafeUninitializedCapacity: rows * e) { buffer, initialized in
+            x.scalars.withUnsafeBufferPointer { px in
+            weight.scalars.withUnsafeBufferPointer { pw in
+            bias.scalars.withUnsafeBufferPointer { pb in
+            extraBias.scalars.withUnsafeBufferPointer { pe in
+                Self.forEachBlock(rows: rows) { first, count in
+                    let k = buffer.baseAddress! + first * e
+                    for r in 0..<count { (k + r * e).update(from: pb.baseAddress!, count: e) }
+                    gemm(false, true, m: count, n: e, k: d, a: px.baseAddress! + first * d, lda: d,
+                         b: pw.baseAddress!, ldb: d, c: k, ldc: e, accumulate: true)
+                    for r in 0..<count { addAndRectify(k + r * e, pe.baseAddress!, count: e) }
+                }
+            }}}}
+            initialized = rows * e
+        }
     }
 
-    /// `logits [B, T]`.
-    func forward(query: Tensor) -> Tensor {
+    /// Calls `body(firstRow, rowCount)` for consecutive blocks of at most `blockRows` rows.
+    static func forEachBlock(rows: Int, _ body: (Int, Int) -> Void) {
+        var first = 0
+        while first < rows {
+            let count = Swift.min(blockRows, rows - first)
+            body(first, count)
+            first += count
+        }
+    }
+
+    /// `logits [B, T]`: each row's keys dotted with its query.
+    func logits(query: Tensor) -> Tensor {
         let e = outFeatures
         return Tensor(shape: [x.shape[0], length], unsafeUninitializedScalars: { out in
             query.scalars.withUnsafeBufferPointer { pq in
-                forEachBlock { first, count, k in
-                    for r in first..<(first + count) {
-                        out[r] = dot(k + (r - first) * e, pq.baseAddress! + (r / length) * e, count: e)
-                    }
-                }
-            }
+            keys.withUnsafeBufferPointer { pk in
+                for r in 0..<rows { out[r] = dot(pk.baseAddress! + r * e, pq.baseAddress! + (r / length) * e, count: e) }
+            }}
         })
     }
 }
 
 extension ReluKeys {
-    /// The gradients of `reluProjectionScores` for `g = ∂logits [B, T]` (the two biases share one).
+    /// The gradients of `reluProjectionScores` for `g = ∂logits [B, T]` (the two biases share one),
+    /// with `∂k` of one block at a time in a reused buffer.
     func backward(_ g: Tensor, query: Tensor, needX: Bool, needWeight: Bool, needQuery: Bool)
         -> (x: Tensor?, weight: Tensor?, bias: Tensor, query: Tensor?) {
         let e = outFeatures, d = inFeatures
@@ -91,31 +101,34 @@ extension ReluKeys {
         var dWeight = [Float](repeating: 0, count: needWeight ? weight.count : 0)
         var dBias = [Float](repeating: 0, count: e)
         var dQuery = [Float](repeating: 0, count: needQuery ? query.count : 0)
+        var scratch = [Float](repeating: 0, count: Swift.min(rows, Self.blockRows) * e)
         g.scalars.withUnsafeBufferPointer { pg in
         query.scalars.withUnsafeBufferPointer { pq in
         x.scalars.withUnsafeBufferPointer { px in
         weight.scalars.withUnsafeBufferPointer { pw in
+        keys.withUnsafeBufferPointer { pk in
+        scratch.withUnsafeMutableBufferPointer { dk in
         dx.withUnsafeMutableBufferPointer { pdx in
         dWeight.withUnsafeMutableBufferPointer { dw in
         dBias.withUnsafeMutableBufferPointer { db in
         dQuery.withUnsafeMutableBufferPointer { dq in
-            forEachBlock { first, count, k in
-                // The keys become ∂k in place, after feeding ∂query.
+            Self.forEachBlock(rows: rows) { first, count in
                 for r in first..<(first + count) {
                     let b = r / length
-                    keyGradient(k + (r - first) * e, gradient: pg[r], query: pq.baseAddress! + b * e,
-                                dQuery: needQuery ? dq.baseAddress! + b * e : nil, dBias: db.baseAddress!, count: e)
+                    keyGradient(pk.baseAddress! + r * e, into: dk.baseAddress! + (r - first) * e, gradient: pg[r],
+                                query: pq.baseAddress! + b * e, dQuery: needQuery ? dq.baseAddress! + b * e : nil,
+                                dBias: db.baseAddress!, count: e)
                 }
                 if needWeight {
-                    gemm(true, false, m: e, n: d, k: count, a: k, lda: e, b: px.baseAddress! + first * d, ldb: d,
-                         c: dw.baseAddress!, ldc: d, accumulate: true)
+                    gemm(true, false, m: e, n: d, k: count, a: dk.baseAddress!, lda: e, b: px.baseAddress! + first * d,
+                         ldb: d, c: dw.baseAddress!, ldc: d, accumulate: true)
                 }
                 if needX {
-                    gemm(false, false, m: count, n: d, k: e, a: k, lda: e, b: pw.baseAddress!, ldb: d,
+                    gemm(false, false, m: count, n: d, k: e, a: dk.baseAddress!, lda: e, b: pw.baseAddress!, ldb: d,
                          c: pdx.baseAddress! + first * d, ldc: d, accumulate: false)
                 }
             }
-        }}}}}}}}
+        }}}}}}}}}}
         return (needX ? Tensor(shape: x.shape, scalars: dx) : nil,
                 needWeight ? Tensor(shape: weight.shape, scalars: dWeight) : nil,
                 Tensor(shape: [e], scalars: dBias),
@@ -136,11 +149,12 @@ private func addAndRectify(_ row: UnsafeMutablePointer<Float>, _ bias: UnsafePoi
     while i < count { row[i] = Swift.max(row[i] + bias[i], 0); i += 1 }
 }
 
-/// One row of the key gradient, in eight lanes: `dQuery += g · k` (when given), then `k ← g · query`
-/// where `k > 0` and 0 elsewhere, and `dBias += k`.
+/// One row of the key gradient, in eight lanes: `dQuery += g · k` (when given), `dKey = g · query`
+/// where `k > 0` and 0 elsewhere, and `dBias += dKey`.
 @inline(__always)
-private func keyGradient(_ k: UnsafeMutablePointer<Float>, gradient g: Float, query: UnsafePointer<Float>,
-                         dQuery: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>, count: Int) {
+private func keyGradient(_ k: UnsafePointer<Float>, into dKey: UnsafeMutablePointer<Float>, gradient g: Float,
+                         query: UnsafePointer<Float>, dQuery: UnsafeMutablePointer<Float>?,
+                         dBias: UnsafeMutablePointer<Float>, count: Int) {
     var i = 0
     while i + 8 <= count {
         let key = UnsafeRawPointer(k + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -149,16 +163,16 @@ private func keyGradient(_ k: UnsafeMutablePointer<Float>, gradient g: Float, qu
             UnsafeMutableRawPointer(dQuery + i).storeBytes(of: sum, as: SIMD8<Float>.self)
         }
         let q = UnsafeRawPointer(query + i).loadUnaligned(as: SIMD8<Float>.self)
-        let dKey = (q * g).replacing(with: 0, where: key .<= 0)
-        UnsafeMutableRawPointer(k + i).storeBytes(of: dKey, as: SIMD8<Float>.self)
-        let bias = UnsafeRawPointer(dBias + i).loadUnaligned(as: SIMD8<Float>.self) + dKey
+        let gradient = (q * g).replacing(with: 0, where: key .<= 0)
+        UnsafeMutableRawPointer(dKey + i).storeBytes(of: gradient, as: SIMD8<Float>.self)
+        let bias = UnsafeRawPointer(dBias + i).loadUnaligned(as: SIMD8<Float>.self) + gradient
         UnsafeMutableRawPointer(dBias + i).storeBytes(of: bias, as: SIMD8<Float>.self)
         i += 8
     }
     while i < count {
         dQuery?[i] += g * k[i]
-        k[i] = k[i] > 0 ? g * query[i] : 0
-        dBias[i] += k[i]
+        dKey[i] = k[i] > 0 ? g * query[i] : 0
+        dBias[i] += dKey[i]
         i += 1
     }
 }

@@ -101,10 +101,11 @@ for model in GRU4Rec SASRec; do
 done
 
 # Markdown: at concurrency 1 each request is its own forward pass, so the share of the client's
-# mean latency that is not the model is 1 − forward time / mean latency.
+# median latency that is not the model is 1 − forward time / p50 (the median, since on a shared
+# machine the mean follows the tail).
 awk -F'\t' 'NR == 1 { next }
   { mode = $2 == "ada" ? "Ada-Ranker" : "Base"
-    share = $3 == 1 && $7 > 0 ? sprintf("%.0f %%", 100 * (1 - $9 / $7)) : "–"
+    share = $3 == 1 && $5 > 0 ? sprintf("%.0f %%", 100 * (1 - $9 / $5)) : "–"
     printf "| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | %.1f | %s | %s |\n", $1, mode, $3, $4, $5, $6, $9, $10, share, $12 }
   BEGIN { print "| model | mode | concurrency | requests/s | p50 µs | p99 µs | model µs per pass | rows per pass | HTTP+JSON share | load avg |"
           print "|---|---|---|---|---|---|---|---|---|---|" }' "$results" > "$OUT/results.md"

@@ -4,8 +4,7 @@ import RankingServer
 import Trainer
 import XCTest
 
-/// Concurrent requests share forward passes yet get the scores they get alone (up to the rounding
-/// of `scoreTolerance`); the server
+/// Concurrent requests share forward passes yet get exactly the scores they get alone; the server
 /// is ready only after loading, and a graceful shutdown (SIGTERM) answers the requests in flight.
 final class BatchingTests: XCTestCase {
     /// Test rows of the fixture in internal ids; every third one keeps only 5 candidates, so passes

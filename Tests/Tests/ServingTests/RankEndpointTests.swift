@@ -5,7 +5,7 @@ import Trainer
 import XCTest
 
 /// `POST /v1/rank` and `/v1/rank/batch` give the scores `train infer` writes for the same rows of
-/// the prepared data, through raw ids (up to the rounding of `scoreTolerance`).
+/// the prepared data, through raw ids (exactly equal).
 final class RankEndpointTests: XCTestCase {
     private var server: TestServer!
     private var fixture: ServingFixture!

@@ -75,18 +75,14 @@ final class ServingFixture: @unchecked Sendable {
     }
 }
 
-/// How far a row's score may move with the rows that share its forward pass: matrix products round
-/// differently for different batch sizes (BLAS blocking; a one-row kernel for B = 1), which moves
-/// scores near 0.5 by a few units in the last place (about 6e-8). A wrongly mapped id, history or
-/// candidate moves them by more than 1e-4 with the fixture's model.
-let scoreTolerance: Float = 1e-6
-
-/// Fails unless `actual` and `expected` have the same shape and every score is within `scoreTolerance`.
+/// Fails unless `actual` and `expected` have the same shape and every score is exactly equal:
+/// inference is batch-invariant (`RankingModel.scores`), so a row's scores do not depend on the rows
+/// that share its forward pass, and the server and `train infer` write floats in their shortest
+/// form that reads back to the same value.
 func assertScoresMatch(_ actual: [[Float]], _ expected: [[Float]], _ message: String = "",
                        file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(actual.map(\.count), expected.map(\.count), "shapes \(message)", file: file, line: line)
     for (row, (got, want)) in zip(actual, expected).enumerated() {
-        let worst = zip(got, want).map { abs($0 - $1) }.max() ?? 0
-        XCTAssertLessThanOrEqual(worst, scoreTolerance, "row \(row) \(message): \(got) vs \(want)", file: file, line: line)
+        XCTAssertEqual(got, want, "row \(row) \(message)", file: file, line: line)
     }
 }

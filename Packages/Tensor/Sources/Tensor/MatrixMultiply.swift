@@ -77,7 +77,7 @@ func rowInvariantProduct(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: 
 /// `Tensor.matmul` and the ops built on them) computes each output row by the same arithmetic
 /// whatever the number of rows, so a row of a batch gets bit-for-bit the values it gets alone.
 /// The previous setting is restored afterwards. Used for inference (`RankingModel.scores`); at the
-/// small shapes of inference the products run at about the speed of OpenBLAS's.
+/// small shapes of inference the products run within about 15 % of OpenBLAS's speed.
 public func withBatchInvariantProducts<T>(_ enabled: Bool = true, _ body: () throws -> T) rethrows -> T {
     let previous = adr_batch_invariant_products()
     adr_set_batch_invariant_products(enabled ? 1 : 0)

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import TestSupport
 import XCTest
 @testable import Trainer
 
@@ -8,12 +9,7 @@ import XCTest
 final class CheckpointCommitTests: XCTestCase {
     private var folder: URL!
 
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-commit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+    override func setUpWithError() throws { folder = try makeTemporaryDirectory(self, prefix: "trainer-commit") }
 
     /// A checkpoint of `epoch` whose every tensor holds `epoch`, so any mixture is visible.
     private func checkpoint(epoch: Int) -> Checkpoint {

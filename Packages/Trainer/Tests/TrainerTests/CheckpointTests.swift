@@ -1,17 +1,13 @@
 import Foundation
 import Tensor
+import TestSupport
 import XCTest
 @testable import Trainer
 
 final class CheckpointTests: XCTestCase {
     private var folder: URL!
 
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+    override func setUpWithError() throws { folder = try makeTemporaryDirectory(self, prefix: "trainer-ckpt") }
 
     private func sample() -> Checkpoint {
         let info = CheckpointInfo(model: .gru4Rec, trainType: .base, epoch: 3, validMetric: "group_auc",

@@ -1,5 +1,6 @@
 import Foundation
 import SeqModels
+import TestSupport
 import XCTest
 @testable import Trainer
 
@@ -9,14 +10,13 @@ final class ConfigInputValidationTests: XCTestCase {
     private var folder: URL!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-config-input-\(UUID().uuidString)")
+        folder = try makeTemporaryDirectory(self, prefix: "trainer-config-input")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("model"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("dataset"), withIntermediateDirectories: true)
         try write("overall.yaml", "seed: 2020\nlearning_rate: 0.01\nbatch_size: 8\nepochs: 2\nstopping_step: 1\nlearner: adam\n")
         try write("model/GRU4Rec.yaml", "hidden_size: 16\n")
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
     private func write(_ name: String, _ text: String) throws {
         try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)

@@ -1,5 +1,6 @@
 import Foundation
 import SeqModels
+import TestSupport
 import XCTest
 @testable import Trainer
 
@@ -7,7 +8,7 @@ final class ConfigurationTests: XCTestCase {
     private var folder: URL!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-config-\(UUID().uuidString)")
+        folder = try makeTemporaryDirectory(self, prefix: "trainer-config")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("model"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("dataset"), withIntermediateDirectories: true)
         try write("overall.yaml", """
@@ -27,7 +28,6 @@ final class ConfigurationTests: XCTestCase {
         try write("dataset/tiny.yaml", "learning_rate: 0.002\nMAX_SEQ_LEN: 50\n")
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
     private func write(_ name: String, _ text: String) throws {
         try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
@@ -156,16 +156,11 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(ConfigLoader(directory: folder).availableProtocols, ["fair", "strict"])
     }
 
-    /// The repository's Configs folder.
-    private var repoConfigs: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../../Configs").standardizedFileURL
-    }
-
     private func repoConfiguration(_ model: String, trainType: String, dataset: String = "ML10M",
                                    protocolName: String? = nil) throws -> Configuration {
         var modeValues: [String: ConfigValue] = ["train_type": .string(trainType)]
         if let protocolName { modeValues["protocol"] = .string(protocolName) }
-        return try ConfigLoader(directory: repoConfigs).load(model: model, dataset: dataset, modeValues: modeValues)
+        return try ConfigLoader(directory: Self.repositoryConfigs).load(model: model, dataset: dataset, modeValues: modeValues)
     }
 
     func testTheFairProtocolIsTheDefault() throws {
@@ -197,16 +192,16 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertEqual(try base.int("batch_size"), 1024, model)
             XCTAssertEqual(try TrainingSettings(ada).schedule, try TrainingSettings(base).schedule, "same stopping rule")
         }
-        let overridden = try ConfigLoader(directory: repoConfigs).load(
+        let overridden = try ConfigLoader(directory: Self.repositoryConfigs).load(
             model: "GRU4Rec", dataset: "ML10M", modeValues: ["train_type": .string("Ada-Ranker"), "protocol": .string("paper")],
             overrides: ["--batch_size=512", "--ada_init=identity"])
         XCTAssertEqual(try overridden.int("batch_size"), 512, "--key=value still wins over the protocol")
         XCTAssertEqual(try overridden.choice("ada_init"), "identity")
-        XCTAssertEqual(ConfigLoader(directory: repoConfigs).availableProtocols, ["fair", "paper"])
+        XCTAssertEqual(ConfigLoader(directory: Self.repositoryConfigs).availableProtocols, ["fair", "paper"])
     }
 
     func testTheRepositoryConfigsLoadForEveryModel() throws {
-        let loader = ConfigLoader(directory: repoConfigs)
+        let loader = ConfigLoader(directory: Self.repositoryConfigs)
         XCTAssertEqual(loader.availableModels, ModelName.allNames.sorted())
         for model in ModelName.allNames {
             for trainType in TrainType.allCases.map(\.rawValue) {

@@ -1,5 +1,6 @@
 import DataPipeline
 import Foundation
+import TestSupport
 import XCTest
 @testable import Trainer
 
@@ -10,15 +11,8 @@ final class CrashSafeWorkflowTests: XCTestCase {
     private var configs: URL { root.appendingPathComponent("Configs") }
 
     override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-crashsafe-\(UUID().uuidString)")
-        let repoConfigs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../../Configs").standardizedFileURL
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: repoConfigs, to: configs)
-        try Self.smallestDemoYAML.write(to: configs.appendingPathComponent("dataset/demo.yaml"), atomically: true, encoding: .utf8)
+        root = try makeRunRoot(prefix: "trainer-crashsafe", demoYAML: Self.smallestDemoYAML)
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 
     /// Data just large enough to train on: these tests are about files, not about training.
     static let smallestDemoYAML = """

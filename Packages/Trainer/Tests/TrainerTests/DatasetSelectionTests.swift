@@ -1,5 +1,6 @@
 import DataPipeline
 import Foundation
+import TestSupport
 import XCTest
 @testable import Trainer
 
@@ -10,16 +11,8 @@ final class DatasetSelectionTests: XCTestCase {
     private var configs: URL { root.appendingPathComponent("Configs") }
 
     override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-dataset-\(UUID().uuidString)")
-        let repoConfigs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../../Configs").standardizedFileURL
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: repoConfigs, to: configs)
-        try ReadmeExampleTests.tinyDemoYAML.write(to: configs.appendingPathComponent("dataset/demo.yaml"),
-                                                  atomically: true, encoding: .utf8)
+        root = try makeRunRoot(prefix: "trainer-dataset", demoYAML: ReadmeExampleTests.tinyDemoYAML)
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 
     private func path(_ name: String) -> String { root.appendingPathComponent(name).path }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Trainer
 
@@ -7,16 +8,8 @@ final class ReproduceWorkflowTests: XCTestCase {
     private var root: URL!
 
     override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-reproduce-\(UUID().uuidString)")
-        let repoConfigs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../../Configs").standardizedFileURL
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: repoConfigs, to: root.appendingPathComponent("Configs"))
-        try ReadmeExampleTests.tinyDemoYAML.write(to: root.appendingPathComponent("Configs/dataset/demo.yaml"),
-                                                  atomically: true, encoding: .utf8)
+        root = try makeRunRoot(prefix: "trainer-reproduce", demoYAML: ReadmeExampleTests.tinyDemoYAML)
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 
     private func request(seeds: [UInt64], variants: [ReproduceRequest.Variant]) -> ReproduceRequest {
         ReproduceRequest(source: .synthetic(name: "demo"), datasetName: "demo",

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import TestSupport
 import XCTest
 @testable import Trainer
 
@@ -7,11 +8,9 @@ final class RunFolderTests: XCTestCase {
     private var folder: RunFolder!
 
     override func setUpWithError() throws {
-        folder = RunFolder(url: FileManager.default.temporaryDirectory.appendingPathComponent("trainer-run-\(UUID().uuidString)"))
+        folder = RunFolder(url: try makeTemporaryDirectory(self, prefix: "trainer-run"))
         try folder.create()
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder.url) }
 
     private func record(epoch: Int, split: String, auc: Double, loss: Double?) -> EvaluationRecord {
         EvaluationRecord(epoch: epoch, split: split,

@@ -17,23 +17,29 @@ extension Variable {
         precondition(hidden.value.rank == 2 && inputGates.shape == [rows, 3 * d] && hiddenGates.shape == [rows, 3 * d],
                      "gatedGraphUpdate: gates must be [N, 3D] and hidden [N, D], got \(inputGates.shape), \(hiddenGates.shape), \(hidden.shape)")
         let (gi, gh, h) = (inputGates.value, hiddenGates.value, hidden.value)
-        /// `[N, D]` from `body(row, column)` per element.
-        func map(_ body: (Int, Int) -> Float) -> Tensor {
-            Tensor(shape: [rows, d], unsafeUninitializedScalars: { out in
-                for row in 0..<rows { for c in 0..<d { out[row * d + c] = body(row, c) } }
-            })
-        }
-        let reset = gi.scalars.withUnsafeBufferPointer { pi in gh.scalars.withUnsafeBufferPointer { ph in
-            map { row, c in pi[row * 3 * d + c] + ph[row * 3 * d + c] }.sigmoid()
-        } }
-        let input = gi.scalars.withUnsafeBufferPointer { pi in gh.scalars.withUnsafeBufferPointer { ph in
-            map { row, c in pi[row * 3 * d + d + c] + ph[row * 3 * d + d + c] }.sigmoid()
-        } }
-        let candidate = gi.scalars.withUnsafeBufferPointer { pi in gh.scalars.withUnsafeBufferPointer { ph in
-            reset.scalars.withUnsafeBufferPointer { pr in
-                map { row, c in pi[row * 3 * d + 2 * d + c] + pr[row * d + c] * ph[row * 3 * d + 2 * d + c] }.tanh()
+        // Pre-activations `[N, D]` per third: gi_r + gh_r, gi_i + gh_i, gi_n + r ⊙ gh_n.
+        var sums = [Tensor.zeros([rows, d]), Tensor.zeros([rows, d])]
+        gi.scalars.withUnsafeBufferPointer { pi in gh.scalars.withUnsafeBufferPointer { ph in
+            for third in 0..<2 {
+                sums[third].scalars.withUnsafeMutableBufferPointer { out in
+                    for row in 0..<rows {
+                        let (x, y) = (pi.baseAddress! + row * 3 * d + third * d, ph.baseAddress! + row * 3 * d + third * d)
+                        for c in 0..<d { out[row * d + c] = x[c] + y[c] }
+                    }
+                }
             }
         } }
+        let (reset, input) = (sums[0].sigmoid(), sums[1].sigmoid())
+        var candidateSum = Tensor.zeros([rows, d])
+        gi.scalars.withUnsafeBufferPointer { pi in gh.scalars.withUnsafeBufferPointer { ph in
+            reset.scalars.withUnsafeBufferPointer { pr in candidateSum.scalars.withUnsafeMutableBufferPointer { out in
+                for row in 0..<rows {
+                    let (x, y) = (pi.baseAddress! + row * 3 * d + 2 * d, ph.baseAddress! + row * 3 * d + 2 * d)
+                    for c in 0..<d { out[row * d + c] = x[c] + pr[row * d + c] * y[c] }
+                }
+            } }
+        } }
+        let candidate = candidateSum.tanh()
         let output = Tensor.zipMap(h, Tensor.zipMap(input, Tensor.zipMap(candidate, h) { $0 - $1 }) { $0 * $1 }) { $0 + $1 }
         let saved = GatedGraphUpdateState(hiddenGates: gh, hidden: h, reset: reset, input: input, candidate: candidate)
         return Variable.record(output, inputs: [inputGates, hiddenGates, hidden]) { g in saved.backward(g) }

@@ -36,6 +36,13 @@ public final class AdaRanker: Module, RankingModel {
     public var random: RandomSource { base.random }
     /// Weight of `KL(q(z) ‖ N(0, I))` in `trainingLoss` (0 = the reference's objective).
     public var klWeight: Float = 0
+    /// The bound on `log_sigma` in the distribution sample's noise scale `exp(0.5 · min(log_sigma, ·))`
+    /// (config `log_sigma_max`); `nil` = the reference's unbounded form, which overflows to NaN once
+    /// a row's `log_sigma` passes 177. Training mode only; evaluation uses `z = mu`.
+    public var logSigmaLimit: Float? {
+        get { extractor.logSigmaLimit }
+        set { extractor.logSigmaLimit = newValue }
+    }
 
     /// Builds the Base ranker of `config.model` exactly as `Ranker(config:)` does (same seed, so the
     /// same initial base weights), then initialises the adaptation layers with PyTorch's defaults

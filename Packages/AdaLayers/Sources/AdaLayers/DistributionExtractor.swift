@@ -10,11 +10,14 @@ import Tensor
 ///     h         = relu(z_to_hidden(r))             [B, D]
 ///     mu        = hidden_to_mu(h)                  [B, D]
 ///     log_sigma = hidden_to_logsigma(h)            [B, D]  (a log-variance)
-///     z         = mu + ε ⊙ exp(0.5 · log_sigma),  ε ~ N(0, 1)   in training mode
-///     z         = mu                                             in evaluation mode
+///     z         = mu + ε ⊙ exp(0.5 · min(log_sigma, s)),  ε ~ N(0, 1)   in training mode
+///     z         = mu                                                   in evaluation mode
 ///
 /// Evaluation returning `mu` is a decision (the reference samples there too, which makes its test
-/// metrics random). Parameter names: `input_to_hidden.0.*` and `input_to_hidden.3.*` (positions 1
+/// metrics random). So is the bound `s` (`logSigmaLimit`, config `log_sigma_max`, default 20; `nil`
+/// = the reference's unbounded form): without a KL term nothing bounds `log_sigma`, and a row
+/// whose `log_sigma` passes 177 overflows `exp` to infinity and turns the loss into NaN (NARM
+/// Ada-Ranker on ML-100K after 77 epochs). Below the bound the maths is the reference's. Parameter names: `input_to_hidden.0.*` and `input_to_hidden.3.*` (positions 1
 /// and 2 of the reference's `Sequential` are the parameter-free Dropout and ReLU), `z_to_hidden.*`,
 /// `hidden_to_mu.*`, `hidden_to_logsigma.*`. The dropout is the `Variable.dropout` op in training
 /// mode, drawn from `randomSource` as every dropout of the model.
@@ -32,6 +35,8 @@ final class DistributionExtractor: Module {
     let hiddenToLogSigma: Linear
     /// Where ε (and the dropout masks of `input_to_hidden`) come from: the model's shared stream.
     let randomSource: RandomSource
+    /// The bound `s` on `log_sigma` in the sample's noise scale; `nil`: unbounded (reference).
+    var logSigmaLimit: Float?
 
     /// - Parameters:
     ///   - dimension: D, the item-embedding size, which is also the size of `z`.
@@ -88,6 +93,7 @@ final class DistributionExtractor: Module {
         guard isTraining else { return Output(z: mu, mu: mu, logSigma: nil) }
         let logSigma = hiddenToLogSigma(h)
         let epsilon = Variable(Tensor.normal(mu.shape, using: &randomSource.generator))
-        return Output(z: mu + epsilon * (logSigma * 0.5).exp(), mu: mu, logSigma: logSigma)
+        let boundedLogSigma = logSigmaLimit.map { logSigma.clamped(max: $0) } ?? logSigma
+        return Output(z: mu + epsilon * (boundedLogSigma * 0.5).exp(), mu: mu, logSigma: logSigma)
     }
 }

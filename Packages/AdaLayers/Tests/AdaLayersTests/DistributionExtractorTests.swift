@@ -62,6 +62,32 @@ final class DistributionExtractorTests: XCTestCase {
         XCTAssertEqual(variance, 1, accuracy: 0.08)
     }
 
+    /// A row whose `log_sigma` passes 177 overflows the reference's `exp(0.5·log_sigma)`; with the
+    /// bound its noise scale is `exp(0.5·s)` and no gradient reaches `log_sigma`, and rows below the
+    /// bound sample exactly as without it.
+    func testLogSigmaBoundKeepsAnOverflowingRowFinite() {
+        func sample(limit: Float?) -> (z: Tensor, logSigmaGrad: Tensor) {
+            let extractor = makeExtractor(dropout: 0)
+            // Row 1's inputs are 1e4 times larger, which drives its log_sigma far beyond 177.
+            var x = Sample.tensor([2, 3, 4], seed: 7)
+            for i in 12..<24 { x.scalars[i] *= 1e4 }
+            extractor.hiddenToLogSigma.bias!.value = Tensor(repeating: 0, shape: [4])
+            extractor.hiddenToLogSigma.weight.value = Tensor(repeating: 1, shape: [4, 4])
+            extractor.logSigmaLimit = limit
+            extractor.train()
+            let output = extractor(Variable(x))
+            output.z.sum().backward()
+            XCTAssertGreaterThan(output.logSigma!.value.scalars[4...].max()!, 177, "row 1 must overflow without the bound")
+            XCTAssertLessThan(output.logSigma!.value.scalars[..<4].max()!, 20, "row 0 must stay below the bound")
+            return (output.z.value, extractor.hiddenToLogSigma.bias!.grad!)
+        }
+        let unbounded = sample(limit: nil), bounded = sample(limit: 20)
+        XCTAssertFalse(unbounded.z.scalars[4...].allSatisfy(\.isFinite))
+        XCTAssertTrue(bounded.z.scalars.allSatisfy(\.isFinite))
+        XCTAssertEqual(Array(bounded.z.scalars[..<4]), Array(unbounded.z.scalars[..<4]))
+        XCTAssertTrue(bounded.logSigmaGrad.scalars.allSatisfy(\.isFinite))
+    }
+
     /// Sampling is reproducible from the random source's seed.
     func testSamplingIsSeeded() {
         let x = Variable(Sample.tensor([2, 3, 4], seed: 4))

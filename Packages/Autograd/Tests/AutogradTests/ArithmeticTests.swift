@@ -71,6 +71,19 @@ final class ArithmeticTests: XCTestCase {
         XCTAssertEqual((-x).value.scalars, [-1, 2])
     }
 
+    func testClampedKeepsValuesBelowTheBoundAndStopsTheGradientAbove() {
+        var rng = SeededGenerator(seed: 28)
+        // Every entry at least 0.5 away from the bound 0: negatives pass, positives are cut to 0.
+        let x = Sample.awayFromZero([3, 4], margin: 0.5, &rng)
+        assertGradientsMatch([x]) { $0[0].clamped(max: 0) * $0[0] }
+        let y = Variable(Tensor(shape: [4], scalars: [-1, 0.5, 3, .nan]), requiresGrad: true)
+        let z = y.clamped(max: 0.5)
+        XCTAssertEqual(Array(z.value.scalars.prefix(3)), [-1, 0.5, 0.5])
+        XCTAssertTrue(z.value.scalars[3].isNaN)
+        z.sum().backward()
+        XCTAssertEqual(Array(y.grad!.scalars.prefix(3)), [1, 1, 0])
+    }
+
     func testExpLogSqrtSquared() {
         var rng = SeededGenerator(seed: 27)
         let x = Sample.parameter([3, 4], &rng)

@@ -1,8 +1,9 @@
 /// Errors of a training, evaluation or inference run; each description is one line saying what
 /// went wrong and where.
 public enum TrainerError: Error, CustomStringConvertible, Equatable {
-    /// The training loss became NaN or infinite.
-    case nonFiniteLoss(epoch: Int, batch: Int, value: Float)
+    /// The training loss became NaN or infinite; `anomaly` names the op that first produced a
+    /// non-finite value when `AnomalyDetection` was on.
+    case nonFiniteLoss(epoch: Int, batch: Int, value: Float, anomaly: String? = nil)
     /// A checkpoint file is missing or cannot be read.
     case checkpointUnreadable(path: String, reason: String)
     /// A checkpoint does not fit the model built for it.
@@ -22,8 +23,10 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .nonFiniteLoss(let epoch, let batch, let value):
-            return "training loss is \(value) at epoch \(epoch), batch \(batch); lower the learning rate or check the data"
+        case .nonFiniteLoss(let epoch, let batch, let value, let anomaly):
+            let start = "training loss is \(value) at epoch \(epoch), batch \(batch)"
+            if let anomaly { return "\(start); \(anomaly)" }
+            return "\(start); lower the learning rate or check the data (ADARANKER_DETECT_ANOMALY=1 names the op that first produced a non-finite value)"
         case .checkpointUnreadable(let path, let reason):
             return "cannot read checkpoint \(path): \(reason)"
         case .checkpointMismatch(let path, let reason):

@@ -21,6 +21,8 @@ public final class Variable {
     @usableFromInline var inputs: [Variable] = []
     /// Maps ∂loss/∂self to ∂loss/∂input for each input (`nil` where an input needs no gradient).
     @usableFromInline var backwardRule: ((Tensor) -> [Tensor?])?
+    /// Where the op was recorded; kept only while `AnomalyDetection` is on, to name it in backward.
+    @usableFromInline var recordSite: (file: StaticString, line: UInt)?
 
     /// A leaf variable.
     public init(_ value: Tensor, requiresGrad: Bool = false) {
@@ -42,15 +44,19 @@ public final class Variable {
     ///
     /// `rule` receives ∂loss/∂result (same shape as `value`) and returns one gradient per input, in
     /// order, with the input's shape (or `nil` for inputs that do not need one — check
-    /// `inputs[i].requiresGrad` to skip work).
+    /// `inputs[i].requiresGrad` to skip work). `file` and `line` name the op for `AnomalyDetection`.
     @inlinable
-    public static func record(_ value: Tensor, inputs: [Variable], rule: @escaping (Tensor) -> [Tensor?]) -> Variable {
+    public static func record(_ value: Tensor, inputs: [Variable], file: StaticString = #fileID, line: UInt = #line,
+                              rule: @escaping (Tensor) -> [Tensor?]) -> Variable {
+        let detecting = AnomalyDetection.enabled
+        if detecting { AnomalyDetection.check(value, pass: "forward", file: file, line: line) }
         guard GradientMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else {
             return Variable(value)
         }
         let result = Variable(value, requiresGrad: true)
         result.inputs = inputs
         result.backwardRule = rule
+        if detecting { result.recordSite = (file, line) }
         return result
     }
 
@@ -71,6 +77,9 @@ public final class Variable {
             guard let rule = node.backwardRule else { continue }
             if let upstream = node.grad {
                 let inputGrads = rule(upstream)
+                if let site = node.recordSite {
+                    for g in inputGrads { if let g { AnomalyDetection.check(g, pass: "backward", file: site.file, line: site.line) } }
+                }
                 for (input, g) in zip(node.inputs, inputGrads) where input.requiresGrad {
                     if let g { input.accumulate(g) }
                 }
@@ -78,6 +87,7 @@ public final class Variable {
             node.grad = nil
             node.inputs = []
             node.backwardRule = nil
+            node.recordSite = nil
         }
     }
 

@@ -118,6 +118,15 @@ extension Variable {
         return Variable.record(y, inputs: [self]) { g in [Tensor.zipMap(g, y) { $0 * $1 * (1 - $1) }] }
     }
 
+    /// `min(x, upperBound)` (PyTorch's `clamp(max:)`). ∂/∂x = g where x ≤ upperBound, else 0.
+    /// NaN stays NaN.
+    public func clamped(max upperBound: Float) -> Variable {
+        let x = value
+        return Variable.record(x.map { $0 > upperBound ? upperBound : $0 }, inputs: [self]) { g in
+            [Tensor.zipMap(g, x) { $1 > upperBound ? 0 : $0 }]
+        }
+    }
+
     /// `max(x, 0)`. ∂/∂x = g where the output is positive, else 0.
     public func relu() -> Variable {
         let y = value.relu()

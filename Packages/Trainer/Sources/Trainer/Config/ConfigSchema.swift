@@ -34,6 +34,8 @@ enum ConfigSchema {
                   "Ada-Ranker: factor on learning_rate for the adaptation layers (extractor, FiLM, memory units); 1 = one rate for all"),
         ConfigKey("kl_weight", .number(.atLeast(0)),
                   "Ada-Ranker: weight of KL(q(z) ‖ N(0, I)) added to the loss (0 = the reference's objective)"),
+        ConfigKey("log_sigma_max", .optionalNumber(minimum: 0),
+                  "Ada-Ranker: bound on log_sigma in the sample's noise scale exp(0.5·min(log_sigma, s)) (~ = unbounded, the reference's, which can overflow to NaN)"),
     ]
 
     /// Nested sections.

@@ -21,7 +21,7 @@ enum ModelFactory {
     }
 
     /// A new model (Base or Ada-Ranker per `train_type`), initialised from `seed`. An Ada-Ranker
-    /// gets `kl_weight` and starts as `ada_init` says (`identity`: exactly its Base ranker).
+    /// gets `kl_weight` and `log_sigma_max` and starts as `ada_init` says (`identity`: exactly its Base ranker).
     /// - Parameter freezeBase: leave only the adaptation layers trainable (`freeze = 1` fine-tuning).
     /// - Throws: `TrainerError.invalidSetting` for invalid hyper-parameters, or `freezeBase` for a Base model.
     public static func makeModel(_ config: Configuration, freezeBase: Bool = false) throws -> any RankingModel {
@@ -34,6 +34,7 @@ enum ModelFactory {
             case .adaRanker:
                 let ada = try AdaRanker(config: modelConfig)
                 if config.contains("kl_weight") { ada.klWeight = Float(try config.double("kl_weight")) }
+                if config.contains("log_sigma_max") { ada.logSigmaLimit = try config.optionalDouble("log_sigma_max").map(Float.init) }
                 if try adaptationInitialisation(config) == .identity { ada.startAsBaseRanker() }
                 if freezeBase { ada.freezeBaseParameters() }
                 return ada

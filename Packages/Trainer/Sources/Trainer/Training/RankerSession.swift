@@ -66,7 +66,8 @@ final class RankerSession: TrainingSession {
             let value = try trainStep(on: rows)
             guard value.isFinite else {
                 bar.finish()
-                throw TrainerError.nonFiniteLoss(epoch: epoch, batch: batchCount, value: value)
+                throw TrainerError.nonFiniteLoss(epoch: epoch, batch: batchCount, value: value,
+                                                 anomaly: AnomalyDetection.firstAnomaly?.description)
             }
             if let maxNorm = settings.clipGradNorm { clipGradientNorm(parameters.map(\.1), maxNorm: maxNorm) }
             optimizer.step()

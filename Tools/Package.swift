@@ -52,6 +52,7 @@ let package = Package(
             .product(name: "Trainer", package: "Trainer"),
             .product(name: "DataPipeline", package: "DataPipeline"),
             .product(name: "AdaLayers", package: "AdaLayers"),
+            .product(name: "SeqModels", package: "SeqModels"),
             .product(name: "Metrics", package: "Metrics", moduleAliases: ["Metrics": "RankingMetricsModule"]),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

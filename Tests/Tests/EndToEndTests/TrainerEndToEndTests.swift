@@ -34,7 +34,7 @@ final class TrainerEndToEndTests: XCTestCase {
 
     private func fit(_ model: String, _ mode: FitRequest.Mode, output: String, overrides: [String] = [],
                      checkpoint: String? = nil, freeze: Bool? = nil, resume: Bool = false) throws -> FitReport {
-        try FitWorkflow.run(FitRequest(model: model, mode: mode, dataFolder: data,
+        try FitWorkflow.run(FitRequest(model: try ModelName(validating: model), mode: mode, dataFolder: data,
                                        outputFolder: root.appendingPathComponent(output).path, overrides: overrides,
                                        checkpoint: checkpoint, freeze: freeze, resume: resume,
                                        configDirectory: configs, console: false))
@@ -42,7 +42,7 @@ final class TrainerEndToEndTests: XCTestCase {
 
     private func checkpointRequest(_ path: String, split: Split.Name = .test, model: String? = nil,
                                    mode: FitRequest.Mode? = nil) -> CheckpointRequest {
-        CheckpointRequest(checkpoint: path, dataFolder: data, split: split, model: model, mode: mode,
+        CheckpointRequest(checkpoint: path, dataFolder: data, split: split, model: model.map { ModelName(rawValue: $0)! }, mode: mode,
                           configDirectory: configs, showProgress: false)
     }
 

@@ -35,7 +35,7 @@ final class ServingFixture: @unchecked Sendable {
         data = root.appendingPathComponent("serving").path
         _ = try PrepareWorkflow.run(PrepareRequest(source: .synthetic(name: "serving"), outputFolder: data, seed: 3,
                                                    showProgress: false, configDirectory: configs))
-        let report = try FitWorkflow.run(FitRequest(model: "GRU4Rec", mode: .ada, dataFolder: data,
+        let report = try FitWorkflow.run(FitRequest(model: .gru4Rec, mode: .ada, dataFolder: data,
                                                     outputFolder: root.appendingPathComponent("gru-ada").path,
                                                     configDirectory: configs, console: false))
         checkpoint = report.folder.appendingPathComponent("best.safetensors").path

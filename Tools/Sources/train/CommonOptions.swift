@@ -1,6 +1,7 @@
 import ArgumentParser
 import DataPipeline
 import Foundation
+import SeqModels
 import Trainer
 
 /// Where the `Configs` folder is.
@@ -36,6 +37,9 @@ enum TrainMode: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension Split.Name: @retroactive ExpressibleByArgument {}
+
+/// `--model GRU4Rec`: the reference spelling; anything else is a usage error listing the seven.
+extension ModelName: @retroactive ExpressibleByArgument {}
 
 /// Reads `--key=value` configuration overrides left over by the parser.
 func configurationOverrides(_ arguments: [String]) throws -> [String] {

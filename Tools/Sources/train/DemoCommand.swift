@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeqModels
 import Trainer
 
 struct DemoCommand: ParsableCommand {
@@ -24,7 +25,7 @@ struct DemoCommand: ParsableCommand {
     var out: String = "runs/demo"
 
     @Option(help: "Model to compare as Base and Ada-Ranker.")
-    var model: String = "GRU4Rec"
+    var model: ModelName = .gru4Rec
 
     @Option(help: "Synthetic dataset (Configs/dataset/<name>.yaml with a synthetic: section).")
     var dataset: String = "demo"
@@ -64,7 +65,7 @@ struct DemoCommand: ParsableCommand {
                 model: model, mode: mode, dataFolder: dataFolder,
                 outputFolder: root.appendingPathComponent("\(model)-\(mode.trainType)").path,
                 dataset: dataset, protocolName: comparison.protocolName, overrides: overrides, configDirectory: configs, console: !quiet))
-            table.rows.append(.init(model: model, mode: mode.trainType.rawValue, metrics: report.test,
+            table.rows.append(.init(model: model.rawValue, mode: mode.trainType.rawValue, metrics: report.test,
                                     seconds: report.seconds, epochs: report.epochsTrained))
             scores[mode] = report[test: "group_auc"]
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import DataPipeline
 import Metrics
+import SeqModels
 import Trainer
 
 /// Options shared by `evaluate` and `infer`.
@@ -16,7 +17,7 @@ struct CheckpointOptions: ParsableArguments {
     var split: Split.Name = .test
 
     @Option(help: "Model of a checkpoint without sidecar (checked against the sidecar otherwise).")
-    var model: String?
+    var model: ModelName?
 
     @Option(help: "base or ada, for a checkpoint without sidecar.")
     var mode: TrainMode?

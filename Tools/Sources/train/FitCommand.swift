@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeqModels
 import Trainer
 
 struct FitCommand: ParsableCommand {
@@ -33,8 +34,8 @@ struct FitCommand: ParsableCommand {
                   runs/gru-base --resume
             """)
 
-    @Option(help: "Model: MF, GRU4Rec, SASRec, NARM, NextItNet, SRGNN or SHAN.")
-    var model: String
+    @Option(help: "The model (reference spelling).")
+    var model: ModelName
 
     @Option(help: "base (Base ranker) or ada (Ada-Ranker end to end).")
     var mode: TrainMode
@@ -62,7 +63,7 @@ struct FitCommand: ParsableCommand {
     var overrides: [String] = []
 
     func run() throws {
-        var request = try FitRequest(
+        var request = FitRequest(
             model: model, mode: mode.fitMode, dataFolder: data, outputFolder: output, dataset: dataset,
             protocolName: comparison.protocolName, overrides: try configurationOverrides(overrides), resume: resume,
             configDirectory: try location.directory(), console: !quiet)
@@ -90,8 +91,8 @@ struct FinetuneCommand: ParsableCommand {
                   --output runs/gru-finetune
             """)
 
-    @Option(help: "Model of the checkpoint: MF, GRU4Rec, SASRec, NARM, NextItNet, SRGNN or SHAN.")
-    var model: String
+    @Option(help: "Model of the checkpoint (reference spelling).")
+    var model: ModelName
 
     @Option(help: ArgumentHelp("The Base checkpoint (.safetensors).", valueName: "file"))
     var checkpoint: String?
@@ -127,7 +128,7 @@ struct FinetuneCommand: ParsableCommand {
     }
 
     func run() throws {
-        var request = try FitRequest(
+        var request = FitRequest(
             model: model, mode: .finetune, dataFolder: data, outputFolder: output, dataset: dataset,
             protocolName: comparison.protocolName, overrides: try configurationOverrides(overrides), checkpoint: checkpoint, freeze: freeze == 1,
             resume: resume, configDirectory: try location.directory(), console: !quiet)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RankingServer
+import SeqModels
 import Trainer
 
 struct ServeCommand: ParsableCommand {
@@ -28,7 +29,7 @@ struct ServeCommand: ParsableCommand {
     var data: String
 
     @Option(help: "Model of a checkpoint without sidecar (checked against the sidecar otherwise).")
-    var model: String?
+    var model: ModelName?
 
     @Option(help: "base or ada, for a checkpoint without sidecar.")
     var mode: TrainMode?

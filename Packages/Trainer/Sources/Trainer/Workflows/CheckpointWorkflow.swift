@@ -11,16 +11,15 @@ public struct CheckpointRequest: Sendable {
     public var checkpoint: String
     public var dataFolder: String
     public var split: Split.Name
-    /// The model's reference name (`"GRU4Rec"`), as typed by the user: required without a
-    /// sidecar, must agree with the sidecar otherwise; `load` checks it is one of the seven.
-    public var model: String?
+    /// The model: required without a sidecar, must agree with the sidecar otherwise.
+    public var model: ModelName?
     public var mode: FitRequest.Mode?
     public var dataset: String?
     public var overrides: [String]
     public var configDirectory: URL
     public var showProgress: Bool
 
-    public init(checkpoint: String, dataFolder: String, split: Split.Name = .test, model: String? = nil,
+    public init(checkpoint: String, dataFolder: String, split: Split.Name = .test, model: ModelName? = nil,
                 mode: FitRequest.Mode? = nil, dataset: String? = nil, overrides: [String] = [],
                 configDirectory: URL, showProgress: Bool = true) {
         self.checkpoint = checkpoint
@@ -53,9 +52,7 @@ public enum CheckpointWorkflow {
         let checkpoint = try Checkpoint.read(from: URL(fileURLWithPath: request.checkpoint), withOptimizer: false)
         var config: Configuration
         var notes: [String] = []
-        let requestedModel = try request.model.map { name in
-            do { return try ModelName(validating: name) } catch { throw TrainerError.invalidSetting("--model: \(error)") }
-        }
+        let requestedModel = request.model
         if let info = checkpoint.info {
             if let model = requestedModel, model != info.model {
                 throw TrainerError.checkpointMismatch(path: request.checkpoint, reason: "it holds a \(info.model) model, not \(model)")

@@ -63,16 +63,6 @@ public struct FitRequest: Sendable {
         self.console = console
     }
 
-    /// The same request with the model given by its reference name (`"GRU4Rec"`, …).
-    /// - Throws: `ModelConfigError.unknownModel` listing the seven names.
-    public init(model name: String, mode: Mode, dataFolder: String, outputFolder: String, dataset: String? = nil,
-                protocolName: String? = nil, overrides: [String] = [], checkpoint: String? = nil, freeze: Bool? = nil, resume: Bool = false,
-                configDirectory: URL, console: Bool = true) throws {
-        self.init(model: try ModelName(validating: name), mode: mode, dataFolder: dataFolder, outputFolder: outputFolder,
-                  dataset: dataset, protocolName: protocolName, overrides: overrides, checkpoint: checkpoint, freeze: freeze,
-                  resume: resume, configDirectory: configDirectory, console: console)
-    }
-
     /// The dataset name: `dataset`, else the `name` prepare wrote into the data folder's
     /// `stats.json`, else the data folder's last path component (`DatasetSelection`).
     public var datasetName: String {

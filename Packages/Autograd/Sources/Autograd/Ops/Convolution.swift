@@ -70,13 +70,22 @@ private struct ConvolutionGeometry {
     /// How far back in time tap `j` reads.
     func shift(_ j: Int) -> Int { (kernel - 1 - j) * dilation }
 
-    /// Calls `body(firstSequence, sequenceCount)` for each block of whole sequences, in order.
-    func forEachBlock(_ body: (Int, Int) -> Void) {
-        var first = 0
-        while first < batch {
-            let count = Swift.min(sequencesPerBlock, batch - first)
-            body(first, count)
-            first += count
+    /// The blocks of whole sequences, in order: `(firstSequence, sequenceCount)`.
+    var blocks: [(first: Int, count: Int)] {
+        stride(from: 0, to: batch, by: sequencesPerBlock).map { ($0, Swift.min(sequencesPerBlock, batch - $0)) }
+    }
+
+    /// Runs `body(block, columnBuffer)` for every block, the blocks shared out over the BLAS threads
+    /// (`concurrentPerformWithSerialBLAS`, single-threaded GEMMs inside: a block's GEMMs are too small
+    /// for OpenBLAS's own threads, whose hand-overs cost more than they save at 2 threads). Each
+    /// thread owns one column buffer of `bufferCount` floats, reused for its blocks.
+    func forEachBlockInParallel(bufferCount: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
+        let blockCount = blocks.count
+        let parts = Swift.max(1, Swift.min(blasThreads(), blockCount))
+        concurrentPerformWithSerialBLAS(parts: parts) { part in
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, bufferCount))
+            defer { buffer.deallocate() }
+            for block in stride(from: part, to: blockCount, by: parts) { body(block, buffer) }
         }
     }
 
@@ -109,8 +118,7 @@ extension ConvolutionGeometry {
     /// The forward output `[B, L, Cout]`: per block, the bias broadcast over its rows, then
     /// `cols · tapWeightᵀ` accumulated onto it.
     func forward(_ x: Tensor, tapWeight: Tensor, bias biasValue: Tensor?) -> Tensor {
-        let width = kernel * inChannels
-        var scratch = [Float](repeating: 0, count: Swift.min(batch, sequencesPerBlock) * outLength * width)
+        let width = kernel * inChannels, blocks = self.blocks
         return Tensor(shape: [batch, outLength, outChannels], unsafeUninitializedScalars: { out in
             let o = out.baseAddress!
             if let biasValue {
@@ -120,55 +128,67 @@ extension ConvolutionGeometry {
             }
             x.scalars.withUnsafeBufferPointer { px in
             tapWeight.scalars.withUnsafeBufferPointer { pw in
-            scratch.withUnsafeMutableBufferPointer { cols in
-                forEachBlock { first, count in
-                    columns(of: px.baseAddress!, channels: inChannels, direction: 1, first: first, count: count,
-                            into: cols.baseAddress!)
-                    gemm(false, true, m: count * outLength, n: outChannels, k: width, a: cols.baseAddress!, lda: width,
+                forEachBlockInParallel(bufferCount: Swift.min(batch, sequencesPerBlock) * outLength * width) { block, cols in
+                    let (first, count) = blocks[block]
+                    columns(of: px.baseAddress!, channels: inChannels, direction: 1, first: first, count: count, into: cols)
+                    gemm(false, true, m: count * outLength, n: outChannels, k: width, a: cols, lda: width,
                          b: pw.baseAddress!, ldb: width, c: o + first * outLength * outChannels, ldc: outChannels,
                          accumulate: biasValue != nil)
                 }
-            }}}
+            }}
         })
     }
 
     /// `∂x [B, L, Cin]` (when `inputWeight`, the `[k·Cout, Cin]` reordering, is given) and the tap-major
-    /// `∂W [Cout, k, Cin]` (when `needWeight`) from `g = ∂y [B, L′, Cout]`, block by block.
+    /// `∂W [Cout, k, Cin]` (when `needWeight`) from `g = ∂y [B, L′, Cout]`, block by block in parallel.
+    /// ∂W is summed from one partial product per block, added in block order, so it does not depend
+    /// on the number of threads.
     func backward(_ g: Tensor, x: Tensor, inputWeight: Tensor?, needWeight: Bool) -> (Tensor?, Tensor?) {
-        let sequences = Swift.min(batch, sequencesPerBlock)
-        let inWidth = kernel * inChannels, outWidth = kernel * outChannels
+        let sequences = Swift.min(batch, sequencesPerBlock), blocks = self.blocks
+        let inWidth = kernel * inChannels, outWidth = kernel * outChannels, tapCount = outChannels * inWidth
         var dx = inputWeight == nil ? nil : Tensor.zeros([batch, inLength, inChannels])
-        var dTap = needWeight ? Tensor.zeros([outChannels, kernel, inChannels]) : nil
-        var cols = [Float](repeating: 0, count: needWeight ? sequences * outLength * inWidth : 0)
-        var gradCols = [Float](repeating: 0, count: inputWeight == nil ? 0 : sequences * inLength * outWidth)
+        var partials = [Float](repeating: 0, count: needWeight ? blocks.count * tapCount : 0)
+        let bufferCount = Swift.max(needWeight ? sequences * outLength * inWidth : 0,
+                                    inputWeight == nil ? 0 : sequences * inLength * outWidth)
         g.scalars.withUnsafeBufferPointer { pg in
-            forEachBlock { first, count in
-                let gBlock = pg.baseAddress! + first * outLength * outChannels
-                if let inputWeight {
-                    gradCols.withUnsafeMutableBufferPointer { gc in
-                    inputWeight.scalars.withUnsafeBufferPointer { pw in
-                    dx!.scalars.withUnsafeMutableBufferPointer { pdx in
-                        columns(of: pg.baseAddress!, channels: outChannels, direction: -1, first: first, count: count,
-                                into: gc.baseAddress!)
-                        gemm(false, false, m: count * inLength, n: inChannels, k: outWidth, a: gc.baseAddress!, lda: outWidth,
-                             b: pw.baseAddress!, ldb: inChannels, c: pdx.baseAddress! + first * inLength * inChannels,
-                             ldc: inChannels, accumulate: false)
-                    }}}
+        x.scalars.withUnsafeBufferPointer { px in
+        (inputWeight ?? Tensor.zeros([0])).scalars.withUnsafeBufferPointer { pw in
+        withOptionalMutableScalars(&dx) { pdx in
+        partials.withUnsafeMutableBufferPointer { pPartials in
+            forEachBlockInParallel(bufferCount: bufferCount) { block, cols in
+                let (first, count) = blocks[block]
+                if let pdx {
+                    columns(of: pg.baseAddress!, channels: outChannels, direction: -1, first: first, count: count, into: cols)
+                    gemm(false, false, m: count * inLength, n: inChannels, k: outWidth, a: cols, lda: outWidth,
+                         b: pw.baseAddress!, ldb: inChannels, c: pdx + first * inLength * inChannels,
+                         ldc: inChannels, accumulate: false)
                 }
                 if needWeight {
-                    cols.withUnsafeMutableBufferPointer { pc in
-                    x.scalars.withUnsafeBufferPointer { px in
-                    dTap!.scalars.withUnsafeMutableBufferPointer { dw in
-                        columns(of: px.baseAddress!, channels: inChannels, direction: 1, first: first, count: count,
-                                into: pc.baseAddress!)
-                        gemm(true, false, m: outChannels, n: inWidth, k: count * outLength, a: gBlock, lda: outChannels,
-                             b: pc.baseAddress!, ldb: inWidth, c: dw.baseAddress!, ldc: inWidth, accumulate: first > 0)
-                    }}}
+                    columns(of: px.baseAddress!, channels: inChannels, direction: 1, first: first, count: count, into: cols)
+                    gemm(true, false, m: outChannels, n: inWidth, k: count * outLength,
+                         a: pg.baseAddress! + first * outLength * outChannels, lda: outChannels,
+                         b: cols, ldb: inWidth, c: pPartials.baseAddress! + block * tapCount, ldc: inWidth, accumulate: false)
                 }
             }
-        }
+        }}}}}
+        guard needWeight else { return (dx, nil) }
+        let dTap = Tensor(shape: [outChannels, kernel, inChannels], unsafeUninitializedScalars: { out in
+            partials.withUnsafeBufferPointer { p in
+                out.baseAddress!.update(from: p.baseAddress!, count: tapCount)
+                for block in 1..<blocks.count {
+                    let partial = p.baseAddress! + block * tapCount
+                    for i in 0..<tapCount { out[i] += partial[i] }
+                }
+            }
+        })
         return (dx, dTap)
     }
+}
+
+/// Runs `body` with a pointer to the scalars of `tensor`, or `nil` when there is no tensor.
+private func withOptionalMutableScalars<R>(_ tensor: inout Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
+    guard tensor != nil else { return body(nil) }
+    return tensor!.scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
 }
 
 extension ConvolutionGeometry {

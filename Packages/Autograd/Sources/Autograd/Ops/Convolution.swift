@@ -14,13 +14,15 @@ extension Variable {
     /// positions the layers above it read.
     ///
     /// All three products are GEMMs over blocks of whole sequences (about `ConvolutionGeometry.blockRows`
-    /// rows each), whose column matrices live in two small reused buffers that stay in cache:
+    /// rows each), the blocks shared out over the BLAS threads (`forEachBlockInParallel`, one small
+    /// column buffer per thread that stays in cache):
     /// - forward: `y = bias + cols · Wᵀ` with `cols [rows, k·Cin]` the causal im2col (tap-major) and
     ///   `W [Cout, k·Cin]` the weight reordered tap-major;
     /// - ∂x: `dx = gcols · W′` with `gcols [rows, k·Cout]` the anti-causal im2col of ∂y (tap j of row t
     ///   holds `∂y[t + (k − 1 − j)·dilation]`, zero past the end) and `W′ [k·Cout, Cin]`,
     ///   `W′[j·Cout + o, c] = weight[o, c, 0, j]`, so no scatter-add is needed;
-    /// - ∂W: `Σ_blocks ∂yᵀ · cols` (the columns recomputed rather than kept alive); ∂bias: column sums of ∂y.
+    /// - ∂W: `Σ_blocks ∂yᵀ · cols` (the columns recomputed rather than kept alive), one partial per block
+    ///   added in block order; ∂bias: column sums of ∂y.
     public func causalConv1d(weight: Variable, bias: Variable?, dilation: Int, outputLength: Int? = nil) -> Variable {
         let x = value, w = weight.value, biasValue = bias?.value
         precondition(x.rank == 3, "causalConv1d input must be [B, L, Cin], got \(x.shape)")
@@ -75,20 +77,6 @@ private struct ConvolutionGeometry {
         stride(from: 0, to: batch, by: sequencesPerBlock).map { ($0, Swift.min(sequencesPerBlock, batch - $0)) }
     }
 
-    /// Runs `body(block, columnBuffer)` for every block, the blocks shared out over the BLAS threads
-    /// (`concurrentPerformWithSerialBLAS`, single-threaded GEMMs inside: a block's GEMMs are too small
-    /// for OpenBLAS's own threads, whose hand-overs cost more than they save at 2 threads). Each
-    /// thread owns one column buffer of `bufferCount` floats, reused for its blocks.
-    func forEachBlockInParallel(bufferCount: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
-        let blockCount = blocks.count
-        let parts = Swift.max(1, Swift.min(blasThreads(), blockCount))
-        concurrentPerformWithSerialBLAS(parts: parts) { part in
-            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, bufferCount))
-            defer { buffer.deallocate() }
-            for block in stride(from: part, to: blockCount, by: parts) { body(block, buffer) }
-        }
-    }
-
     /// Writes the column matrix of `count` sequences starting at `first` into `cols`: row `(b, r)`
     /// (r < `rowLength`), tap `j` holds the `channels` values of `source[b, r + direction·(offset − shift(j))]`,
     /// zero outside `0..<sourceLength`. `direction` is +1 for the causal im2col of x (rows = output
@@ -128,7 +116,7 @@ extension ConvolutionGeometry {
             }
             x.scalars.withUnsafeBufferPointer { px in
             tapWeight.scalars.withUnsafeBufferPointer { pw in
-                forEachBlockInParallel(bufferCount: Swift.min(batch, sequencesPerBlock) * outLength * width) { block, cols in
+                forEachBlockInParallel(blocks.count, scratchCount: Swift.min(batch, sequencesPerBlock) * outLength * width) { block, cols in
                     let (first, count) = blocks[block]
                     columns(of: px.baseAddress!, channels: inChannels, direction: 1, first: first, count: count, into: cols)
                     gemm(false, true, m: count * outLength, n: outChannels, k: width, a: cols, lda: width,
@@ -155,7 +143,7 @@ extension ConvolutionGeometry {
         (inputWeight ?? Tensor.zeros([0])).scalars.withUnsafeBufferPointer { pw in
         withOptionalMutableScalars(&dx) { pdx in
         partials.withUnsafeMutableBufferPointer { pPartials in
-            forEachBlockInParallel(bufferCount: bufferCount) { block, cols in
+            forEachBlockInParallel(blocks.count, scratchCount: bufferCount) { block, cols in
                 let (first, count) = blocks[block]
                 if let pdx {
                     columns(of: pg.baseAddress!, channels: outChannels, direction: -1, first: first, count: count, into: cols)
@@ -173,13 +161,7 @@ extension ConvolutionGeometry {
         }}}}}
         guard needWeight else { return (dx, nil) }
         let dTap = Tensor(shape: [outChannels, kernel, inChannels], unsafeUninitializedScalars: { out in
-            partials.withUnsafeBufferPointer { p in
-                out.baseAddress!.update(from: p.baseAddress!, count: tapCount)
-                for block in 1..<blocks.count {
-                    let partial = p.baseAddress! + block * tapCount
-                    for i in 0..<tapCount { out[i] += partial[i] }
-                }
-            }
+            partials.withUnsafeBufferPointer { sumOfPartials($0.baseAddress!, blockCount: blocks.count, count: tapCount, into: out.baseAddress!) }
         })
         return (dx, dTap)
     }

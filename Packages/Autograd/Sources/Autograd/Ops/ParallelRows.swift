@@ -27,3 +27,29 @@ public func parallelRows(_ rows: Int, _ body: (Range<Int>) -> Void) {
         body((rows * c / threads)..<(rows * (c + 1) / threads))
     }
 }
+
+/// Runs `body(block, scratch)` for every `block` in `0..<blockCount`, the blocks dealt round-robin to
+/// `min(blasThreads(), blockCount)` threads with single-threaded BLAS inside
+/// (`concurrentPerformWithSerialBLAS`). Each thread owns one scratch buffer of `scratchCount` floats
+/// (uninitialised), reused for all its blocks. For the fused ops that work through cache-sized blocks
+/// of rows: their GEMMs are too small for OpenBLAS's own threads, whose hand-overs cost more than
+/// they save, so the blocks themselves are what runs in parallel.
+func forEachBlockInParallel(_ blockCount: Int, scratchCount: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
+    let parts = max(1, min(blasThreads(), blockCount))
+    concurrentPerformWithSerialBLAS(parts: parts) { part in
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchCount))
+        defer { scratch.deallocate() }
+        for block in stride(from: part, to: blockCount, by: parts) { body(block, scratch) }
+    }
+}
+
+/// `Σ_block partials[block]` of `blockCount` consecutive partials of `count` floats each, added in
+/// block order (so the sum does not depend on how the blocks were shared out).
+func sumOfPartials(_ partials: UnsafePointer<Float>, blockCount: Int, count: Int, into out: UnsafeMutablePointer<Float>) {
+    guard blockCount > 0 else { out.update(repeating: 0, count: count); return }
+    out.update(from: partials, count: count)
+    for block in 1..<blockCount {
+        let partial = partials + block * count
+        for i in 0..<count { out[i] += partial[i] }
+    }
+}

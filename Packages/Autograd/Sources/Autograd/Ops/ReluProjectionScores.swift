@@ -8,9 +8,10 @@ extension Variable {
     ///     k[b, t] = relu(x[b, t] · weightᵀ + bias + extraBias)      (the bias pre-loaded, as in `linear`)
     ///     logits[b, t] = Σ_e k[b, t, e] · query[b, e]
     ///
-    /// The keys `[B·T, E]` are computed in cache-sized row blocks (bias, GEMM, extra bias and ReLU
-    /// while a block is in cache) and are the only intermediate kept for backward, which forms `∂k` one
-    /// block at a time in a reused buffer. With `∂k = ∂logits · query ⊙ [k > 0]` per row: ∂x = ∂k · weight, ∂weight = ∂kᵀ · x,
+    /// The keys `[B·T, E]` are computed in cache-sized blocks of whole sequences (bias, GEMM, extra
+    /// bias and ReLU while a block is in cache; the blocks in parallel, `forEachBlockInParallel`) and
+    /// are the only intermediate kept for backward, which forms `∂k` one block at a time in a
+    /// per-thread buffer; ∂weight and ∂bias are summed from per-block partials in block order. With `∂k = ∂logits · query ⊙ [k > 0]` per row: ∂x = ∂k · weight, ∂weight = ∂kᵀ · x,
     /// ∂bias = ∂extraBias = Σ_rows ∂k, ∂query[b] = Σ_t ∂logits[b, t] · k[b, t].
     public func reluProjectionScores(weight: Variable, bias: Variable, extraBias: Variable, query: Variable) -> Variable {
         let x = value, w = weight.value
@@ -38,12 +39,20 @@ private struct ReluKeys {
     /// `relu(x · weightᵀ + bias + extraBias)`, `[B·T, E]`.
     let keys: [Float]
 
-    /// Rows per block (1 MB of keys at E = 64).
+    /// About how many rows a block holds (1 MB of keys at E = 64); blocks are whole sequences.
     static let blockRows = 4096
 
     var rows: Int { x.shape[0] * length }
     var inFeatures: Int { x.shape[2] }
     var outFeatures: Int { weight.shape[0] }
+    /// The row blocks `(firstRow, rowCount)`, in order: whole sequences, about `blockRows` rows each.
+    let blocks: [(first: Int, count: Int)]
+
+    /// Blocks of `max(1, blockRows / length)` whole sequences over `batch` sequences of `length` rows.
+    static func rowBlocks(batch: Int, length: Int) -> [(first: Int, count: Int)] {
+        let sequences = Swift.max(1, blockRows / Swift.max(1, length))
+        return stride(from: 0, to: batch, by: sequences).map { ($0 * length, Swift.min(sequences, batch - $0) * length) }
+    }
 
     /// Computes the keys block by block (bias pre-loaded, the GEMM accumulated onto it, then
     /// `extraBias` and the ReLU while the block is in cache).
@@ -52,13 +61,17 @@ private struct ReluKeys {
         self.weight = weight
         self.length = length
         let rows = x.shape[0] * length, e = weight.shape[0], d = x.shape[2]
+        let blocks = Self.rowBlocks(batch: x.shape[0], length: length)
+        self.blocks = blocks
         keys = [Float](unsafeUninitializedCapacity: rows * e) { buffer, initialized in
+            let k0 = buffer.baseAddress!
             x.scalars.withUnsafeBufferPointer { px in
             weight.scalars.withUnsafeBufferPointer { pw in
             bias.scalars.withUnsafeBufferPointer { pb in
             extraBias.scalars.withUnsafeBufferPointer { pe in
-                Self.forEachBlock(rows: rows) { first, count in
-                    let k = buffer.baseAddress! + first * e
+                forEachBlockInParallel(blocks.count, scratchCount: 0) { block, _ in
+                    let (first, count) = blocks[block]
+                    let k = k0 + first * e
                     for r in 0..<count { (k + r * e).update(from: pb.baseAddress!, count: e) }
                     gemm(false, true, m: count, n: e, k: d, a: px.baseAddress! + first * d, lda: d,
                          b: pw.baseAddress!, ldb: d, c: k, ldc: e, accumulate: true)
@@ -66,16 +79,6 @@ private struct ReluKeys {
                 }
             }}}}
             initialized = rows * e
-        }
-    }
-
-    /// Calls `body(firstRow, rowCount)` for consecutive blocks of at most `blockRows` rows.
-    static func forEachBlock(rows: Int, _ body: (Int, Int) -> Void) {
-        var first = 0
-        while first < rows {
-            let count = Swift.min(blockRows, rows - first)
-            body(first, count)
-            first += count
         }
     }
 
@@ -96,42 +99,49 @@ extension ReluKeys {
     /// with `∂k` of one block at a time in a reused buffer.
     func backward(_ g: Tensor, query: Tensor, needX: Bool, needWeight: Bool, needQuery: Bool)
         -> (x: Tensor?, weight: Tensor?, bias: Tensor, query: Tensor?) {
-        let e = outFeatures, d = inFeatures
+        let e = outFeatures, d = inFeatures, blocks = self.blocks.count
         var dx = [Float](repeating: 0, count: needX ? x.count : 0)
-        var dWeight = [Float](repeating: 0, count: needWeight ? weight.count : 0)
-        var dBias = [Float](repeating: 0, count: e)
+        // Per block: ∂weight [E, D] (when needed), then ∂bias [E].
+        let partialCount = (needWeight ? e * d : 0) + e
+        var partials = [Float](repeating: 0, count: blocks * partialCount)
         var dQuery = [Float](repeating: 0, count: needQuery ? query.count : 0)
-        var scratch = [Float](repeating: 0, count: Swift.min(rows, Self.blockRows) * e)
         g.scalars.withUnsafeBufferPointer { pg in
         query.scalars.withUnsafeBufferPointer { pq in
         x.scalars.withUnsafeBufferPointer { px in
         weight.scalars.withUnsafeBufferPointer { pw in
         keys.withUnsafeBufferPointer { pk in
-        scratch.withUnsafeMutableBufferPointer { dk in
         dx.withUnsafeMutableBufferPointer { pdx in
-        dWeight.withUnsafeMutableBufferPointer { dw in
-        dBias.withUnsafeMutableBufferPointer { db in
+        partials.withUnsafeMutableBufferPointer { pp in
         dQuery.withUnsafeMutableBufferPointer { dq in
-            Self.forEachBlock(rows: rows) { first, count in
+            forEachBlockInParallel(blocks, scratchCount: (self.blocks.map(\.count).max() ?? 0) * e) { block, dk in
+                let (first, count) = self.blocks[block]
+                let partial = pp.baseAddress! + block * partialCount
+                let dBias = partial + (needWeight ? e * d : 0)
                 for r in first..<(first + count) {
                     let b = r / length
-                    keyGradient(pk.baseAddress! + r * e, into: dk.baseAddress! + (r - first) * e, gradient: pg[r],
+                    keyGradient(pk.baseAddress! + r * e, into: dk + (r - first) * e, gradient: pg[r],
                                 query: pq.baseAddress! + b * e, dQuery: needQuery ? dq.baseAddress! + b * e : nil,
-                                dBias: db.baseAddress!, count: e)
+                                dBias: dBias, count: e)
                 }
                 if needWeight {
-                    gemm(true, false, m: e, n: d, k: count, a: dk.baseAddress!, lda: e, b: px.baseAddress! + first * d,
-                         ldb: d, c: dw.baseAddress!, ldc: d, accumulate: true)
+                    gemm(true, false, m: e, n: d, k: count, a: dk, lda: e, b: px.baseAddress! + first * d,
+                         ldb: d, c: partial, ldc: d, accumulate: false)
                 }
                 if needX {
-                    gemm(false, false, m: count, n: d, k: e, a: dk.baseAddress!, lda: e, b: pw.baseAddress!, ldb: d,
+                    gemm(false, false, m: count, n: d, k: e, a: dk, lda: e, b: pw.baseAddress!, ldb: d,
                          c: pdx.baseAddress! + first * d, ldc: d, accumulate: false)
                 }
             }
-        }}}}}}}}}}
+        }}}}}}}}
+        let sums = partials.withUnsafeBufferPointer { pp in
+            [Float](unsafeUninitializedCapacity: partialCount) { out, initialized in
+                sumOfPartials(pp.baseAddress!, blockCount: blocks, count: partialCount, into: out.baseAddress!)
+                initialized = partialCount
+            }
+        }
         return (needX ? Tensor(shape: x.shape, scalars: dx) : nil,
-                needWeight ? Tensor(shape: weight.shape, scalars: dWeight) : nil,
-                Tensor(shape: [e], scalars: dBias),
+                needWeight ? Tensor(shape: weight.shape, scalars: Array(sums[..<(e * d)])) : nil,
+                Tensor(shape: [e], scalars: Array(sums[(needWeight ? e * d : 0)...])),
                 needQuery ? Tensor(shape: query.shape, scalars: dQuery) : nil)
     }
 }

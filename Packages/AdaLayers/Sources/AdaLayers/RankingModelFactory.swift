@@ -9,16 +9,3 @@ public func makeRankingModel(config: ModelConfig) throws -> any RankingModel {
     case .adaRanker: return try AdaRanker(config: config)
     }
 }
-
-/// `makeRankingModel(config:)` with the training type given by its reference spelling
-/// (`"Base"` or `"Ada-Ranker"`), which overrides `config.trainType`.
-/// - Throws: `ModelConfigError.invalidValue(key: "train_type", …)` listing the accepted values.
-public func makeRankingModel(trainType: String, config: ModelConfig) throws -> any RankingModel {
-    guard let type = TrainType(rawValue: trainType) else {
-        let accepted = TrainType.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
-        throw ModelConfigError.invalidValue(key: "train_type", reason: "'\(trainType)'; expected \(accepted)")
-    }
-    var config = config
-    config.trainType = type
-    return try makeRankingModel(config: config)
-}

@@ -205,12 +205,12 @@ final class AdaRankerTests: XCTestCase {
         XCTAssertTrue(base is Ranker)
         let ada = try makeRankingModel(config: TestSupport.config(.narm))
         XCTAssertTrue(ada is AdaRanker)
-        XCTAssertTrue(try makeRankingModel(trainType: "Base", config: TestSupport.config(.mf)) is Ranker)
-        XCTAssertTrue(try makeRankingModel(trainType: "Ada-Ranker", config: TestSupport.config(.mf)) is AdaRanker)
-        XCTAssertThrowsError(try makeRankingModel(trainType: "AdaRanker", config: TestSupport.config(.mf))) { error in
+        XCTAssertTrue(try makeRankingModel(config: ModelConfig(["model": "MF", "train_type": "Base", "item_num": 20, "user_num": 5])) is Ranker)
+        XCTAssertTrue(try makeRankingModel(config: ModelConfig(["model": "MF", "train_type": "Ada-Ranker", "item_num": 20, "user_num": 5])) is AdaRanker)
+        XCTAssertThrowsError(try ModelConfig(["model": "MF", "train_type": "AdaRanker"])) { error in
             let message = "\(error)"
-            XCTAssertTrue(message.contains("train_type") && message.contains("'AdaRanker'")
-                          && message.contains("'Base'") && message.contains("'Ada-Ranker'"), message)
+            XCTAssertTrue(message.contains("train_type") && message.contains("AdaRanker")
+                          && message.contains("Base") && message.contains("Ada-Ranker"), message)
         }
         XCTAssertThrowsError(try ModelConfig(["model": "GRU4Rec", "train_type": "finetune"]))
     }

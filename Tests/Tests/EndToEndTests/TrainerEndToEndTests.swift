@@ -58,7 +58,7 @@ final class TrainerEndToEndTests: XCTestCase {
                     XCTAssertTrue(FileManager.default.fileExists(atPath: file.path), "\(name): \(file.lastPathComponent)")
                 }
                 let records = try folder.readMetrics()
-                XCTAssertEqual(records.map(\.split), ["valid", "valid", "valid", "test"], name)
+                XCTAssertEqual(records.map(\.split), [.valid, .valid, .valid, .test], name)
                 XCTAssertEqual(records.map(\.epoch).prefix(3), [0, 1, 2], name)
                 XCTAssertTrue(records[1].trainLoss!.isFinite, name)
                 let auc = try XCTUnwrap(report[test: "group_auc"])

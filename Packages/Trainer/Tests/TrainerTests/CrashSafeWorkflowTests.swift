@@ -53,7 +53,7 @@ final class CrashSafeWorkflowTests: XCTestCase {
         for name in ["config.json", "train.log", "best.safetensors", "best.optimizer.safetensors", "best.json"] {
             try FileManager.default.copyItem(at: finished.appendingPathComponent(name), to: folder.url.appendingPathComponent(name))
         }
-        try folder.writeMetrics(try RunFolder(url: finished).readMetrics().filter { $0.epoch == 0 && $0.split == "valid" })
+        try folder.writeMetrics(try RunFolder(url: finished).readMetrics().filter { $0.epoch == 0 && $0.split == .valid })
     }
 
     func testARunKilledDuringItsFirstEpochRestartsWithAndWithoutResume() throws {

@@ -81,7 +81,7 @@ final class FitLoopTests: XCTestCase {
         XCTAssertEqual(outcome.bestScore!, 0.70, accuracy: 1e-12)
         XCTAssertEqual(session.restoredWeights, 2, "test runs on the best checkpoint")
         XCTAssertEqual(outcome.test.groupAUC, 0.002, accuracy: 1e-12)
-        XCTAssertEqual(outcome.records.map(\.split), Array(repeating: "valid", count: 7) + ["test"])
+        XCTAssertEqual(outcome.records.map(\.split), [Split.Name](repeating: .valid, count: 7) + [.test])
         XCTAssertEqual(outcome.records.map(\.epoch), [0, 1, 2, 3, 4, 5, 6, 2])
         XCTAssertNil(outcome.records[0].trainLoss, "the evaluation before training has no loss")
         XCTAssertEqual(outcome.records[3].trainLoss!, 1.0 / 3, accuracy: 1e-12)
@@ -111,7 +111,7 @@ final class FitLoopTests: XCTestCase {
         resumed.currentEpoch = 3
         resumed.bestWeights = first.bestWeights
         let outcome = try FitLoop(schedule: FitSchedule(epochs: 9, stoppingStep: 3))
-            .run(resumed, resume: (saved, partialRecords.filter { $0.split == "valid" }))
+            .run(resumed, resume: (saved, partialRecords.filter { $0.split == .valid }))
         XCTAssertEqual(resumed.trainedEpochs, [4, 5, 6])
         XCTAssertEqual(outcome.records, uninterrupted.records)
         XCTAssertEqual(outcome.bestEpoch, uninterrupted.bestEpoch)

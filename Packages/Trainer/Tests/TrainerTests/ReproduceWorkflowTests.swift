@@ -85,7 +85,7 @@ final class ReproduceWorkflowTests: XCTestCase {
         let finetuned = try XCTUnwrap(report.runs[1].report.bestValidScore)
         XCTAssertGreaterThanOrEqual(finetuned, base - 1e-6)
         let records = try RunFolder(url: report.runs[1].report.folder).readMetrics()
-        let start = try XCTUnwrap(records.first { $0.epoch == 0 && $0.split == "valid" }?[metric: "group_auc"])
+        let start = try XCTUnwrap(records.first { $0.epoch == 0 && $0.split == .valid }?[metric: "group_auc"])
         XCTAssertEqual(start, base, accuracy: 1e-6, "epoch 0 of the fine-tuning scores as its Base checkpoint")
     }
 

@@ -1,3 +1,4 @@
+import DataPipeline
 import Foundation
 import Metrics
 import TestSupport
@@ -12,16 +13,16 @@ final class RunFolderTests: XCTestCase {
         try folder.create()
     }
 
-    private func record(epoch: Int, split: String, auc: Double, loss: Double?) -> EvaluationRecord {
+    private func record(epoch: Int, split: Split.Name, auc: Double, loss: Double?) -> EvaluationRecord {
         EvaluationRecord(epoch: epoch, split: split,
                          metrics: RankingMetrics.names.enumerated().map { ($0.element, auc / Double($0.offset + 3)) },
                          trainLoss: loss)
     }
 
     func testMetricsRoundTripBitForBit() throws {
-        let records = [record(epoch: 0, split: "valid", auc: 0.6347332372025957, loss: nil),
-                       record(epoch: 1, split: "valid", auc: 0.1 + 0.2, loss: 0.7861340045928955),
-                       record(epoch: 1, split: "test", auc: 1.0 / 3.0, loss: nil)]
+        let records = [record(epoch: 0, split: .valid, auc: 0.6347332372025957, loss: nil),
+                       record(epoch: 1, split: .valid, auc: 0.1 + 0.2, loss: 0.7861340045928955),
+                       record(epoch: 1, split: .test, auc: 1.0 / 3.0, loss: nil)]
         try folder.writeMetrics(records)
         XCTAssertEqual(try folder.readMetrics(), records)
         let firstLine = try String(contentsOf: folder.metricsFile, encoding: .utf8).split(separator: "\n")[0]
@@ -31,9 +32,9 @@ final class RunFolderTests: XCTestCase {
     }
 
     func testAFinishedRunIsReusedOnlyUnderItsProtocol() throws {
-        try folder.writeMetrics([record(epoch: 0, split: "valid", auc: 0.6, loss: nil),
-                                 record(epoch: 1, split: "valid", auc: 0.7, loss: 0.5),
-                                 record(epoch: 1, split: "test", auc: 0.65, loss: nil)])
+        try folder.writeMetrics([record(epoch: 0, split: .valid, auc: 0.6, loss: nil),
+                                 record(epoch: 1, split: .valid, auc: 0.7, loss: 0.5),
+                                 record(epoch: 1, split: .test, auc: 0.65, loss: nil)])
         func finished(_ protocolName: String) throws -> FitReport? {
             try FitWorkflow.finishedReport(in: folder.url, model: .gru4Rec, trainType: .adaRanker, dataset: "d",
                                            protocolName: protocolName)
@@ -53,10 +54,10 @@ final class RunFolderTests: XCTestCase {
     func testResultsAndReport() throws {
         try folder.writeResults([("group_auc", 0.75), ("mrr", 0.5)])
         XCTAssertEqual(try String(contentsOf: folder.resultsFile, encoding: .utf8), "group_auc\t0.75\nmrr\t0.5\n")
-        let records = [record(epoch: 0, split: "valid", auc: 0.5, loss: nil),
-                       record(epoch: 1, split: "valid", auc: 0.6, loss: 0.3),
-                       record(epoch: 2, split: "valid", auc: 0.7, loss: 0.2),
-                       record(epoch: 2, split: "test", auc: 0.69, loss: nil)]
+        let records = [record(epoch: 0, split: .valid, auc: 0.5, loss: nil),
+                       record(epoch: 1, split: .valid, auc: 0.6, loss: 0.3),
+                       record(epoch: 2, split: .valid, auc: 0.7, loss: 0.2),
+                       record(epoch: 2, split: .test, auc: 0.69, loss: nil)]
         try folder.writeReport(title: "GRU4Rec <Base>", records: records, validMetric: "group_auc", settings: [("seed", "2020")])
         let html = try String(contentsOf: folder.reportFile, encoding: .utf8)
         XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 2, "a loss chart and a valid-metric chart")

@@ -1,3 +1,4 @@
+import DataPipeline
 import Foundation
 import Metrics
 
@@ -8,12 +9,12 @@ import Metrics
 /// `{"epoch":3,"split":"valid","group_auc":0.91,"ndcg":…,"train_loss":0.21}`.
 public struct EvaluationRecord: Equatable, Sendable {
     public var epoch: Int
-    public var split: String
+    public var split: Split.Name
     /// Metric values in report order (`RankingMetrics.names`).
     public var metrics: [(name: String, value: Double)]
     public var trainLoss: Double?
 
-    public init(epoch: Int, split: String, metrics: [(name: String, value: Double)], trainLoss: Double? = nil) {
+    public init(epoch: Int, split: Split.Name, metrics: [(name: String, value: Double)], trainLoss: Double? = nil) {
         self.epoch = epoch
         self.split = split
         self.metrics = metrics
@@ -30,7 +31,7 @@ public struct EvaluationRecord: Equatable, Sendable {
 
     /// The record as one JSON line (keys: `epoch`, `split`, the metrics in order, `train_loss`).
     public var jsonLine: String {
-        var fields = ["\"epoch\":\(epoch)", "\"split\":\"\(split)\""]
+        var fields = ["\"epoch\":\(epoch)", "\"split\":\"\(split.rawValue)\""]
         fields += metrics.map { "\"\($0.name)\":\(Self.number($0.value))" }
         if let trainLoss { fields.append("\"train_loss\":\(Self.number(trainLoss))") }
         return "{" + fields.joined(separator: ",") + "}"
@@ -50,9 +51,10 @@ public struct EvaluationRecord: Equatable, Sendable {
             fields[String(key.dropFirst().dropLast())] = field[field.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         guard let epochText = fields["epoch"], let epoch = Int(epochText),
-              let splitText = fields["split"], splitText.count >= 2, splitText.hasPrefix("\"") else { return nil }
+              let splitText = fields["split"], splitText.count >= 2, splitText.hasPrefix("\""),
+              let split = Split.Name(rawValue: String(splitText.dropFirst().dropLast())) else { return nil }
         self.epoch = epoch
-        self.split = String(splitText.dropFirst().dropLast())
+        self.split = split
         metrics = RankingMetrics.names.compactMap { name in fields[name].map { (name, Double($0) ?? .nan) } }
         trainLoss = fields["train_loss"].map { Double($0) ?? .nan }
     }

@@ -10,9 +10,9 @@ enum ReportPage {
     ///   - settings: `key = value` lines shown under the curves.
     public static func html(title: String, records: [EvaluationRecord], validMetric: String,
                             settings: [(String, String)]) -> String {
-        let losses = records.filter { $0.split == "valid" }.compactMap { r in r.trainLoss.map { (Double(r.epoch), $0) } }
-        let valid = records.filter { $0.split == "valid" }.compactMap { r in r[metric: validMetric].map { (Double(r.epoch), $0) } }
-        let tests = records.filter { $0.split == "test" }
+        let losses = records.filter { $0.split == .valid }.compactMap { r in r.trainLoss.map { (Double(r.epoch), $0) } }
+        let valid = records.filter { $0.split == .valid }.compactMap { r in r[metric: validMetric].map { (Double(r.epoch), $0) } }
+        let tests = records.filter { $0.split == .test }
         var body = "<h1>\(escape(title))</h1>\n"
         body += "<div class=\"charts\">\n"
         body += lineChart(points: losses, title: "training loss (mean BCE per epoch)", color: "#c0392b") + "\n"

@@ -91,7 +91,7 @@ struct FitLoop {
 
         func validate(after epoch: Int, trainLoss: Double?) throws -> EarlyStopping.Decision {
             let metrics = try session.evaluate(.valid)
-            records.append(EvaluationRecord(epoch: epoch, split: Split.Name.valid.rawValue,
+            records.append(EvaluationRecord(epoch: epoch, split: .valid,
                                             metrics: metrics.values, trainLoss: trainLoss))
             let score = metrics[schedule.validMetric] ?? .nan
             let decision = progress.stopping.record(score: score, epoch: epoch)
@@ -117,7 +117,7 @@ struct FitLoop {
 
         try session.restoreBest()
         let test = try session.evaluate(.test)
-        records.append(EvaluationRecord(epoch: progress.stopping.bestEpoch ?? 0, split: Split.Name.test.rawValue,
+        records.append(EvaluationRecord(epoch: progress.stopping.bestEpoch ?? 0, split: .test,
                                         metrics: test.values))
         try onRecord(records)
         return FitOutcome(records: records, bestScore: progress.stopping.bestScore, bestEpoch: progress.stopping.bestEpoch,

@@ -19,7 +19,7 @@ enum ComparisonFigure {
         for variant in ReproduceRequest.Variant.allCases {
             let group = runs.filter { $0.model == model && $0.variant == variant }
             for (index, run) in group.enumerated() {
-                let records = try RunFolder(url: run.report.folder).readMetrics().filter { $0.split == "valid" }
+                let records = try RunFolder(url: run.report.folder).readMetrics().filter { $0.split == .valid }
                 let points = records.compactMap { r in r[metric: metric].map { (Double(r.epoch), $0) } }
                 let name = index == 0 ? variant.tableLabel : "\(variant.tableLabel) seed \(run.seed)"
                 series.append(ReportPage.Series(name: name, points: points, color: colors[variant] ?? "#000",

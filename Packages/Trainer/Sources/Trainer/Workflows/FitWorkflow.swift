@@ -127,7 +127,7 @@ public enum FitWorkflow {
         let folder = RunFolder(url: URL(fileURLWithPath: request.outputFolder))
         let lock = try folder.lockForWriting()
         let resumable = folder.hasResumableState
-        let finished = (try? folder.readMetrics())?.last?.split == Split.Name.test.rawValue
+        let finished = (try? folder.readMetrics())?.last?.split == .test
         if !request.resume && (resumable || finished) {
             throw TrainerError.invalidSetting("\(folder.url.path) already holds a run (\(finished ? "finished" : "with a checkpoint after a finished epoch")); pass --resume to continue it or choose another --output")
         }
@@ -171,7 +171,7 @@ public enum FitWorkflow {
             let last = try loadResumableState(folder: folder, config: config, fingerprint: fingerprint)
             try ModelFactory.loadWeights(last.checkpoint.weights, into: model, path: folder.lastCheckpoint.path)
             start.lastCheckpoint = last.checkpoint
-            start.resume = (last.progress, try folder.readMetrics().filter { $0.split == Split.Name.valid.rawValue && $0.epoch <= last.progress.completedEpochs })
+            start.resume = (last.progress, try folder.readMetrics().filter { $0.split == .valid && $0.epoch <= last.progress.completedEpochs })
             logger.info("resumed after epoch \(last.progress.completedEpochs) (best valid \(settings.validMetric) \(last.progress.stopping.bestScore.map { String(format: "%.4f", $0) } ?? "–") at epoch \(last.progress.stopping.bestEpoch ?? 0))")
         } else if request.mode == .finetune, let path = request.checkpoint {
             try loadBaseCheckpoint(path: path, into: model, config: config, fingerprint: fingerprint, logger: logger)
@@ -238,13 +238,13 @@ public enum FitWorkflow {
                                       protocolName: String = ConfigLoader.defaultProtocol) throws -> FitReport? {
         let run = RunFolder(url: folder)
         let records = try run.readMetrics()
-        guard let test = records.last, test.split == Split.Name.test.rawValue else { return nil }
+        guard let test = records.last, test.split == .test else { return nil }
         if let data = try? Data(contentsOf: run.configFile),
            case .string(let used)? = try Configuration.fromJSON(data, source: run.configFile.path).values["protocol"],
            used != protocolName {
             throw TrainerError.invalidSetting("\(folder.path) holds a finished run of the \(used) protocol, not \(protocolName); choose another folder")
         }
-        let valid = records.filter { $0.split == Split.Name.valid.rawValue }
+        let valid = records.filter { $0.split == .valid }
         let best = valid.filter { $0.epoch == test.epoch }.last
         return FitReport(folder: folder, model: model, trainType: trainType, dataset: dataset, protocolName: protocolName,
                          test: test.metrics,

@@ -9,7 +9,9 @@
 # demo test rows whose history has at least 50 items, reads the server's /metrics after each run,
 # stops the server with SIGTERM (which must exit 0) and writes a Markdown table to $OUT/results.md.
 # Environment: DURATION (default 10), PORT (default 18080), OUT (default runs/load-test),
-# SCRATCH (SwiftPM build folder, default Tools/.build), MAX_WAIT_US (default 200), MAX_BATCH (8).
+# SCRATCH (SwiftPM build folder, default Tools/.build), MAX_WAIT_US (default 200), MAX_BATCH (32),
+# MODELS (default "GRU4Rec SASRec"), MODES ("base ada"), CONCURRENCY ("1 8 64"), TRAIN (a built
+# `train` executable to use instead of building one).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -18,14 +20,16 @@ PORT=${PORT:-18080}
 OUT=${OUT:-runs/load-test}
 SCRATCH=${SCRATCH:-Tools/.build}
 MAX_WAIT_US=${MAX_WAIT_US:-200}
-MAX_BATCH=${MAX_BATCH:-8}
+MAX_BATCH=${MAX_BATCH:-32}
 DATA=runs/demo/data
 URL="http://127.0.0.1:$PORT"
 
 [ -f "$DATA/stats.json" ] || { echo "load-test: $DATA is missing; run 'make demo' first" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "load-test: installing wrk"; apt-get install -y -qq wrk; }
-swift build -c release --package-path Tools --scratch-path "$SCRATCH" --product train
-TRAIN=$(swift build -c release --package-path Tools --scratch-path "$SCRATCH" --show-bin-path)/train
+if [ -z "${TRAIN:-}" ]; then
+  swift build -c release --package-path Tools --scratch-path "$SCRATCH" --product train
+  TRAIN=$(swift build -c release --package-path Tools --scratch-path "$SCRATCH" --show-bin-path)/train
+fi
 mkdir -p "$OUT"
 
 # Request bodies: demo test rows with ≥ 50 history items, raw ids, the positive and its 19 negatives.
@@ -62,14 +66,14 @@ metric() { awk -v name="$1" '$1 == name { print $2; found = 1 } END { if (!found
 
 results="$OUT/results.tsv"
 printf "model\tmode\tconcurrency\trps\tp50_us\tp99_us\tmean_us\tfailed\tforward_us_per_pass\trows_per_pass\thandler_us\tload\n" > "$results"
-for model in GRU4Rec SASRec; do
-  for mode in base ada; do
+for model in ${MODELS:-GRU4Rec SASRec}; do
+  for mode in ${MODES:-base ada}; do
     run="$OUT/$model-$mode"
     if [ ! -f "$run/best.safetensors" ]; then
       "$TRAIN" fit --model "$model" --mode "$mode" --data "$DATA" --dataset demo --output "$run" --quiet \
           --MAX_SEQ_LEN=50 --epochs=1 > "$run.fit.log" 2>&1
     fi
-    for concurrency in 1 8 64; do
+    for concurrency in ${CONCURRENCY:-1 8 64}; do
       threads=$(( concurrency < 2 ? 1 : 2 ))
       "$TRAIN" serve --checkpoint "$run/best.safetensors" --data "$DATA" --port "$PORT" \
           --max-wait-us "$MAX_WAIT_US" --max-batch "$MAX_BATCH" > "$run.serve.log" 2>&1 &

@@ -4,10 +4,10 @@ public struct ServerSettings: Sendable {
     public var host = "127.0.0.1"
     /// Port to bind; 0 picks a free port (reported through `onListening`).
     public var port = 8080
-    /// Largest number of rows in one forward pass. 8 keeps every pass on one BLAS thread
-    /// (`singleThreadedScoringRows`); larger passes go multi-threaded, which on a small shared
-    /// machine cost more per row than they gain (see the README's load table).
-    public var maxBatch = 8
+    /// Largest number of rows in one forward pass. Under many concurrent clients full passes of 32
+    /// rows amortise the serial model thread better than passes of 8 (README § Serving); passes
+    /// above `singleThreadedScoringRows` (8) rows spread their rows over the BLAS threads.
+    public var maxBatch = 32
     /// How long the first waiting row may wait for others to join its forward pass, in µs.
     public var maxWaitMicroseconds = 200
     /// Most candidates one request may list.

@@ -40,8 +40,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Port to listen on (0: any free port, printed at start).")
     var port = 8080
 
-    @Option(help: "Most rows in one forward pass (above 8, BLAS uses several threads).")
-    var maxBatch = 8
+    @Option(help: "Most rows in one forward pass (above 8, the pass spreads its rows over the BLAS threads).")
+    var maxBatch = 32
 
     @Option(name: .customLong("max-wait-us"), help: "How long a request may wait for others to share its forward pass, in microseconds.")
     var maxWaitMicroseconds = 200

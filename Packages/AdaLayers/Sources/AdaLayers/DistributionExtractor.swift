@@ -14,7 +14,7 @@ import Tensor
 ///     z         = mu                                                   in evaluation mode
 ///
 /// Evaluation returning `mu` is a decision (the reference samples there too, which makes its test
-/// metrics random). So is the bound `s` (`logSigmaLimit`, config `log_sigma_max`, default 20; `nil`
+/// metrics random). So is the bound `s` (`logSigmaLimit`, config `log_sigma_max`, default 60; `nil`
 /// = the reference's unbounded form): without a KL term nothing bounds `log_sigma`, and a row
 /// whose `log_sigma` passes 177 overflows `exp` to infinity and turns the loss into NaN (NARM
 /// Ada-Ranker on ML-100K after 77 epochs). Below the bound the maths is the reference's. Parameter names: `input_to_hidden.0.*` and `input_to_hidden.3.*` (positions 1

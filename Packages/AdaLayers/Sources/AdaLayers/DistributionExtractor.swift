@@ -17,8 +17,10 @@ import Tensor
 /// metrics random). So is the bound `s` (`logSigmaLimit`, config `log_sigma_max`, default 60; `nil`
 /// = the reference's unbounded form): without a KL term nothing bounds `log_sigma`, and a row
 /// whose `log_sigma` passes 177 overflows `exp` to infinity and turns the loss into NaN (NARM
-/// Ada-Ranker on ML-100K after 77 epochs). Below the bound the maths is the reference's. Parameter names: `input_to_hidden.0.*` and `input_to_hidden.3.*` (positions 1
-/// and 2 of the reference's `Sequential` are the parameter-free Dropout and ReLU), `z_to_hidden.*`,
+/// Ada-Ranker on ML-100K after 77 epochs). Below the bound the maths is the reference's.
+///
+/// Parameter names: `input_to_hidden.0.*` and `input_to_hidden.3.*` (positions 1 and 2 of the
+/// reference's `Sequential` are the parameter-free Dropout and ReLU), `z_to_hidden.*`,
 /// `hidden_to_mu.*`, `hidden_to_logsigma.*`. The dropout is the `Variable.dropout` op in training
 /// mode, drawn from `randomSource` as every dropout of the model.
 final class DistributionExtractor: Module {

@@ -209,8 +209,8 @@ final class AdaRankerTests: XCTestCase {
         XCTAssertTrue(try makeRankingModel(config: ModelConfig(["model": "MF", "train_type": "Ada-Ranker", "item_num": 20, "user_num": 5])) is AdaRanker)
         XCTAssertThrowsError(try ModelConfig(["model": "MF", "train_type": "AdaRanker"])) { error in
             let message = "\(error)"
-            XCTAssertTrue(message.contains("train_type") && message.contains("AdaRanker")
-                          && message.contains("Base") && message.contains("Ada-Ranker"), message)
+            XCTAssertTrue(message.contains("train_type")
+                          && message.contains("'AdaRanker'; expected one of Base, Ada-Ranker"), message)
         }
         XCTAssertThrowsError(try ModelConfig(["model": "GRU4Rec", "train_type": "finetune"]))
     }

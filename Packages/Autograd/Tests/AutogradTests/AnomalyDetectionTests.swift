@@ -13,7 +13,7 @@ final class AnomalyDetectionTests: XCTestCase {
         let y = (x * 2).exp().sum()
         XCTAssertEqual(y.value.scalars[0], .infinity)
         let anomaly = try XCTUnwrap(AnomalyDetection.firstAnomaly)
-        XCTAssertEqual(anomaly.pass, "forward")
+        XCTAssertEqual(anomaly.pass, .forward)
         XCTAssertTrue(anomaly.file.hasSuffix("Arithmetic.swift"), anomaly.file)
         XCTAssertEqual(anomaly.shape, [3])
         XCTAssertEqual(anomaly.nonFiniteCount, 1)
@@ -28,7 +28,7 @@ final class AnomalyDetectionTests: XCTestCase {
         XCTAssertNil(AnomalyDetection.firstAnomaly)
         y.backward()
         let anomaly = try XCTUnwrap(AnomalyDetection.firstAnomaly)
-        XCTAssertEqual(anomaly.pass, "backward")
+        XCTAssertEqual(anomaly.pass, .backward)
         XCTAssertEqual(anomaly.shape, [2])
         XCTAssertEqual(anomaly.nonFiniteCount, 1)
     }

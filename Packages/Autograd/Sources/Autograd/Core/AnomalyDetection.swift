@@ -6,18 +6,26 @@ import Tensor
 ///
 /// While `isEnabled`, every op checks its forward value and, during `backward()`, the gradients
 /// it passes to its inputs; the first non-finite one is kept in `firstAnomaly` with the source
-/// location of the op (the file and line that called `Variable.record`, e.g.
-/// `Autograd/Ops/Arithmetic.swift:117` for `exp`). Nothing else changes: values, gradients and
+/// location of the op (the `#fileID` and line that called `Variable.record`, e.g.
+/// `Autograd/Arithmetic.swift:100` for `exp`). Nothing else changes: values, gradients and
 /// the random streams are those of a run without detection. Each check is one pass over the
 /// op's output, so training runs a few per cent slower while it is on.
 ///
 /// Off by default; the environment variable `ADARANKER_DETECT_ANOMALY=1` turns it on at start-up
 /// (the Trainer names the anomaly in its "training loss is nan" error).
 public enum AnomalyDetection {
+    /// Where a non-finite value appeared.
+    public enum Pass: String, Sendable {
+        /// In an op's value.
+        case forward
+        /// In a gradient an op passed to one of its inputs.
+        case backward
+    }
+
     /// A non-finite value and the op that produced it.
     public struct Anomaly: Sendable, Equatable, CustomStringConvertible {
-        /// `"forward"` for an op's value, `"backward"` for a gradient it passed to an input.
-        public var pass: String
+        /// The pass that produced it.
+        public var pass: Pass
         /// The `#fileID` of the op's `record` call.
         public var file: String
         /// Its line.
@@ -30,8 +38,8 @@ public enum AnomalyDetection {
         public var firstValue: Float
 
         public var description: String {
-            let what = pass == "forward" ? "value" : "gradient for an input"
-            return "the op recorded at \(file):\(line) produced a non-finite \(what) (\(nonFiniteCount) of \(shape.reduce(1, *)) entries of shape \(shape), first \(firstValue)) in the \(pass) pass"
+            let what = pass == .forward ? "value" : "gradient for an input"
+            return "the op recorded at \(file):\(line) produced a non-finite \(what) (\(nonFiniteCount) of \(shape.reduce(1, *)) entries of shape \(shape), first \(firstValue)) in the \(pass.rawValue) pass"
         }
     }
 
@@ -40,9 +48,8 @@ public enum AnomalyDetection {
         .map { !["", "0", "false", "no"].contains($0.lowercased()) } ?? false
     nonisolated(unsafe) private static var first: Anomaly?
 
-    /// Read without the lock by every op (`enabled`), so a change made on another thread may reach
-    /// an op already running a little late.
-    /// Whether ops check their values and gradients (all threads).
+    /// Whether ops check their values and gradients (all threads). Every op reads the flag without
+    /// the lock, so a change made on another thread may reach an op already running a little late.
     public static var isEnabled: Bool {
         get { lock.withLock { enabled } }
         set { lock.withLock { enabled = newValue } }
@@ -55,7 +62,7 @@ public enum AnomalyDetection {
     public static func reset() { lock.withLock { first = nil } }
 
     /// Records `tensor` as an anomaly if it holds a non-finite entry and none was recorded yet.
-    @usableFromInline static func check(_ tensor: Tensor, pass: String, file: StaticString, line: UInt) {
+    @usableFromInline static func check(_ tensor: Tensor, pass: Pass, file: StaticString, line: UInt) {
         let count = tensor.scalars.withUnsafeBufferPointer { $0.reduce(0) { $1.isFinite ? $0 : $0 + 1 } }
         guard count > 0 else { return }
         let firstValue = tensor.scalars.first { !$0.isFinite } ?? .nan

@@ -49,7 +49,7 @@ public final class Variable {
     public static func record(_ value: Tensor, inputs: [Variable], file: StaticString = #fileID, line: UInt = #line,
                               rule: @escaping (Tensor) -> [Tensor?]) -> Variable {
         let detecting = AnomalyDetection.enabled
-        if detecting { AnomalyDetection.check(value, pass: "forward", file: file, line: line) }
+        if detecting { AnomalyDetection.check(value, pass: .forward, file: file, line: line) }
         guard GradientMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else {
             return Variable(value)
         }
@@ -78,7 +78,7 @@ public final class Variable {
             if let upstream = node.grad {
                 let inputGrads = rule(upstream)
                 if let site = node.recordSite {
-                    for g in inputGrads { if let g { AnomalyDetection.check(g, pass: "backward", file: site.file, line: site.line) } }
+                    for g in inputGrads { if let g { AnomalyDetection.check(g, pass: .backward, file: site.file, line: site.line) } }
                 }
                 for (input, g) in zip(node.inputs, inputGrads) where input.requiresGrad {
                     if let g { input.accumulate(g) }

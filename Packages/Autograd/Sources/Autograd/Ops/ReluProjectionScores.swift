@@ -11,7 +11,8 @@ extension Variable {
     /// The keys `[B·T, E]` are computed in cache-sized blocks of whole sequences (bias, GEMM, extra
     /// bias and ReLU while a block is in cache; the blocks in parallel, `forEachBlockInParallel`) and
     /// are the only intermediate kept for backward, which forms `∂k` one block at a time in a
-    /// per-thread buffer; ∂weight and ∂bias are summed from per-block partials in block order. With `∂k = ∂logits · query ⊙ [k > 0]` per row: ∂x = ∂k · weight, ∂weight = ∂kᵀ · x,
+    /// per-thread buffer; ∂weight and ∂bias are summed from per-block partials in block order.
+    /// With `∂k = ∂logits · query ⊙ [k > 0]` per row: ∂x = ∂k · weight, ∂weight = ∂kᵀ · x,
     /// ∂bias = ∂extraBias = Σ_rows ∂k, ∂query[b] = Σ_t ∂logits[b, t] · k[b, t].
     public func reluProjectionScores(weight: Variable, bias: Variable, extraBias: Variable, query: Variable) -> Variable {
         let x = value, w = weight.value

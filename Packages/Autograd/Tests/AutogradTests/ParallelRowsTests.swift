@@ -27,4 +27,19 @@ final class ParallelRowsTests: XCTestCase {
             }
         }
     }
+
+    func testSequenceBlocksCoverEverySequenceInOrderWithAboutTheTargetRows() {
+        for (sequences, length) in [(1, 50), (1024, 50), (1000, 200), (3, 10_000), (0, 50)] {
+            let blocks = sequenceBlocks(sequences: sequences, length: length)
+            XCTAssertEqual(blocks.map(\.count).reduce(0, +), sequences, "\(sequences) × \(length)")
+            var next = 0
+            for block in blocks {
+                XCTAssertEqual(block.first, next, "blocks are consecutive")
+                XCTAssertGreaterThanOrEqual(block.count, 1, "a block holds at least one sequence")
+                XCTAssertTrue(block.count == 1 || block.count * length <= 4096, "\(block.count) × \(length) rows")
+                next += block.count
+            }
+        }
+        XCTAssertEqual(sequenceBlocks(sequences: 1024, length: 50).first?.count, 81, "4,096 / 50 = 81 sequences a block")
+    }
 }

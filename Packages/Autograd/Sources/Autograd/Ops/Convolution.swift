@@ -13,9 +13,9 @@ extension Variable {
     /// stack of convolutions whose caller needs only the final position narrows each layer to the
     /// positions the layers above it read.
     ///
-    /// All three products are GEMMs over blocks of whole sequences (about `ConvolutionGeometry.blockRows`
-    /// rows each), the blocks shared out over the BLAS threads (`forEachBlockInParallel`, one small
-    /// column buffer per thread that stays in cache):
+    /// All three products are GEMMs over blocks of whole sequences (about 4,096 rows each,
+    /// `sequenceBlocks`), the blocks shared out over the BLAS threads (`forEachBlockInParallel`, one
+    /// small column buffer per thread that stays in cache):
     /// - forward: `y = bias + cols · Wᵀ` with `cols [rows, k·Cin]` the causal im2col (tap-major) and
     ///   `W [Cout, k·Cin]` the weight reordered tap-major;
     /// - ∂x: `dx = gcols · W′` with `gcols [rows, k·Cout]` the anti-causal im2col of ∂y (tap j of row t
@@ -59,23 +59,19 @@ extension Variable {
 private struct ConvolutionGeometry {
     let batch: Int, inLength: Int, outLength: Int, inChannels: Int, outChannels: Int, kernel: Int, dilation: Int
 
-    /// About how many rows (positions) one GEMM block covers: its column matrix (≤ 3 MB at k·C = 192)
-    /// stays in cache between the im2col that writes it and the GEMM that reads it.
-    static let blockRows = 4096
-
-    /// Whole sequences per block (at least one).
-    var sequencesPerBlock: Int { Swift.max(1, Self.blockRows / inLength) }
-
     /// The input position of output position 0: L − L′.
     var offset: Int { inLength - outLength }
 
     /// How far back in time tap `j` reads.
     func shift(_ j: Int) -> Int { (kernel - 1 - j) * dilation }
 
-    /// The blocks of whole sequences, in order: `(firstSequence, sequenceCount)`.
-    var blocks: [(first: Int, count: Int)] {
-        stride(from: 0, to: batch, by: sequencesPerBlock).map { ($0, Swift.min(sequencesPerBlock, batch - $0)) }
-    }
+    /// The GEMM blocks of whole sequences, in order: `(firstSequence, sequenceCount)`, about 4,096
+    /// positions each, so a block's column matrix (≤ 3 MB at k·C = 192) stays in cache between the
+    /// im2col that writes it and the GEMM that reads it (`sequenceBlocks`).
+    var blocks: [(first: Int, count: Int)] { sequenceBlocks(sequences: batch, length: inLength) }
+
+    /// The most sequences any block holds.
+    static func largestBlock(_ blocks: [(first: Int, count: Int)]) -> Int { blocks.map(\.count).max() ?? 0 }
 
     /// Writes the column matrix of `count` sequences starting at `first` into `cols`: row `(b, r)`
     /// (r < `rowLength`), tap `j` holds the `channels` values of `source[b, r + direction·(offset − shift(j))]`,
@@ -116,7 +112,7 @@ extension ConvolutionGeometry {
             }
             x.scalars.withUnsafeBufferPointer { px in
             tapWeight.scalars.withUnsafeBufferPointer { pw in
-                forEachBlockInParallel(blocks.count, scratchCount: Swift.min(batch, sequencesPerBlock) * outLength * width) { block, cols in
+                forEachBlockInParallel(blocks.count, scratchCount: Self.largestBlock(blocks) * outLength * width) { block, cols in
                     let (first, count) = blocks[block]
                     columns(of: px.baseAddress!, channels: inChannels, direction: 1, first: first, count: count, into: cols)
                     gemm(false, true, m: count * outLength, n: outChannels, k: width, a: cols, lda: width,
@@ -132,7 +128,7 @@ extension ConvolutionGeometry {
     /// ∂W is summed from one partial product per block, added in block order, so it does not depend
     /// on the number of threads.
     func backward(_ g: Tensor, x: Tensor, inputWeight: Tensor?, needWeight: Bool) -> (Tensor?, Tensor?) {
-        let sequences = Swift.min(batch, sequencesPerBlock), blocks = self.blocks
+        let blocks = self.blocks, sequences = Self.largestBlock(blocks)
         let inWidth = kernel * inChannels, outWidth = kernel * outChannels, tapCount = outChannels * inWidth
         var dx = inputWeight == nil ? nil : Tensor.zeros([batch, inLength, inChannels])
         var partials = [Float](repeating: 0, count: needWeight ? blocks.count * tapCount : 0)

@@ -28,6 +28,15 @@ public func parallelRows(_ rows: Int, _ body: (Range<Int>) -> Void) {
     }
 }
 
+/// Consecutive blocks of whole sequences over `sequences` sequences of `length` rows each, about
+/// `targetRows` rows (and at least one sequence) per block, in order, as `(firstSequence, sequenceCount)`.
+/// The fused ops that work through cache-sized blocks (`causalConv1d`, `reluProjectionScores`) share
+/// this split: 4,096 rows keep a block's im2col columns or keys (1–3 MB at 64–192 floats a row) in cache.
+func sequenceBlocks(sequences: Int, length: Int, targetRows: Int = 4096) -> [(first: Int, count: Int)] {
+    let perBlock = max(1, targetRows / max(1, length))
+    return stride(from: 0, to: sequences, by: perBlock).map { ($0, min(perBlock, sequences - $0)) }
+}
+
 /// Runs `body(block, scratch)` for every `block` in `0..<blockCount`, the blocks dealt round-robin to
 /// `min(blasThreads(), blockCount)` threads with single-threaded BLAS inside
 /// (`concurrentPerformWithSerialBLAS`). Each thread owns one scratch buffer of `scratchCount` floats

@@ -40,19 +40,15 @@ private struct ReluKeys {
     /// `relu(x · weightᵀ + bias + extraBias)`, `[B·T, E]`.
     let keys: [Float]
 
-    /// About how many rows a block holds (1 MB of keys at E = 64); blocks are whole sequences.
-    static let blockRows = 4096
-
     var rows: Int { x.shape[0] * length }
     var inFeatures: Int { x.shape[2] }
     var outFeatures: Int { weight.shape[0] }
-    /// The row blocks `(firstRow, rowCount)`, in order: whole sequences, about `blockRows` rows each.
+    /// The row blocks `(firstRow, rowCount)`, in order: whole sequences, about 4,096 rows each.
     let blocks: [(first: Int, count: Int)]
 
-    /// Blocks of `max(1, blockRows / length)` whole sequences over `batch` sequences of `length` rows.
+    /// The row blocks of `sequenceBlocks` (about 4,096 rows, 1 MB of keys at E = 64), in rows.
     static func rowBlocks(batch: Int, length: Int) -> [(first: Int, count: Int)] {
-        let sequences = Swift.max(1, blockRows / Swift.max(1, length))
-        return stride(from: 0, to: batch, by: sequences).map { ($0 * length, Swift.min(sequences, batch - $0) * length) }
+        sequenceBlocks(sequences: batch, length: length).map { ($0.first * length, $0.count * length) }
     }
 
     /// Computes the keys block by block (bias pre-loaded, the GEMM accumulated onto it, then

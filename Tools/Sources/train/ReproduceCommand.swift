@@ -8,8 +8,9 @@ struct ReproduceCommand: ParsableCommand {
         commandName: "reproduce",
         abstract: "The paper's flow on a real dataset: prepare, Base, Ada-Ranker end to end, two-stage fine-tuning, one table.",
         discussion: """
-            Prepares --input into --data with the first seed (skipped when --data
-            already holds data prepared with the same sampling rule and seed), prints a
+            Prepares --input (or the built-in --synthetic dataset) into --data with the
+            first seed (skipped when --data already holds data prepared with the same
+            sampling rule and seed), prints a
             run-time estimate measured on this machine, then for each model and seed
             trains Base, Ada-Ranker end to end, and fine-tunes Ada-Ranker from the Base
             checkpoint of the same seed with freeze = 0 and freeze = 1 (--variants
@@ -36,16 +37,22 @@ struct ReproduceCommand: ParsableCommand {
                   --name ML100K --data Datasets/ML100K --runs runs/ml100k --sampling \\
                   leak-free --models all --seeds 2020,2021,2022 \\
                   --seeds-per-model GRU4Rec=3,SASRec=3 --variants base,ada,freeze1
+              train reproduce --synthetic demo --data Datasets/demo --runs \\
+                  runs/reproduce-demo --sampling leak-free --models all --variants \\
+                  base,ada,freeze1
             """)
 
     @Option(help: ArgumentHelp("Raw input (ml-10m.zip, a MovieLens folder, RecBole files or a 4-field TSV).", valueName: "path"))
-    var input: String
+    var input: String?
+
+    @Option(help: ArgumentHelp("Generate the built-in synthetic dataset NAME instead of --input (settings: the synthetic: section of Configs/dataset/NAME.yaml).", valueName: "name"))
+    var synthetic: String?
 
     @Option(help: "Input format: ml10m, ml1m, recbole, tsv or auto.")
     var format: String = "auto"
 
-    @Option(help: "Dataset name (selects Configs/dataset/<name>.yaml; ML10M has the paper's numbers).")
-    var name: String
+    @Option(help: "Dataset name (selects Configs/dataset/<name>.yaml; ML10M has the paper's numbers). Default: the --synthetic name.")
+    var name: String?
 
     @Option(help: ArgumentHelp("Folder for the prepared data.", valueName: "dir"))
     var data: String
@@ -87,6 +94,11 @@ struct ReproduceCommand: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Configuration overrides for every run.", valueName: "--key=value"))
     var overrides: [String] = []
 
+    func validate() throws {
+        if (input == nil) == (synthetic == nil) { throw ValidationError("give exactly one of --input PATH or --synthetic NAME") }
+        if name == nil && synthetic == nil { throw ValidationError("--name is needed with --input (it selects Configs/dataset/<name>.yaml)") }
+    }
+
     func run() throws {
         guard let rule = SamplingMode(rawValue: sampling) else { throw ValidationError("--sampling must be reference or leak-free") }
         guard let inputFormat = PrepareOptions.InputFormat(rawValue: format) else { throw ValidationError("unknown --format \(format)") }
@@ -96,7 +108,8 @@ struct ReproduceCommand: ParsableCommand {
         let seedList = seeds.trimmingCharacters(in: .whitespaces).isEmpty ? [seed] : try ReproduceRequest.parseSeeds(seeds)
         let perModel = seedsPerModel.trimmingCharacters(in: .whitespaces).isEmpty ? nil : try ReproduceRequest.parseSeedsPerModel(seedsPerModel)
         let request = ReproduceRequest(
-            source: .path(input, format: inputFormat), datasetName: name, dataFolder: data, runsFolder: runs,
+            source: synthetic.map { .synthetic(name: $0) } ?? .path(input!, format: inputFormat),
+            datasetName: name ?? synthetic!, dataFolder: data, runsFolder: runs,
             sampling: rule, protocolName: comparison.protocolName ?? ConfigLoader.defaultProtocol, models: modelList,
             seeds: seedList, seedsPerModel: perModel, variants: try ReproduceRequest.Variant.parseList(variants),
             overrides: try configurationOverrides(overrides), threads: threads, estimateOnly: estimateOnly, console: !quiet,

@@ -119,6 +119,22 @@ final class GRUOpTests: XCTestCase {
         }
     }
 
+    /// A single row (projected ahead, `projectAheadRows`) gives bit for bit the outputs it has inside a
+    /// 40-row batch (projected step by step) when products are batch-invariant, as serving requires.
+    func testOneRowMatchesItsRowInALargeBatchUnderBatchInvariantProducts() {
+        let p = Problem(batch: 40, length: 6, inputSize: 5, hiddenSize: 7, biases: true, initialState: false, seed: 12)
+        withBatchInvariantProducts {
+            let all = p.run(p.variables()).value
+            for row in [0, 17, 39] {
+                var single = p
+                single.batch = 1
+                single.x = p.x.slice(axis: 0, range: row..<(row + 1))
+                let one = single.run(single.variables()).value
+                XCTAssertEqual(one.scalars, all.slice(axis: 0, range: row..<(row + 1)).scalars, "row \(row)")
+            }
+        }
+    }
+
     /// Large batches run as several chunks per thread, on one and on two threads.
     func testSeveralChunksPerThreadMatchReference() {
         let p = Problem(batch: 1100, length: 3, inputSize: 3, hiddenSize: 5, biases: true, initialState: true, seed: 11)

@@ -34,6 +34,7 @@ let package = Package(
         // `train serve`'s HTTP service, on an ephemeral loopback port.
         .testTarget(name: "ServingTests", dependencies: [
             .product(name: "DataPipeline", package: "DataPipeline"),
+            .product(name: "SeqModels", package: "SeqModels"),
             .product(name: "Trainer", package: "Trainer"),
             .product(name: "RankingServer", package: "Tools"),
             .product(name: "TestSupport", package: "Tensor"),

@@ -21,17 +21,8 @@ final class RankEndpointTests: XCTestCase {
         try await server?.stop()
     }
 
-    /// `count` test rows as raw-id requests, with `train infer`'s score lines for them.
     private func testRows(_ count: Int) throws -> (requests: [RankRequest], expected: [[Float]]) {
-        let scoresFile = fixture.root.appendingPathComponent("infer-\(UUID().uuidString).tsv")
-        defer { try? FileManager.default.removeItem(at: scoresFile) }
-        try CheckpointWorkflow.infer(fixture.request(split: .test), to: scoresFile)
-        let lines = try String(contentsOf: scoresFile, encoding: .utf8).split(separator: "\n")
-        let split = try PreparedDataset.load(from: fixture.data).test
-        let items = try fixture.rawIds("item2idx.tsv"), users = try fixture.rawIds("user2idx.tsv")
-        let rows = fixture.distinctRows(split, count: count)
-        return (rows.map { fixture.rankRequest(split, row: $0, items: items, users: users) },
-                rows.map { lines[$0].split(separator: "\t").map { Float(String($0))! } })
+        try fixture.inferredTestRows(count)
     }
 
     func testRankGivesInferScoresForTestRowsAndOrdersThemBestFirst() async throws {

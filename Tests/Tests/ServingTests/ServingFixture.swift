@@ -41,9 +41,25 @@ final class ServingFixture: @unchecked Sendable {
         checkpoint = report.folder.appendingPathComponent("best.safetensors").path
     }
 
-    /// What `train serve` / `train infer` are given for the fixture's checkpoint.
-    func request(split: Split.Name = .test) -> CheckpointRequest {
-        CheckpointRequest(checkpoint: checkpoint, dataFolder: data, split: split, configDirectory: configs, showProgress: false)
+    /// What `train serve` / `train infer` are given for the fixture's checkpoint (or another one
+    /// trained on the fixture's data).
+    func request(split: Split.Name = .test, checkpoint: String? = nil) -> CheckpointRequest {
+        CheckpointRequest(checkpoint: checkpoint ?? self.checkpoint, dataFolder: data, split: split,
+                          configDirectory: configs, showProgress: false)
+    }
+
+    /// `count` test rows as raw-id requests, with the scores `train infer` writes for them from
+    /// `checkpoint` (default: the fixture's).
+    func inferredTestRows(_ count: Int, checkpoint: String? = nil) throws -> (requests: [RankRequest], expected: [[Float]]) {
+        let scoresFile = root.appendingPathComponent("infer-\(UUID().uuidString).tsv")
+        defer { try? FileManager.default.removeItem(at: scoresFile) }
+        try CheckpointWorkflow.infer(request(split: .test, checkpoint: checkpoint), to: scoresFile)
+        let lines = try String(contentsOf: scoresFile, encoding: .utf8).split(separator: "\n")
+        let split = try PreparedDataset.load(from: data).test
+        let items = try rawIds("item2idx.tsv"), users = try rawIds("user2idx.tsv")
+        let rows = distinctRows(split, count: count)
+        return (rows.map { rankRequest(split, row: $0, items: items, users: users) },
+                rows.map { lines[$0].split(separator: "\t").map { Float(String($0))! } })
     }
 
     /// Internal → raw id maps read from the prepared folder's `item2idx.tsv` / `user2idx.tsv`.

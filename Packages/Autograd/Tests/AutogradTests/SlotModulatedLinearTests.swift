@@ -20,6 +20,23 @@ final class SlotModulatedLinearTests: XCTestCase {
          Variable(Sample.tensor([outFeatures, inFeatures], seed: 4), requiresGrad: true)]
     }
 
+    /// Under batch-invariant products (inference) a row's output does not depend on its batch:
+    /// with out·in = 1200 (blocks of 54 rows) rows in a full block, in the final block of 2 and
+    /// alone give the same bits (the direct read-out for 1–2 rows would round differently).
+    func testRowsAreBatchInvariantUnderBatchInvariantProducts() {
+        let all = inputs(rows: 56, columns: 3, inFeatures: 40, outFeatures: 30, slots: 4).map(\.value)
+        withBatchInvariantProducts {
+            let batch = Variable.slotModulatedLinear(Variable(all[0]), attention: Variable(all[1]),
+                                                     slots: Variable(all[2]), weight: Variable(all[3])).value
+            for row in [0, 30, 54, 55] {
+                let one = Variable.slotModulatedLinear(Variable(all[0].slice(axis: 0, range: row..<(row + 1))),
+                                                       attention: Variable(all[1].slice(axis: 0, range: row..<(row + 1))),
+                                                       slots: Variable(all[2]), weight: Variable(all[3])).value
+                XCTAssertEqual(one.scalars, batch.slice(axis: 0, range: row..<(row + 1)).scalars, "row \(row)")
+            }
+        }
+    }
+
     /// Values and all four gradients agree, including several row blocks with a partial last block
     /// (out·in = 1200 gives blocks of 54 rows; 110 rows end with a block of 2, which reads the memory
     /// without a GEMM), single rows, and the head's own shapes.

@@ -81,12 +81,15 @@ struct SlotModulatedLinear {
     }
 
     /// The memory read-out of `rows` consecutive rows: `memory [rows, out·in] = attention [rows, S] · slots`.
-    /// One GEMM for a block of rows; for very few rows (single requests) a direct accumulation,
-    /// because packing the `[S, out·in]` slots for the GEMM costs more than the product itself.
+    /// One GEMM for a block of rows; for very few rows (in training) a direct accumulation,
+    /// because packing the `[S, out·in]` slots for OpenBLAS's GEMM costs more than the product
+    /// itself. Inside `withBatchInvariantProducts` (inference) always the GEMM, which then runs on
+    /// the row-invariant kernel (no packing): the direct sums round differently (no fused
+    /// multiply-add), and a row must not depend on whether its block holds 1, 2 or 16 rows.
     func readMemory(rows count: Int, attention: UnsafePointer<Float>, slots: UnsafePointer<Float>,
                     into memory: UnsafeMutablePointer<Float>) {
         let (s, size) = (slotCount, weightSize)
-        guard count <= 2 else {
+        guard count <= 2 && !batchInvariantProducts else {
             sgemm(transposeA: false, transposeB: false, m: count, n: size, k: s,
                   a: attention, lda: s, b: slots, ldb: size, c: memory, ldc: size)
             return

@@ -53,10 +53,8 @@ struct DemoCommand: ParsableCommand {
         let started = Date()
         let log: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         log("demo: generating and preparing the synthetic dataset '\(dataset)' in \(dataFolder)")
-        // One thread: word2vec with several threads (Hogwild) is not bit-reproducible, and the
-        // demo's data is small enough not to need more.
         _ = try PrepareWorkflow.run(PrepareRequest(source: .synthetic(name: dataset), outputFolder: dataFolder,
-                                                   threads: 1, configDirectory: configs, log: log))
+                                                   configDirectory: configs, log: log))
         var table = ResultsTable(metricNames: ["group_auc", "ndcg", "ndcg@10", "hit@1", "hit@10", "mrr"])
         var scores: [FitRequest.Mode: Double] = [:]
         for mode in [FitRequest.Mode.base, .ada] {

@@ -51,8 +51,11 @@ struct PrepareCommand: ParsableCommand {
     @Flag(name: .customLong("pretrain-exclude-last-two"), help: "Train word2vec without each user's valid and test targets also with --sampling reference (always so with leak-free sampling).")
     var pretrainExcludeLastTwo = false
 
-    @Option(help: "Worker threads for sampling and word2vec (sampling gives the same output for any count; word2vec is bit-reproducible with 1).")
+    @Option(help: "Worker threads for sampling (the output is the same for any count).")
     var threads: Int = 2
+
+    @Option(help: "Worker threads for word2vec: 1 gives the same vectors for a seed on every run; more train without locks (Hogwild), faster on large corpora but not reproducible.")
+    var word2vecThreads: Int = 1
 
     @OptionGroup var location: ConfigLocation
 
@@ -65,6 +68,7 @@ struct PrepareCommand: ParsableCommand {
             throw ValidationError("--sampling must be leak-free or reference")
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard word2vecThreads >= 1 else { throw ValidationError("--word2vec-threads must be at least 1") }
     }
 
     func run() throws {
@@ -73,7 +77,7 @@ struct PrepareCommand: ParsableCommand {
         let request = PrepareRequest(
             source: source, outputFolder: out, datasetName: name, seed: seed, sampling: SamplingMode(rawValue: sampling)!,
             pretrain: !noPretrain, pretrainCorpus: pretrainExcludeLastTwo ? .excludingLastTwo : .fullSequences,
-            threads: threads, configDirectory: synthetic == nil ? nil : try location.directory(),
+            threads: threads, word2vecThreads: word2vecThreads, configDirectory: synthetic == nil ? nil : try location.directory(),
             log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
         let summary = try PrepareWorkflow.run(request)
         let stats = summary.stats

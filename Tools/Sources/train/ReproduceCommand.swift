@@ -80,7 +80,7 @@ struct ReproduceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated run kinds: base, ada, freeze0, freeze1, or all. Fine-tuning also trains (or reuses) the Base run it starts from.", valueName: "list"))
     var variants: String = "all"
 
-    @Option(help: "Worker threads for preparation.")
+    @Option(help: "Worker threads for negative sampling (word2vec runs on one thread, so a seed always gives the same data).")
     var threads: Int = 2
 
     @Flag(help: "Print the estimate and stop.")

@@ -29,7 +29,11 @@ public struct PrepareRequest: Sendable {
     /// `.excludingLastTwo` asks for the before-valid-targets corpus with either sampling rule.
     public var pretrainCorpus: Word2VecOptions.CorpusSelection
     public var vectorSize: Int
+    /// Worker threads of negative sampling (its output does not depend on the count).
     public var threads: Int
+    /// Worker threads of word2vec: 1 (the default) gives bit-identical vectors for a seed; more
+    /// train without locks (Hogwild), faster on large corpora but different on every run.
+    public var word2vecThreads: Int
     public var showProgress: Bool
     public var configDirectory: URL?
     /// Receives one line per finished stage.
@@ -37,8 +41,8 @@ public struct PrepareRequest: Sendable {
 
     public init(source: Source, outputFolder: String, datasetName: String? = nil, seed: UInt64 = 2020, sampling: SamplingMode = .leakFree,
                 pretrain: Bool = true, pretrainCorpus: Word2VecOptions.CorpusSelection = .fullSequences,
-                vectorSize: Int = 64, threads: Int = 2, showProgress: Bool = true, configDirectory: URL? = nil,
-                log: (@Sendable (String) -> Void)? = nil) {
+                vectorSize: Int = 64, threads: Int = 2, word2vecThreads: Int = 1, showProgress: Bool = true,
+                configDirectory: URL? = nil, log: (@Sendable (String) -> Void)? = nil) {
         self.source = source
         self.outputFolder = outputFolder
         self.datasetName = datasetName
@@ -48,6 +52,7 @@ public struct PrepareRequest: Sendable {
         self.pretrainCorpus = pretrainCorpus
         self.vectorSize = vectorSize
         self.threads = threads
+        self.word2vecThreads = word2vecThreads
         self.showProgress = showProgress
         self.configDirectory = configDirectory
         self.log = log
@@ -118,7 +123,7 @@ public enum PrepareWorkflow {
         let started = Date()
         var options = Word2VecOptions()
         options.vectorSize = request.vectorSize
-        options.threads = request.threads
+        options.threads = request.word2vecThreads
         options.seed = request.seed
         // DataPipeline already applied the corpus rule (summary.word2vecCorpusRule).
         options.corpusSelection = .fullSequences

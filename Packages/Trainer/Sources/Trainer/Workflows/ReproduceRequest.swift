@@ -73,7 +73,7 @@ public struct ReproduceRequest: Sendable {
     public var variants: [Variant]
     /// `--key=value` overrides for every run (not `--seed=`: seeds come from `seeds`).
     public var overrides: [String]
-    /// Worker threads of the preparation.
+    /// Worker threads of the preparation's negative sampling (word2vec runs on one, so a seed gives the same data).
     public var threads: Int
     /// Print the run-time estimate and stop.
     public var estimateOnly: Bool

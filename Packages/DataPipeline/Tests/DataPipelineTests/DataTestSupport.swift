@@ -1,15 +1,12 @@
 import CZlib
 import Foundation
+import TestSupport
 import XCTest
 @testable import DataPipeline
 
-/// A fresh temporary folder, deleted when the test ends.
-func makeTemporaryFolder(_ test: XCTestCase, _ name: String = #function) throws -> String {
-    let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("datapipeline-tests-\(getpid())-\(UUID().uuidString.prefix(8))").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
-    return folder
+/// A fresh temporary folder, deleted when the test ends (TestSupport's `makeTemporaryDirectory`, as a path).
+func makeTemporaryFolder(_ test: XCTestCase) throws -> String {
+    try makeTemporaryDirectory(test, prefix: "datapipeline-tests").path
 }
 
 /// Writes `text` to `folder/name` and returns the path.

@@ -100,7 +100,7 @@ enum ModelFactory {
     public static func loadBaseWeights(_ weights: [String: Tensor], into model: any RankingModel,
                                        config: Configuration, path: String) throws {
         var baseConfig = config
-        baseConfig.append(ConfigLayer(source: "fine-tuning", values: ["train_type": .string("Base")]))
+        baseConfig.append(ConfigLayer(source: "fine-tuning", values: ["train_type": .string(TrainType.base.rawValue)]))
         let base = try makeModel(baseConfig)
         try loadWeights(weights, into: base, path: path)
         try model.loadStateDict(base.stateDict(), strict: false)

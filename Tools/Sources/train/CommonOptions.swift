@@ -29,6 +29,31 @@ struct ProtocolOption: ParsableArguments {
     var protocolName: String?
 }
 
+/// Where the interactions come from: `--input PATH [--format F]` or the built-in `--synthetic NAME`
+/// (exactly one), for `prepare` and `reproduce`.
+struct DataSourceOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Raw input: ml-10m.zip, a MovieLens folder, RecBole files or a 4-field TSV.", valueName: "path"))
+    var input: String?
+
+    @Option(help: "Input format: ml10m, ml1m, recbole, tsv or auto (decide from the path).")
+    var format: String = "auto"
+
+    @Option(help: ArgumentHelp("Generate the built-in synthetic dataset NAME instead of --input (settings: the synthetic: section of Configs/dataset/NAME.yaml).", valueName: "name"))
+    var synthetic: String?
+
+    func validate() throws {
+        if (input == nil) == (synthetic == nil) { throw ValidationError("give exactly one of --input PATH or --synthetic NAME") }
+        guard PrepareOptions.InputFormat(rawValue: format) != nil else {
+            throw ValidationError("--format must be one of \(PrepareOptions.InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    /// The source the options name (after `validate`).
+    var source: PrepareRequest.Source {
+        synthetic.map { .synthetic(name: $0) } ?? .path(input!, format: PrepareOptions.InputFormat(rawValue: format)!)
+    }
+}
+
 /// `base` or `ada` for the command line.
 enum TrainMode: String, ExpressibleByArgument, CaseIterable {
     case base, ada

@@ -24,17 +24,10 @@ struct PrepareCommand: ParsableCommand {
               train prepare --synthetic demo --out Datasets/demo
             """)
 
-    @Option(help: ArgumentHelp("Input file or folder.", valueName: "path"))
-    var input: String?
-
-    @Option(help: ArgumentHelp("Generate the built-in synthetic dataset NAME instead (settings: the synthetic: section of Configs/dataset/NAME.yaml).", valueName: "name"))
-    var synthetic: String?
+    @OptionGroup var source: DataSourceOptions
 
     @Option(help: ArgumentHelp("Dataset name written to stats.json; training on the folder applies Configs/dataset/NAME.yaml whatever the folder is called (default: the --synthetic name, else none: the folder's name is used).", valueName: "name"))
     var name: String?
-
-    @Option(help: "Input format: ml10m, ml1m, recbole, tsv or auto (decide from the path).")
-    var format: String = "auto"
 
     @Option(help: ArgumentHelp("Output folder.", valueName: "dir"))
     var out: String
@@ -60,10 +53,6 @@ struct PrepareCommand: ParsableCommand {
     @OptionGroup var location: ConfigLocation
 
     func validate() throws {
-        if (input == nil) == (synthetic == nil) { throw ValidationError("give exactly one of --input PATH or --synthetic NAME") }
-        guard PrepareOptions.InputFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be one of \(PrepareOptions.InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         guard SamplingMode(rawValue: sampling) != nil else {
             throw ValidationError("--sampling must be leak-free or reference")
         }
@@ -72,12 +61,10 @@ struct PrepareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let source: PrepareRequest.Source = synthetic.map { .synthetic(name: $0) }
-            ?? .path(input!, format: PrepareOptions.InputFormat(rawValue: format)!)
         let request = PrepareRequest(
-            source: source, outputFolder: out, datasetName: name, seed: seed, sampling: SamplingMode(rawValue: sampling)!,
+            source: source.source, outputFolder: out, datasetName: name, seed: seed, sampling: SamplingMode(rawValue: sampling)!,
             pretrain: !noPretrain, pretrainCorpus: pretrainExcludeLastTwo ? .excludingLastTwo : .fullSequences,
-            threads: threads, word2vecThreads: word2vecThreads, configDirectory: synthetic == nil ? nil : try location.directory(),
+            threads: threads, word2vecThreads: word2vecThreads, configDirectory: source.synthetic == nil ? nil : try location.directory(),
             log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
         let summary = try PrepareWorkflow.run(request)
         let stats = summary.stats

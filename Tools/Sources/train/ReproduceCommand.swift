@@ -42,14 +42,7 @@ struct ReproduceCommand: ParsableCommand {
                   base,ada,freeze1
             """)
 
-    @Option(help: ArgumentHelp("Raw input (ml-10m.zip, a MovieLens folder, RecBole files or a 4-field TSV).", valueName: "path"))
-    var input: String?
-
-    @Option(help: ArgumentHelp("Generate the built-in synthetic dataset NAME instead of --input (settings: the synthetic: section of Configs/dataset/NAME.yaml).", valueName: "name"))
-    var synthetic: String?
-
-    @Option(help: "Input format: ml10m, ml1m, recbole, tsv or auto.")
-    var format: String = "auto"
+    @OptionGroup var source: DataSourceOptions
 
     @Option(help: "Dataset name (selects Configs/dataset/<name>.yaml; ML10M has the paper's numbers). Default: the --synthetic name.")
     var name: String?
@@ -95,21 +88,18 @@ struct ReproduceCommand: ParsableCommand {
     var overrides: [String] = []
 
     func validate() throws {
-        if (input == nil) == (synthetic == nil) { throw ValidationError("give exactly one of --input PATH or --synthetic NAME") }
-        if name == nil && synthetic == nil { throw ValidationError("--name is needed with --input (it selects Configs/dataset/<name>.yaml)") }
+        if name == nil && source.synthetic == nil { throw ValidationError("--name is needed with --input (it selects Configs/dataset/<name>.yaml)") }
     }
 
     func run() throws {
         guard let rule = SamplingMode(rawValue: sampling) else { throw ValidationError("--sampling must be reference or leak-free") }
-        guard let inputFormat = PrepareOptions.InputFormat(rawValue: format) else { throw ValidationError("unknown --format \(format)") }
         // An empty --models (e.g. an unset make variable) means the default, GRU4Rec; the same for the seed options.
         let requested = models.trimmingCharacters(in: .whitespaces).isEmpty ? "GRU4Rec" : models
         let modelList = try ReproduceRequest.parseModels(requested)
         let seedList = seeds.trimmingCharacters(in: .whitespaces).isEmpty ? [seed] : try ReproduceRequest.parseSeeds(seeds)
         let perModel = seedsPerModel.trimmingCharacters(in: .whitespaces).isEmpty ? nil : try ReproduceRequest.parseSeedsPerModel(seedsPerModel)
         let request = ReproduceRequest(
-            source: synthetic.map { .synthetic(name: $0) } ?? .path(input!, format: inputFormat),
-            datasetName: name ?? synthetic!, dataFolder: data, runsFolder: runs,
+            source: source.source, datasetName: name ?? source.synthetic!, dataFolder: data, runsFolder: runs,
             sampling: rule, protocolName: comparison.protocolName ?? ConfigLoader.defaultProtocol, models: modelList,
             seeds: seedList, seedsPerModel: perModel, variants: try ReproduceRequest.Variant.parseList(variants),
             overrides: try configurationOverrides(overrides), threads: threads, estimateOnly: estimateOnly, console: !quiet,

@@ -41,39 +41,10 @@ struct DemoCommand: ParsableCommand {
     var overrides: [String] = []
 
     func run() throws {
-        let configs = try location.directory()
-        let overrides = try configurationOverrides(overrides)
-        let root = URL(fileURLWithPath: out)
-        let dataFolder = root.appendingPathComponent("data").path
-        // Replace only what this command writes, never anything else in --out.
-        for name in ["data", "\(model)-Base", "\(model)-Ada-Ranker", "results.md"] {
-            try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
-        }
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let started = Date()
         let log: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
-        log("demo: generating and preparing the synthetic dataset '\(dataset)' in \(dataFolder)")
-        _ = try PrepareWorkflow.run(PrepareRequest(source: .synthetic(name: dataset), outputFolder: dataFolder,
-                                                   configDirectory: configs, log: log))
-        var table = ResultsTable(metricNames: ["group_auc", "ndcg", "ndcg@10", "hit@1", "hit@10", "mrr"])
-        var scores: [FitRequest.Mode: Double] = [:]
-        for mode in [FitRequest.Mode.base, .ada] {
-            log("demo: training \(model) \(mode.trainType)")
-            let report = try FitWorkflow.run(FitRequest(
-                model: model, mode: mode, dataFolder: dataFolder,
-                outputFolder: root.appendingPathComponent("\(model)-\(mode.trainType)").path,
-                dataset: dataset, protocolName: comparison.protocolName, overrides: overrides, configDirectory: configs, console: !quiet))
-            table.rows.append(.init(model: model.rawValue, mode: mode.trainType.rawValue, metrics: report.test,
-                                    seconds: report.seconds, epochs: report.epochsTrained))
-            scores[mode] = report[test: "group_auc"]
-        }
-        let base = scores[.base] ?? .nan, ada = scores[.ada] ?? .nan
-        let verdict = ada > base
-            ? String(format: "Ada-Ranker beats Base on test group_auc by %+.4f.", ada - base)
-            : String(format: "Ada-Ranker does not beat Base on test group_auc here (%+.4f).", ada - base)
-        let markdown = "Test metrics of the best checkpoints (synthetic dataset '\(dataset)', \(comparison.protocolName ?? ConfigLoader.defaultProtocol) protocol, \(String(format: "%.0f", Date().timeIntervalSince(started))) s in total):\n\n"
-            + table.markdown + "\n" + verdict + "\n"
-        try AtomicFile.write(markdown, to: root.appendingPathComponent("results.md"))
+        let markdown = try DemoWorkflow.run(DemoRequest(
+            root: URL(fileURLWithPath: out), model: model, dataset: dataset, protocolName: comparison.protocolName,
+            overrides: try configurationOverrides(overrides), configDirectory: try location.directory(), console: !quiet), log: log)
         printOut(markdown)
     }
 }

@@ -59,13 +59,12 @@ struct EvaluateCommand: ParsableCommand {
     var overrides: [String] = []
 
     func run() throws {
-        let (metrics, loaded) = try CheckpointWorkflow.evaluate(try options.request(overrides: overrides))
+        let (metrics, loaded) = try CheckpointWorkflow.evaluate(try options.request(overrides: overrides),
+                                                                resultsFile: output.map { URL(fileURLWithPath: $0) })
         for note in loaded.dataNotes {
             FileHandle.standardError.write(Data("warning: the checkpoint was trained on other data: \(note)\n".utf8))
         }
-        let text = metrics.values.map { "\($0.name)\t\($0.value)" }.joined(separator: "\n") + "\n"
-        if let output { try AtomicFile.write(text, to: URL(fileURLWithPath: output)) }
-        printOut(text)
+        printOut(metrics.resultsText)
     }
 }
 

@@ -40,33 +40,13 @@ struct FitCommand: ParsableCommand {
     @Option(help: "base (Base ranker) or ada (Ada-Ranker end to end).")
     var mode: TrainMode
 
-    @Option(help: ArgumentHelp("A folder made by `train prepare`, or one with the reference's train/valid/test.tsv (and optional item_emb_64.txt).", valueName: "dir"))
-    var data: String
-
-    @Option(help: ArgumentHelp("The run folder.", valueName: "dir"))
-    var output: String
-
-    @Option(help: "Dataset name selecting Configs/dataset/<name>.yaml (default: the data folder's name).")
-    var dataset: String?
-
-    @OptionGroup var comparison: ProtocolOption
-
-    @Flag(help: "Continue the interrupted run in --output from its last finished epoch (same settings, same results).")
-    var resume = false
-
-    @Flag(help: "Log only to the run folder, not to the console.")
-    var quiet = false
-
-    @OptionGroup var location: ConfigLocation
+    @OptionGroup var options: RunOptions
 
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Configuration overrides.", valueName: "--key=value"))
     var overrides: [String] = []
 
     func run() throws {
-        var request = FitRequest(
-            model: model, mode: mode.fitMode, dataFolder: data, outputFolder: output, dataset: dataset,
-            protocolName: comparison.protocolName, overrides: try configurationOverrides(overrides), resume: resume,
-            configDirectory: try location.directory(), console: !quiet)
+        var request = try options.request(model: model, mode: mode.fitMode, overrides: overrides)
         try runDistributable(&request)
     }
 }
@@ -100,7 +80,28 @@ struct FinetuneCommand: ParsableCommand {
     @Option(help: "1: train only the adaptation layers; 0: train all parameters.")
     var freeze: Int
 
-    @Option(help: ArgumentHelp("The prepared data folder.", valueName: "dir"))
+    @OptionGroup var options: RunOptions
+
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Configuration overrides.", valueName: "--key=value"))
+    var overrides: [String] = []
+
+    func validate() throws {
+        guard freeze == 0 || freeze == 1 else { throw ValidationError("--freeze must be 0 or 1") }
+        guard checkpoint != nil || options.resume else { throw ValidationError("--checkpoint is required (the Base model to start from)") }
+    }
+
+    func run() throws {
+        var request = try options.request(model: model, mode: .finetune, overrides: overrides)
+        request.checkpoint = checkpoint
+        request.freeze = freeze == 1
+        try runDistributable(&request)
+    }
+}
+
+/// What `fit` and `finetune` share: the data, the run folder, the dataset and protocol layers,
+/// resuming, console logging and the Configs folder.
+struct RunOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A folder made by `train prepare`, or one with the reference's train/valid/test.tsv (and optional item_emb_64.txt).", valueName: "dir"))
     var data: String
 
     @Option(help: ArgumentHelp("The run folder.", valueName: "dir"))
@@ -111,7 +112,7 @@ struct FinetuneCommand: ParsableCommand {
 
     @OptionGroup var comparison: ProtocolOption
 
-    @Flag(help: "Continue the interrupted fine-tuning run in --output.")
+    @Flag(help: "Continue the interrupted run in --output from its last finished epoch (same settings, same results).")
     var resume = false
 
     @Flag(help: "Log only to the run folder, not to the console.")
@@ -119,20 +120,11 @@ struct FinetuneCommand: ParsableCommand {
 
     @OptionGroup var location: ConfigLocation
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Configuration overrides.", valueName: "--key=value"))
-    var overrides: [String] = []
-
-    func validate() throws {
-        guard freeze == 0 || freeze == 1 else { throw ValidationError("--freeze must be 0 or 1") }
-        guard checkpoint != nil || resume else { throw ValidationError("--checkpoint is required (the Base model to start from)") }
-    }
-
-    func run() throws {
-        var request = FitRequest(
-            model: model, mode: .finetune, dataFolder: data, outputFolder: output, dataset: dataset,
-            protocolName: comparison.protocolName, overrides: try configurationOverrides(overrides), checkpoint: checkpoint, freeze: freeze == 1,
-            resume: resume, configDirectory: try location.directory(), console: !quiet)
-        try runDistributable(&request)
+    /// The run these options describe, for `model` trained as `mode`, with `--key=value` `overrides`.
+    func request(model: ModelName, mode: FitRequest.Mode, overrides: [String]) throws -> FitRequest {
+        FitRequest(model: model, mode: mode, dataFolder: data, outputFolder: output, dataset: dataset,
+                   protocolName: comparison.protocolName, overrides: try configurationOverrides(overrides), resume: resume,
+                   configDirectory: try location.directory(), console: !quiet)
     }
 }
 

@@ -9,16 +9,16 @@ import Darwin
 /// the same folder (`.<name>.<UUID>.tmp`), are flushed to disk, and the file is then renamed over
 /// the destination (atomic on POSIX file systems). A temporary left by a killed process is removed
 /// by `removeLeftovers(in:)` (the next run in the folder calls it).
-public enum AtomicFile {
+enum AtomicFile {
     /// A failed write, naming the file.
-    public struct WriteError: Error, CustomStringConvertible {
-        public let path: String
-        public let reason: String
-        public var description: String { "cannot write \(path): \(reason)" }
+    struct WriteError: Error, CustomStringConvertible {
+        let path: String
+        let reason: String
+        var description: String { "cannot write \(path): \(reason)" }
     }
 
     /// Writes `data` to `url` atomically, creating the parent folder if needed.
-    public static func write(_ data: Data, to url: URL) throws {
+    static func write(_ data: Data, to url: URL) throws {
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
@@ -36,7 +36,7 @@ public enum AtomicFile {
     }
 
     /// Writes UTF-8 `text` to `url` atomically.
-    public static func write(_ text: String, to url: URL) throws {
+    static func write(_ text: String, to url: URL) throws {
         try write(Data(text.utf8), to: url)
     }
 

@@ -96,7 +96,7 @@ public struct RunFolder: Sendable {
 
     /// Writes `results.tsv`: one `metric<TAB>value` line per metric, in report order.
     public func writeResults(_ metrics: [(name: String, value: Double)]) throws {
-        try AtomicFile.write(metrics.map { "\($0.name)\t\($0.value)\n" }.joined(), to: resultsFile)
+        try AtomicFile.write(resultsText(metrics), to: resultsFile)
     }
 
     /// Writes `report.html` from the evaluation records.

@@ -93,12 +93,15 @@ public enum CheckpointWorkflow {
                       description: "\(try config.modelName()) \(try config.trainType())", dataNotes: notes)
     }
 
-    /// The ranking metrics (Metrics README § Definitions) of the checkpoint on the requested split.
-    public static func evaluate(_ request: CheckpointRequest) throws -> (metrics: RankingMetrics, loaded: Loaded) {
+    /// The ranking metrics (Metrics README § Definitions) of the checkpoint on the requested split;
+    /// with `resultsFile`, also written there as `results.tsv` lines (`resultsText`).
+    public static func evaluate(_ request: CheckpointRequest, resultsFile: URL? = nil) throws -> (metrics: RankingMetrics, loaded: Loaded) {
         let loaded = try load(request)
         let split = loaded.data.split(request.split)
-        return (try loaded.evaluator.metrics(of: split, name: request.split.rawValue,
-                                             title: "evaluate \(request.split.rawValue)"), loaded)
+        let metrics = try loaded.evaluator.metrics(of: split, name: request.split.rawValue,
+                                                   title: "evaluate \(request.split.rawValue)")
+        if let resultsFile { try AtomicFile.write(metrics.resultsText, to: resultsFile) }
+        return (metrics, loaded)
     }
 
     /// Writes one line per row of the split: its candidates' scores separated by tabs, the

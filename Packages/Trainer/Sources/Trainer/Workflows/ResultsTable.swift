@@ -1,16 +1,16 @@
 /// A Markdown table of runs side by side (the output of `train demo` and `train reproduce`).
-public struct ResultsTable {
+struct ResultsTable {
     /// One row: a model, its mode, the test metrics and optional extra columns.
-    public struct Row {
-        public var model: String
-        public var mode: String
-        public var metrics: [(name: String, value: Double)]
+    struct Row {
+        var model: String
+        var mode: String
+        var metrics: [(name: String, value: Double)]
         /// Extra cells after the metrics (e.g. the paper's number), by column title.
-        public var extra: [String: String]
-        public var seconds: Double?
-        public var epochs: Int?
+        var extra: [String: String]
+        var seconds: Double?
+        var epochs: Int?
 
-        public init(model: String, mode: String, metrics: [(name: String, value: Double)], extra: [String: String] = [:],
+        init(model: String, mode: String, metrics: [(name: String, value: Double)], extra: [String: String] = [:],
                     seconds: Double? = nil, epochs: Int? = nil) {
             self.model = model
             self.mode = mode
@@ -22,18 +22,18 @@ public struct ResultsTable {
     }
 
     /// The metric columns, in order.
-    public var metricNames: [String]
+    var metricNames: [String]
     /// Titles of the extra columns, in order.
-    public var extraColumns: [String]
-    public var rows: [Row] = []
+    var extraColumns: [String]
+    var rows: [Row] = []
 
-    public init(metricNames: [String], extraColumns: [String] = []) {
+    init(metricNames: [String], extraColumns: [String] = []) {
         self.metricNames = metricNames
         self.extraColumns = extraColumns
     }
 
     /// The table in GitHub Markdown; metrics with 4 decimals.
-    public var markdown: String {
+    var markdown: String {
         var header = ["model", "mode"] + metricNames + extraColumns
         let timed = rows.contains { $0.seconds != nil }
         if timed { header += ["epochs", "time"] }
@@ -56,16 +56,16 @@ public struct ResultsTable {
 /// as `mean ± std` over the seeds (the sample standard deviation; just the value for one seed).
 struct SeedSummaryTable {
     struct Row {
-        public var model: String
-        public var mode: String
+        var model: String
+        var mode: String
         /// One value per seed, by metric name.
-        public var metrics: [String: [Double]]
+        var metrics: [String: [Double]]
         /// Epochs trained, one per seed.
-        public var epochs: [Int]
+        var epochs: [Int]
         /// Extra cells after the metrics, by column title.
-        public var extra: [String: String]
+        var extra: [String: String]
 
-        public init(model: String, mode: String, metrics: [String: [Double]], epochs: [Int], extra: [String: String] = [:]) {
+        init(model: String, mode: String, metrics: [String: [Double]], epochs: [Int], extra: [String: String] = [:]) {
             self.model = model
             self.mode = mode
             self.metrics = metrics
@@ -74,20 +74,20 @@ struct SeedSummaryTable {
         }
 
         /// The number of seeds (runs) summarised.
-        public var seeds: Int { epochs.count }
+        var seeds: Int { epochs.count }
     }
 
-    public var metricNames: [String]
-    public var extraColumns: [String]
-    public var rows: [Row] = []
+    var metricNames: [String]
+    var extraColumns: [String]
+    var rows: [Row] = []
 
-    public init(metricNames: [String], extraColumns: [String] = []) {
+    init(metricNames: [String], extraColumns: [String] = []) {
         self.metricNames = metricNames
         self.extraColumns = extraColumns
     }
 
     /// The mean and the sample standard deviation (nil for fewer than two values).
-    public static func meanAndStd(_ values: [Double]) -> (mean: Double, std: Double?) {
+    static func meanAndStd(_ values: [Double]) -> (mean: Double, std: Double?) {
         guard !values.isEmpty else { return (.nan, nil) }
         let mean = values.reduce(0, +) / Double(values.count)
         guard values.count > 1 else { return (mean, nil) }
@@ -96,14 +96,14 @@ struct SeedSummaryTable {
     }
 
     /// `0.8123 ± 0.0042`, or `0.8123` for one value, `–` for none.
-    public static func format(_ values: [Double]) -> String {
+    static func format(_ values: [Double]) -> String {
         guard !values.isEmpty else { return "–" }
         let (mean, std) = meanAndStd(values)
         return std.map { String(format: "%.4f ± %.4f", mean, $0) } ?? String(format: "%.4f", mean)
     }
 
     /// The table in GitHub Markdown.
-    public var markdown: String {
+    var markdown: String {
         let header = ["model", "mode", "seeds"] + metricNames + ["mean epochs"] + extraColumns
         return markdownTable(header: header, rows: rows.map { row in
             var cells = [row.model, row.mode, "\(row.seeds)"]

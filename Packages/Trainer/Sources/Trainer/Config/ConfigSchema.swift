@@ -6,37 +6,18 @@ enum ConfigSchema {
     /// Keys whose value is taken from the prepared data's `stats.json`.
     static let dataDerivedKeys = ["user_num", "item_num", "cate_num"]
 
-    /// The training keys, declared here; the model keys are SeqModels' `ModelConfig.keys`.
-    static let trainingKeys: [ConfigKey] = [
-        // What to train.
+    /// The keys that select configuration layers (`dataset/<dataset>.yaml`, `protocol/<protocol>.yaml`);
+    /// `ConfigLoader` reads them.
+    static let selectionKeys: [ConfigKey] = [
         ConfigKey("dataset", .text, "dataset name; selects Configs/dataset/<dataset>.yaml"),
         ConfigKey("protocol", .text, "comparison protocol; selects Configs/protocol/<protocol>.yaml (fair: the defaults; paper: the paper's settings)"),
-        ConfigKey("freeze", .flag, "fine-tuning: 1 trains only the adaptation layers, 0 trains everything"),
-        // Run.
-        ConfigKey("state", .choice(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]), "log level"),
-        ConfigKey("show_progress", .flag, "progress bars (only shown on a terminal)"),
-        // Optimisation.
-        ConfigKey("epochs", .integer(minimum: 0), "maximum number of training epochs"),
-        ConfigKey("batch_size", .integer(minimum: 1), "training rows per step"),
-        ConfigKey("eval_batch_size", .integer(minimum: 1), "rows per evaluation step (does not change the metrics)"),
-        ConfigKey("learning_rate", .number(.atLeast(0)), "optimiser learning rate"),
-        ConfigKey("learner", .choice(["adam", "sgd", "adagrad", "rmsprop"]), aliases: ["optimizer"], "optimiser"),
-        ConfigKey("weight_decay", .number(.atLeast(0)), "L2 penalty added to the gradients"),
-        ConfigKey("clip_grad_norm", .optionalNumber(minimum: 0), "clip the global gradient norm to this value (~ = off)"),
-        ConfigKey("eval_step", .integer(minimum: 1), "evaluate on valid every this many epochs"),
-        ConfigKey("stopping_step", .integer(minimum: 0), "stop after more than this many evaluations without improvement"),
-        ConfigKey("valid_metric", .choice(["group_auc", "ndcg", "ndcg@1", "ndcg@3", "ndcg@10", "hit@1", "hit@3", "hit@10", "mrr"]),
-                  "metric that selects the best checkpoint"),
-        // Ada-Ranker training.
-        ConfigKey("ada_init", .choice(AdaptationInitialisation.allCases.map(\.rawValue)),
-                  "Ada-Ranker adaptation layers' initialisation: identity (default; starts as its Base ranker) or reference (PyTorch/Xavier, the paper's)"),
-        ConfigKey("ada_lr_scale", .number(.atLeast(0)),
-                  "Ada-Ranker: factor on learning_rate for the adaptation layers (extractor, FiLM, memory units); 1 = one rate for all"),
-        ConfigKey("kl_weight", .number(.atLeast(0)),
-                  "Ada-Ranker: weight of KL(q(z) ‖ N(0, I)) added to the loss (0 = the reference's objective)"),
-        ConfigKey("log_sigma_max", .optionalNumber(minimum: 0),
-                  "Ada-Ranker: bound on log_sigma in the sample's noise scale exp(0.5·min(log_sigma, s)) (~ = unbounded, the reference's, which can overflow to NaN)"),
     ]
+
+    /// The training keys: the selection keys, then those of `TrainingSettings.keys` and
+    /// `AdaptationSettings.keys` (declared there with their defaults and the property each fills).
+    /// The model keys are SeqModels' `ModelConfig.keys`.
+    static let trainingKeys: [ConfigKey] =
+        selectionKeys + TrainingSettings.keys.map(\.declaration) + AdaptationSettings.keys.map(\.declaration)
 
     /// Nested sections.
     static let sectionKeys: [ConfigKey] = [

@@ -167,7 +167,7 @@ public struct Configuration: Sendable, Equatable {
     func trainType() throws -> TrainType { try choice("train_type", as: TrainType.self) }
 
     /// A choice key declared with `E`'s raw values (`ConfigKind.choice(of:)`), as `E`.
-    private func choice<E: RawRepresentable>(_ key: String, as type: E.Type) throws -> E where E.RawValue == String {
+    func choice<E: RawRepresentable>(_ key: String, as type: E.Type) throws -> E where E.RawValue == String {
         let word = try choice(key)
         guard let value = E(rawValue: word) else { preconditionFailure("'\(key)' is declared with other words than \(E.self)'s") }
         return value

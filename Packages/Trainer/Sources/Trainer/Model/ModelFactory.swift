@@ -21,7 +21,8 @@ enum ModelFactory {
     }
 
     /// A new model (Base or Ada-Ranker per `train_type`), initialised from `seed`. An Ada-Ranker
-    /// gets `kl_weight` and `log_sigma_max` and starts as `ada_init` says (`identity`: exactly its Base ranker).
+    /// gets its `AdaptationSettings`: `kl_weight` and `log_sigma_max`, and it starts as `ada_init`
+    /// says (`identity`: exactly its Base ranker).
     /// - Parameter freezeBase: leave only the adaptation layers trainable (`freeze = 1` fine-tuning).
     /// - Throws: `TrainerError.invalidSetting` for invalid hyper-parameters, or `freezeBase` for a Base model.
     public static func makeModel(_ config: Configuration, freezeBase: Bool = false) throws -> any RankingModel {
@@ -33,25 +34,16 @@ enum ModelFactory {
                 return try Ranker(config: modelConfig)
             case .adaRanker:
                 let ada = try AdaRanker(config: modelConfig)
-                if config.contains("kl_weight") { ada.klWeight = Float(try config.double("kl_weight")) }
-                if config.contains("log_sigma_max") { ada.logSigmaLimit = try config.optionalDouble("log_sigma_max").map(Float.init) }
-                if try adaptationInitialisation(config) == .identity { ada.startAsBaseRanker() }
+                let adaptation = try AdaptationSettings(config)
+                ada.klWeight = adaptation.klWeight
+                ada.logSigmaLimit = adaptation.logSigmaLimit
+                if adaptation.initialisation == .identity { ada.startAsBaseRanker() }
                 if freezeBase { ada.freezeBaseParameters() }
                 return ada
             }
         } catch let error as ModelConfigError {
             throw TrainerError.invalidSetting(error.description)
         }
-    }
-
-    /// `ada_init`, or `AdaptationInitialisation.default` when it is not set.
-    public static func adaptationInitialisation(_ config: Configuration) throws -> AdaptationInitialisation {
-        guard config.contains("ada_init") else { return .default }
-        let name = try config.choice("ada_init")
-        guard let value = AdaptationInitialisation(rawValue: name) else {
-            throw TrainerError.invalidSetting("ada_init: '\(name)'; expected one of \(AdaptationInitialisation.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return value
     }
 
     /// Copies pre-trained item vectors into `item_embedding.weight` (row 0 stays as given: zeros).

@@ -66,12 +66,12 @@ public enum FitWorkflow {
                                             settings: TrainingSettings) throws
         -> (RunFolder, FolderLock?, FitRequest, Logger) {
         guard request.processGroup.isRoot else {
-            let logger = try RunLogSink(fileURL: nil, console: false).logger(level: settings.logLevel)
+            let logger = try RunLogSink(fileURL: nil, console: false).logger(level: settings.logLevel.loggerLevel)
             return (RunFolder(url: URL(fileURLWithPath: request.outputFolder)), nil, request, logger)
         }
         let (folder, lock, opened) = try openRunFolder(request)
         let sink = try RunLogSink(fileURL: folder.logFile, console: request.console)
-        let logger = sink.logger(level: settings.logLevel)
+        let logger = sink.logger(level: settings.logLevel.loggerLevel)
         if opened.restarted {
             logger.warning("\(folder.url.path) holds a run stopped before its first finished epoch; starting it again from the beginning")
         }
@@ -222,7 +222,7 @@ public enum FitWorkflow {
         var parts = ["protocol \(try config.string("protocol"))", "learner \(settings.optimizer.rawValue)",
                      "learning_rate \(settings.learningRate)", "batch_size \(settings.batchSize)"]
         if try config.trainType() == .adaRanker {
-            parts.append("ada_init \(try ModelFactory.adaptationInitialisation(config).rawValue)")
+            parts.append("ada_init \(try AdaptationSettings(config).initialisation.rawValue)")
             if settings.adaptationLearningRateScale != 1 { parts.append("ada_lr_scale \(settings.adaptationLearningRateScale)") }
         }
         parts += ["epochs \(settings.epochs)", "stopping_step \(settings.stoppingStep)", "valid_metric \(settings.validMetric)",

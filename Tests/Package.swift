@@ -28,7 +28,7 @@ let package = Package(
             .product(name: "SeqModels", package: "SeqModels"),
             .product(name: "AdaLayers", package: "AdaLayers"),
             .product(name: "Trainer", package: "Trainer"),
-            .product(name: "ReferenceParity", package: "AdaLayers"),
+            .product(name: "ReferenceParity", package: "SeqModels"),
             .product(name: "TestSupport", package: "Tensor"),
         ]),
         // `train serve`'s HTTP service, on an ephemeral loopback port.

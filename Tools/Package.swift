@@ -44,7 +44,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "parity", dependencies: [
-            .product(name: "ReferenceParity", package: "AdaLayers"),
+            .product(name: "ReferenceParity", package: "SeqModels"),
+            .product(name: "AdaLayers", package: "AdaLayers"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "train", dependencies: [

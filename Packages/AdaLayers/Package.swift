@@ -2,21 +2,20 @@
 import PackageDescription
 
 /// Ada-Ranker's adaptation: distribution extractor, FiLM input modulation, memory units, adaptive scoring head;
-/// and `ReferenceParity`, which checks any model against reference fixtures (AdaLayers README § Reference fixtures).
+/// and `makeRankingModel(config:)`, which builds a Base ranker or an Ada-Ranker from a configuration.
 let package = Package(
     name: "AdaLayers",
     products: [
         .library(name: "AdaLayers", targets: ["AdaLayers"]),
-        .library(name: "ReferenceParity", targets: ["ReferenceParity"]),
     ],
     dependencies: [.package(path: "../SeqModels"), .package(path: "../Autograd"), .package(path: "../Tensor")],
     targets: [
         .target(name: "AdaLayers", dependencies: ["SeqModels"]),
-        .target(name: "ReferenceParity", dependencies: ["AdaLayers"]),
         .testTarget(name: "AdaLayersTests", dependencies: [
-            "AdaLayers", "ReferenceParity", .product(name: "TestSupport", package: "Tensor"),
+            "AdaLayers", .product(name: "TestSupport", package: "Tensor"),
             .product(name: "AutogradTestSupport", package: "Autograd"),
             .product(name: "SeqModelsTestSupport", package: "SeqModels"),
+            .product(name: "ReferenceParity", package: "SeqModels"),
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -16,7 +16,7 @@ final class ParityEndToEndTests: XCTestCase {
 
     /// All fourteen fixtures pass, with their worst errors printed like the `parity` tool does.
     func testEveryReferenceFixtureMatches() throws {
-        let outcomes = try ParityCheck.runAll(directory: parityDirectory())
+        let outcomes = try ParityCheck.runAll(directory: parityDirectory(), makeModel: { try makeRankingModel(config: $0) })
         XCTAssertEqual(outcomes.count, 2 * ModelName.allCases.count)
         let width = outcomes.map(\.fixture.count).max() ?? 0
         for outcome in outcomes {

@@ -1,9 +1,11 @@
+import AdaLayers
 import ArgumentParser
 import Foundation
 import ReferenceParity
 
-/// `parity [DIR]`: checks every reference fixture folder in DIR against the Swift models and prints
-/// one line per fixture; exits with status 1 if any fixture fails or cannot be loaded.
+/// `parity [DIR]`: checks every reference fixture folder in DIR against the Swift models (Base or
+/// Ada-Ranker, built by AdaLayers' `makeRankingModel`) and prints one line per fixture; exits with
+/// status 1 if any fixture fails or cannot be loaded.
 @main
 struct ParityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +31,8 @@ struct ParityCommand: ParsableCommand {
         let outcomes: [ParityOutcome]
         do {
             outcomes = try ParityCheck.runAll(directory: folder,
-                                              tolerance: ParityCheck.Tolerance(absolute: absolute, relative: relative))
+                                              tolerance: ParityCheck.Tolerance(absolute: absolute, relative: relative),
+                                              makeModel: { try makeRankingModel(config: $0) })
         } catch {
             FileHandle.standardError.write(Data("parity: \(error)\n".utf8))
             throw ExitCode.failure

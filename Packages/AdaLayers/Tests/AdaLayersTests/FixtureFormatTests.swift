@@ -2,7 +2,7 @@ import TestSupport
 @testable import AdaLayers
 import Autograd
 import Foundation
-@testable import ReferenceParity
+import ReferenceParity
 import SeqModels
 import Tensor
 import XCTest
@@ -24,7 +24,7 @@ final class FixtureFormatTests: XCTestCase {
                                  to: parent.appendingPathComponent("\(model.rawValue)-\(trainType.rawValue)"))
             }
         }
-        let outcomes = try ParityCheck.runAll(directory: parent)
+        let outcomes = try ParityCheck.runAll(directory: parent, makeModel: { try makeRankingModel(config: $0) })
         XCTAssertEqual(outcomes.count, 14)
         for outcome in outcomes {
             XCTAssertTrue(outcome.passed, outcome.summaryLine())
@@ -45,7 +45,7 @@ final class FixtureFormatTests: XCTestCase {
         guard case .float(let slots)? = entries["mem_w2.array"] else { return XCTFail("mem_w2.array missing") }
         entries["mem_w2.array"] = .float(slots * 1.5)
         try SafeTensors.write(entries, to: path)
-        let result = try ParityCheck.run(fixtureDirectory: folder)
+        let result = try ParityCheck.run(fixtureDirectory: folder, makeModel: { try makeRankingModel(config: $0) })
         XCTAssertFalse(result.passed)
         XCTAssertFalse(result.scores.passed)
     }

@@ -1,7 +1,7 @@
 import Tensor
 
 extension RankingBatch {
-    /// Reads a batch stored like the parity fixtures' `batch.safetensors` (AdaLayers README § Reference fixtures): integer tensors
+    /// Reads a batch stored like the parity fixtures' `batch.safetensors` (SeqModels README § Reference fixtures): integer tensors
     /// `user_id [B]`, `item_id [B]`, `neg_items [B, N]`, `item_seq [B, L]`, `item_seq_len [B]`, and
     /// for SRGNN `uni_item_seq [B, L]`, `alias_item_seq [B, L]` and float `A [B, L, 2L]`.
     /// Candidates are `[item_id, neg_items…]`, `[B, 1 + N]`; the graph is read when `uni_item_seq` exists.

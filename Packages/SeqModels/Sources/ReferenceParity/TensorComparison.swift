@@ -1,10 +1,22 @@
 import SeqModels
 import Tensor
 
-/// Worst-case errors of one group of compared tensors (the scores, the loss, or all gradients).
-///
-/// An entry passes when `|actual − expected| ≤ absolute` or `|actual − expected| ≤ relative · |expected|`
-/// (`ParityTolerance`, default 1e-4 and 1e-3); NaN never passes.
+/// When an entry matches: `|actual − expected| ≤ absolute` or `|actual − expected| / |expected| ≤ relative`
+/// (by default 1e-4 and 1e-3). A NaN — in either tensor, or from `∞ − ∞` — never matches.
+public struct ParityTolerance: Sendable, Equatable {
+    /// Largest accepted `|actual − expected|`.
+    public var absolute: Float
+    /// Largest accepted `|actual − expected| / |expected|` (for entries outside `absolute`).
+    public var relative: Float
+
+    public init(absolute: Float = 1e-4, relative: Float = 1e-3) {
+        self.absolute = absolute
+        self.relative = relative
+    }
+}
+
+/// Worst-case errors of one group of compared tensors (the scores, the loss, or all gradients),
+/// each entry judged by a `ParityTolerance`.
 public struct TensorComparison: Sendable {
     /// Largest `|actual − expected|` over every compared entry (NaN if any entry is NaN).
     public private(set) var maxAbsoluteError: Float = 0

@@ -2,7 +2,7 @@ import Foundation
 import SeqModels
 import Tensor
 
-/// One reference fixture folder (AdaLayers README § Reference fixtures), read: `config.json` as a
+/// One reference fixture folder (SeqModels README § Reference fixtures), read: `config.json` as a
 /// `ModelConfig`, the reference parameters of `model.safetensors`, the batch of `batch.safetensors`
 /// and the expected tensors of `expected.safetensors` (`scores [B, C]`, `loss [1]`, `grad.<name>`).
 struct ReferenceFixture {
@@ -43,16 +43,5 @@ struct ReferenceFixture {
         self.parameters = parameters
         self.batch = batch
         self.expected = expected
-    }
-}
-
-/// Entries match when `|actual − expected| ≤ absolute` or `≤ relative · |expected|`; NaN never matches.
-public struct ParityTolerance: Sendable, Equatable {
-    public var absolute: Float
-    public var relative: Float
-
-    public init(absolute: Float = 1e-4, relative: Float = 1e-3) {
-        self.absolute = absolute
-        self.relative = relative
     }
 }

@@ -1,17 +1,20 @@
-import AdaLayers
 import Autograd
 import Foundation
 import SeqModels
 import Tensor
 
-/// Checks models against reference fixtures (AdaLayers README § Reference fixtures): for a folder holding `config.json`,
-/// `model.safetensors`, `batch.safetensors` and `expected.safetensors`, build the model that
-/// `config.json` describes (Base or Ada-Ranker, any of the seven encoders, any sizes), load the
-/// reference parameters strictly, run the batch in evaluation mode with gradients, back-propagate the
-/// mean BCE and compare scores, loss and every `grad.<name>`.
+/// Checks models against reference fixtures (SeqModels README § Reference fixtures): for a folder
+/// holding `config.json`, `model.safetensors`, `batch.safetensors` and `expected.safetensors`, build
+/// the model that `config.json` describes (any of the seven encoders, any sizes), load the reference
+/// parameters strictly, run the batch in evaluation mode with gradients, back-propagate the mean BCE
+/// and compare scores, loss and every `grad.<name>`.
+///
+/// The checker builds Base rankers itself; a package with other models passes its builder, e.g.
+/// AdaLayers' factory for the Ada-Ranker fixtures:
 ///
 /// ```swift
-/// for outcome in try ParityCheck.runAll(directory: URL(fileURLWithPath: "Tests/Fixtures/parity")) {
+/// let folder = URL(fileURLWithPath: "Tests/Fixtures/parity")
+/// for outcome in try ParityCheck.runAll(directory: folder, makeModel: { try makeRankingModel(config: $0) }) {
 ///     print(outcome.summaryLine())
 /// }
 /// ```
@@ -19,17 +22,31 @@ public enum ParityCheck {
     /// Per-entry tolerance (`ParityTolerance`: 1e-4 absolute or 1e-3 relative by default).
     public typealias Tolerance = ParityTolerance
 
+    /// Builds the model a fixture's `config.json` describes (parameters are then replaced by the
+    /// fixture's).
+    public typealias ModelBuilder = (ModelConfig) throws -> any RankingModel
+
     /// The files every fixture folder holds.
     static let fixtureFiles = ["config.json", "model.safetensors", "batch.safetensors", "expected.safetensors"]
 
-    /// Checks one fixture folder.
+    /// The builder used when none is given: a Base `Ranker`; an Ada-Ranker configuration is
+    /// refused with `ParityError.noModelBuilder`, as this package has no Ada-Ranker.
+    @usableFromInline
+    static func makeBaseRanker(config: ModelConfig) throws -> any RankingModel {
+        guard config.trainType == .base else { throw ParityError.noModelBuilder(trainType: config.trainType) }
+        return try Ranker(config: config)
+    }
+
+    /// Checks one fixture folder with the model `makeModel` builds from its `config.json`.
     ///
     /// Gradients: each `grad.<name>` must match the parameter's gradient (a parameter that got none
     /// counts as all zeros); a parameter without a `grad.` entry must get no gradient or an all-zero
     /// one; a `grad.` entry naming no parameter of the model is a failure.
-    /// - Throws: `ParityError.missingFiles`, or the error of the unreadable file, invalid
-    ///   configuration or non-matching state dict (each names its file).
-    public static func run(fixtureDirectory: URL, tolerance: ParityTolerance = ParityTolerance()) throws -> ParityResult {
+    /// - Throws: `ParityError.missingFiles`, `ParityError.noModelBuilder` (an Ada-Ranker fixture with
+    ///   the default builder), or the error of the unreadable file, invalid configuration or
+    ///   non-matching state dict (each names its file).
+    public static func run(fixtureDirectory: URL, tolerance: ParityTolerance = ParityTolerance(),
+                           makeModel: ModelBuilder = makeBaseRanker) throws -> ParityResult {
         let missing = fixtureFiles.filter {
             !FileManager.default.fileExists(atPath: fixtureDirectory.appendingPathComponent($0).path)
         }
@@ -38,7 +55,7 @@ public enum ParityCheck {
         let fixture = try ReferenceFixture(directory: fixtureDirectory)
         let model: any RankingModel
         do {
-            model = try makeRankingModel(config: fixture.config)
+            model = try makeModel(fixture.config)
         } catch let error as ModelConfigError {
             throw ModelConfigError.unreadable(path: fixture.path("config.json"), reason: error.description)
         }
@@ -55,14 +72,15 @@ public enum ParityCheck {
         return try compare(model, with: fixture, tolerance: tolerance)
     }
 
-    /// Checks every fixture folder in `directory` (sub-folders holding at least one of the four
+    /// Checks every fixture folder in `directory` with the models `makeModel` builds (sub-folders holding at least one of the four
     /// files, in name order), or `directory` itself when it is a fixture folder. A folder that cannot
     /// be checked yields a failed outcome with the reason; the others still run.
     /// - Throws: `ParityError.noFixtures` when `directory` is missing or holds no fixture folder.
-    public static func runAll(directory: URL, tolerance: ParityTolerance = ParityTolerance()) throws -> [ParityOutcome] {
+    public static func runAll(directory: URL, tolerance: ParityTolerance = ParityTolerance(),
+                              makeModel: ModelBuilder = makeBaseRanker) throws -> [ParityOutcome] {
         try fixtureDirectories(in: directory).map { folder in
             ParityOutcome(fixture: folder.lastPathComponent,
-                          result: Result { try run(fixtureDirectory: folder, tolerance: tolerance) })
+                          result: Result { try run(fixtureDirectory: folder, tolerance: tolerance, makeModel: makeModel) })
         }
     }
 
@@ -130,6 +148,8 @@ enum ParityError: Error, CustomStringConvertible, Equatable {
     case missingExpectation(directory: String, names: [String])
     /// The directory to scan does not exist or holds no fixture.
     case noFixtures(directory: String, reason: String)
+    /// The fixture's `train_type` needs a model the default builder cannot make.
+    case noModelBuilder(trainType: TrainType)
 
     var description: String {
         switch self {
@@ -139,6 +159,9 @@ enum ParityError: Error, CustomStringConvertible, Equatable {
             return "\(directory)/expected.safetensors: missing \(names.joined(separator: ", "))"
         case .noFixtures(let directory, let reason):
             return "no parity fixtures in \(directory): \(reason)"
+        case .noModelBuilder(let trainType):
+            return "a \(trainType.rawValue) fixture needs a model builder: ParityCheck builds Base rankers only; "
+                + "pass makeModel: (AdaLayers' makeRankingModel(config:) builds both)"
         }
     }
 }

@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Ada-Ranker's adaptation: distribution extractor, FiLM input modulation, memory units, adaptive scoring head;
-/// and `makeRankingModel(config:)`, which builds a Base ranker or an Ada-Ranker from a configuration.
+/// and `makeRankingModel(config:adaRanker:)`, the one factory choosing between Base and Ada-Ranker.
 let package = Package(
     name: "AdaLayers",
     products: [

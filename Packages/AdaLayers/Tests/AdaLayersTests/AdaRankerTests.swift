@@ -214,4 +214,30 @@ final class AdaRankerTests: XCTestCase {
         }
         XCTAssertThrowsError(try ModelConfig(["model": "GRU4Rec", "train_type": "finetune"]))
     }
+
+    /// The factory's Ada-Ranker options: by default the model is `AdaRanker(config:)`'s; each option
+    /// sets what it names; a Base ranker ignores them but refuses to freeze its parameters.
+    func testFactoryOptions() throws {
+        let config = TestSupport.config(.sasRec)
+        let plain = try XCTUnwrap(try makeRankingModel(config: config) as? AdaRanker)
+        XCTAssertEqual(plain.stateDict(), try AdaRanker(config: config).stateDict())
+        XCTAssertEqual(plain.klWeight, 0)
+        XCTAssertNil(plain.logSigmaLimit)
+
+        let options = AdaRankerOptions(klWeight: 0.5, logSigmaLimit: 60, startsAsBaseRanker: true, freezesBase: true)
+        let set = try XCTUnwrap(try makeRankingModel(config: config, adaRanker: options) as? AdaRanker)
+        XCTAssertEqual(set.klWeight, 0.5)
+        XCTAssertEqual(set.logSigmaLimit, 60)
+        let batch = TestSupport.batch()
+        XCTAssertLessThan(set.scores(batch).maxAbsDifference(set.base.scores(batch)), 1e-6, "starts as its Base ranker")
+        let trainable = set.namedParameters().filter { $0.1.requiresGrad }.map(\.0)
+        XCTAssertEqual(Set(trainable), set.adaptationParameterNames)
+
+        var base = config
+        base.trainType = .base
+        XCTAssertTrue(try makeRankingModel(config: base, adaRanker: AdaRankerOptions(klWeight: 0.5, startsAsBaseRanker: true)) is Ranker)
+        XCTAssertThrowsError(try makeRankingModel(config: base, adaRanker: AdaRankerOptions(freezesBase: true))) { error in
+            XCTAssertEqual(error as? RankingModelFactoryError, .freezingBaseRanker)
+        }
+    }
 }

@@ -1,4 +1,5 @@
-/// How an Ada-Ranker's adaptation layers start (`ada_init`); `ModelFactory.makeModel` applies it.
+/// How an Ada-Ranker's adaptation layers start (`ada_init`); `ModelFactory.makeModel` hands it to AdaLayers'
+/// `makeRankingModel` (`identity` as `AdaRankerOptions.startsAsBaseRanker`).
 ///
 /// - `identity` (the default; a deliberate difference from the paper's code): `AdaRanker.startAsBaseRanker()`, γ ≡ 1 and β ≡ 0
 ///   (FiLM weights 0, scale bias 1, shift bias 0), weight memories ≡ 1 and bias memories ≡ 0,

@@ -20,29 +20,23 @@ enum ModelFactory {
         }
     }
 
-    /// A new model (Base or Ada-Ranker per `train_type`), initialised from `seed`. An Ada-Ranker
-    /// gets its `AdaptationSettings`: `kl_weight` and `log_sigma_max`, and it starts as `ada_init`
-    /// says (`identity`: exactly its Base ranker).
+    /// A new model (Base or Ada-Ranker per `train_type`, built by AdaLayers' `makeRankingModel`),
+    /// initialised from `seed`. An Ada-Ranker gets `kl_weight` and `log_sigma_max` and starts as
+    /// `ada_init` says (`identity`: exactly its Base ranker); a Base ranker ignores those keys.
     /// - Parameter freezeBase: leave only the adaptation layers trainable (`freeze = 1` fine-tuning).
     /// - Throws: `TrainerError.invalidSetting` for invalid hyper-parameters, or `freezeBase` for a Base model.
     public static func makeModel(_ config: Configuration, freezeBase: Bool = false) throws -> any RankingModel {
         let modelConfig = try modelConfig(config)
+        let adaptation = try AdaptationSettings(config)
+        let adaRanker = AdaRankerOptions(
+            klWeight: adaptation.klWeight, logSigmaLimit: adaptation.logSigmaLimit,
+            startsAsBaseRanker: adaptation.initialisation == .identity, freezesBase: freezeBase)
         do {
-            switch modelConfig.trainType {
-            case .base:
-                guard !freezeBase else { throw TrainerError.invalidSetting("freeze = 1 applies to an Ada-Ranker only") }
-                return try Ranker(config: modelConfig)
-            case .adaRanker:
-                let ada = try AdaRanker(config: modelConfig)
-                let adaptation = try AdaptationSettings(config)
-                ada.klWeight = adaptation.klWeight
-                ada.logSigmaLimit = adaptation.logSigmaLimit
-                if adaptation.initialisation == .identity { ada.startAsBaseRanker() }
-                if freezeBase { ada.freezeBaseParameters() }
-                return ada
-            }
+            return try makeRankingModel(config: modelConfig, adaRanker: adaRanker)
         } catch let error as ModelConfigError {
             throw TrainerError.invalidSetting(error.description)
+        } catch RankingModelFactoryError.freezingBaseRanker {
+            throw TrainerError.invalidSetting("freeze = 1 applies to an Ada-Ranker only")
         }
     }
 
@@ -87,14 +81,12 @@ enum ModelFactory {
     }
 
     /// Loads a Base checkpoint into an Ada-Ranker for fine-tuning: the checkpoint must hold exactly
-    /// the parameters of the Base model of the same configuration; the adaptation layers keep their
-    /// fresh initialisation.
-    public static func loadBaseWeights(_ weights: [String: Tensor], into model: any RankingModel,
-                                       config: Configuration, path: String) throws {
-        var baseConfig = config
-        baseConfig.append(ConfigLayer(source: "fine-tuning", values: ["train_type": .string(TrainType.base.rawValue)]))
-        let base = try makeModel(baseConfig)
-        try loadWeights(weights, into: base, path: path)
-        try model.loadStateDict(base.stateDict(), strict: false)
+    /// the parameters of its Base part (`AdaRanker.base`); the adaptation layers keep their values.
+    /// - Throws: `TrainerError.checkpointMismatch` as `loadWeights` does, or when `model` is no Ada-Ranker.
+    public static func loadBaseWeights(_ weights: [String: Tensor], into model: any RankingModel, path: String) throws {
+        guard let adaRanker = model as? AdaRanker else {
+            throw TrainerError.checkpointMismatch(path: path, reason: "a Base checkpoint loads into an Ada-Ranker only")
+        }
+        try loadWeights(weights, into: adaRanker.base, path: path)
     }
 }

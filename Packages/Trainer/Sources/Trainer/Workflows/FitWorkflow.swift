@@ -291,7 +291,7 @@ public enum FitWorkflow {
                 for note in trained.differences(from: fingerprint) { logger.warning("the Base checkpoint was trained on other data: \(note)") }
             }
         }
-        try ModelFactory.loadBaseWeights(checkpoint.weights, into: model, config: config, path: path)
+        try ModelFactory.loadBaseWeights(checkpoint.weights, into: model, path: path)
         logger.info("base parameters loaded from \(path)")
     }
 

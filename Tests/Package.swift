@@ -40,7 +40,10 @@ let package = Package(
             .product(name: "TestSupport", package: "Tensor"),
         ]),
         // kill -9, full disk and concurrent writers against the built `train` executable.
-        .testTarget(name: "FaultTests", dependencies: [.product(name: "Trainer", package: "Trainer")]),
+        .testTarget(name: "FaultTests", dependencies: [
+            .product(name: "Trainer", package: "Trainer"),
+            .product(name: "TestSupport", package: "Tensor"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,6 @@
 import DataPipeline
 import Foundation
+import TestSupport
 import Trainer
 import XCTest
 
@@ -13,7 +14,7 @@ import XCTest
 final class EndToEndML100KTests: XCTestCase {
     func testGRU4RecBaseReachesValidGroupAUCAbove070() throws {
         let input = try EndToEnd.ml100kFolder()
-        let root = try EndToEnd.scratchFolder(self, "ml100k")
+        let root = try makeTemporaryDirectory(self, prefix: "adaranker-e2e-ml100k")
         let data = root.appendingPathComponent("ML100K").path
         let summary = try PrepareWorkflow.run(PrepareRequest(source: .path(input, format: .recbole), outputFolder: data,
                                                              sampling: .leakFree, showProgress: false))

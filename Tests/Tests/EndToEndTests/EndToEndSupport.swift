@@ -2,24 +2,16 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Paths and scratch folders shared by the end-to-end tests.
+/// Paths and Configs copies shared by the end-to-end tests.
 enum EndToEnd {
     /// The repository's `Configs` folder.
     static let configs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../Configs").standardizedFileURL
 
-    /// A fresh temporary folder, removed by the test's teardown.
-    static func scratchFolder(_ test: XCTestCase, _ name: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("adaranker-e2e-\(name)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
     /// A copy of the repository's Configs plus `dataset/<name>.yaml` with `yaml` (a tiny synthetic
     /// dataset and short training), so tests go through exactly the files and code the CLI uses.
     static func configsWithDataset(_ test: XCTestCase, name: String, yaml: String) throws -> URL {
-        let folder = try scratchFolder(test, "configs").appendingPathComponent("Configs")
+        let folder = try makeTemporaryDirectory(test, prefix: "adaranker-e2e-configs").appendingPathComponent("Configs")
         try FileManager.default.copyItem(at: configs, to: folder)
         try yaml.write(to: folder.appendingPathComponent("dataset/\(name).yaml"), atomically: true, encoding: .utf8)
         return folder

@@ -25,7 +25,7 @@ final class TrainerEndToEndTests: XCTestCase {
 
     override func setUpWithError() throws {
         configs = try EndToEnd.configsWithDataset(self, name: "e2e", yaml: try Self.datasetYAML)
-        root = try EndToEnd.scratchFolder(self, "runs")
+        root = try makeTemporaryDirectory(self, prefix: "adaranker-e2e-runs")
         data = root.appendingPathComponent("e2e").path
         let summary = try PrepareWorkflow.run(PrepareRequest(source: .synthetic(name: "e2e"), outputFolder: data,
                                                              seed: 3, showProgress: false, configDirectory: configs))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Trainer
 import XCTest
 #if canImport(Glibc)
@@ -14,11 +15,14 @@ import Glibc
 final class DistributedTrainingTests: XCTestCase {
     /// The demo data prepared once for all tests of this class.
     nonisolated(unsafe) private static var prepared: URL?
-    private static let root = FileManager.default.temporaryDirectory
-        .appendingPathComponent("distributed-\(UUID().uuidString)")
+    /// The folder holding the demo data and every run of this class (made on first use).
+    private static let madeRoot = Result { try makeSharedTemporaryDirectory(prefix: "distributed") }
+    private static var root: URL {
+        get throws { try madeRoot.get() }
+    }
 
     override class func tearDown() {
-        try? FileManager.default.removeItem(at: root)
+        if case .success(let root) = madeRoot { try? FileManager.default.removeItem(at: root) }
         super.tearDown()
     }
 
@@ -64,8 +68,8 @@ final class DistributedTrainingTests: XCTestCase {
     func testAKilledRankEndsTheJobAndTheRunResumesWithAnotherProcessCount() throws {
         let mpirun = try Self.mpirun()
         let data = try Self.demoData()
-        let output = Self.root.appendingPathComponent("killed")
-        let console = Self.root.appendingPathComponent("killed-console.txt")
+        let output = try Self.root.appendingPathComponent("killed")
+        let console = try Self.root.appendingPathComponent("killed-console.txt")
         let arguments = ["-np", "2"] + Self.mpirunOptions + [try TrainTool.executable()]
             + Self.fitArguments(model: "GRU4Rec", mode: "base", data: data, output: output,
                                 settings: ["--epochs=30", "--batch_size=256", "--stopping_step=30"])
@@ -109,8 +113,7 @@ final class DistributedTrainingTests: XCTestCase {
     /// `train prepare --synthetic demo`, once.
     static func demoData() throws -> URL {
         if let prepared { return prepared }
-        let folder = root.appendingPathComponent("demo-data")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let folder = try root.appendingPathComponent("demo-data")
         try TrainProcess.succeed(["prepare", "--synthetic", "demo", "--out", folder.path, "--threads", "1",
                                   "--configs", TrainTool.configs.path], in: root)
         prepared = folder
@@ -125,7 +128,7 @@ final class DistributedTrainingTests: XCTestCase {
     /// Trains into a new run folder with `processes` processes (1: without mpirun).
     static func fit(model: String, mode: String, data: URL, processes: Int, mpirun: String, name: String,
                     settings: [String]) throws -> URL {
-        let output = root.appendingPathComponent(name)
+        let output = try root.appendingPathComponent(name)
         let arguments = fitArguments(model: model, mode: mode, data: data, output: output, settings: settings)
         if processes == 1 {
             try TrainProcess.succeed(arguments, in: root)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Trainer
 import XCTest
 
@@ -21,9 +22,10 @@ final class FaultFixtures {
     let prepareSeconds: Double
     let fitSeconds: Double
 
-    /// Writes the input and runs the references in a new folder under the temporary directory.
+    /// Writes the input and runs the references in a new shared temporary folder (removed by
+    /// `remove()`, or when the test process exits).
     init(name: String) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("fault-\(name)-\(UUID().uuidString)")
+        root = try makeSharedTemporaryDirectory(prefix: "fault-\(name)")
         logs = root.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         input = root.appendingPathComponent("interactions.tsv")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Trainer
 import XCTest
 #if canImport(Glibc)
@@ -18,15 +19,8 @@ final class FullDiskTests: XCTestCase {
         super.tearDown()
     }
 
-    override func tearDown() {
-        if let mountPoint {
-            _ = try? TrainTool.run("/bin/umount", [mountPoint.path])
-            try? FileManager.default.removeItem(at: mountPoint)
-        }
-        super.tearDown()
-    }
-
     /// Mounts a tmpfs of `kilobytes` (or resizes the one mounted), skipping the test without root.
+    /// When the test ends it is unmounted and its mount point removed.
     private func mountDisk(kilobytes: Int) throws -> URL {
         if let mountPoint {
             let resize = try TrainTool.run("/bin/mount", ["-o", "remount,size=\(kilobytes)k", mountPoint.path])
@@ -34,13 +28,13 @@ final class FullDiskTests: XCTestCase {
             return mountPoint
         }
         guard geteuid() == 0 else { throw XCTSkip("full-disk tests need root to mount a small tmpfs; skipped") }
-        let point = FileManager.default.temporaryDirectory.appendingPathComponent("fault-disk-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: point, withIntermediateDirectories: true)
+        let point = try makeTemporaryDirectory(self, prefix: "fault-disk")
         let mount = try TrainTool.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", point.path])
         guard mount.status == 0 else {
-            try? FileManager.default.removeItem(at: point)
             throw XCTSkip("cannot mount a tmpfs here (\(mount.output.trimmingCharacters(in: .whitespacesAndNewlines))); full-disk tests skipped")
         }
+        // Teardown blocks run last-added first: this unmount precedes the mount point's removal.
+        addTeardownBlock { _ = try? TrainTool.run("/bin/umount", [point.path]) }
         mountPoint = point
         return point
     }

@@ -1,14 +1,13 @@
 import Foundation
 import RankingServer
+import TestSupport
 import XCTest
 
 /// Raw ids are read from the prepared folder's tables; a folder without tables uses its ids as
 /// they are; a damaged table is refused naming its file and line.
 final class IdTablesTests: XCTestCase {
     private func folder(_ files: [String: String]) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("adaranker-idtables-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        let url = try makeTemporaryDirectory(self, prefix: "adaranker-idtables")
         for (name, text) in files { try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         return url.path
     }

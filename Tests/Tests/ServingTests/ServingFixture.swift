@@ -22,10 +22,7 @@ final class ServingFixture: @unchecked Sendable {
     private static let made = Result { try ServingFixture() }
 
     private init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("adaranker-serving-\(getpid())")
-        try? FileManager.default.removeItem(at: root)
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        atexit { try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("adaranker-serving-\(getpid())").path) }
+        root = try makeSharedTemporaryDirectory(prefix: "adaranker-serving")
         configs = root.appendingPathComponent("Configs")
         let repositoryConfigs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../../Configs").standardizedFileURL

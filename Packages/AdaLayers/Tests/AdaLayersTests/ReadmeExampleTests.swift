@@ -3,16 +3,15 @@ import Autograd
 import Foundation
 import SeqModels
 import Tensor
+import TestSupport
 import XCTest
 
 /// The README's example, verbatim apart from the checkpoint path (a temporary folder instead of
 /// `/tmp`), with checks of what its comments claim.
 final class ReadmeExampleTests: XCTestCase {
     func testReadmeExample() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("adalayers-readme-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let checkpoint = folder.appendingPathComponent("gru4rec-base.safetensors").path
+        let checkpoint = try makeTemporaryDirectory(self, prefix: "adalayers-readme")
+            .appendingPathComponent("gru4rec-base.safetensors").path
 
         // 1. An Ada-Ranker around GRU4Rec. Its Base part is built exactly as `Ranker(config:)` builds it
         //    (same seed, same weights); the adaptation layers get the reference's initialisation.

@@ -8,12 +8,7 @@ final class Word2VecTextFormatTests: XCTestCase {
     private var folder: String!
 
     override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "w2v-format-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
+        folder = try makeTemporaryFolder(self)
     }
 
     private func randomEmbeddings(items: Int, size: Int, seed: UInt64) -> ItemEmbeddings {

@@ -2,6 +2,7 @@ import Autograd
 import Foundation
 import SeqModels
 import Tensor
+import TestSupport
 import XCTest
 
 /// The README's example, verbatim apart from the file path, so that it keeps compiling and working.
@@ -25,8 +26,7 @@ final class ReadmeExampleTests: XCTestCase {
         let probabilities: Tensor = ranker.scores(batch)
         XCTAssertEqual(probabilities.shape, [2, 3])
 
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString).safetensors").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = try makeTemporaryDirectory(self, prefix: "seqmodels-readme").appendingPathComponent("gru4rec.safetensors").path
         try ranker.save(to: path)
         try ranker.load(from: path)
         XCTAssertEqual(ranker.scores(batch), probabilities)

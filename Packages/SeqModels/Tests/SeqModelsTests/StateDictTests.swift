@@ -3,18 +3,14 @@ import Foundation
 import SeqModels
 import SeqModelsTestSupport
 import Tensor
+import TestSupport
 import XCTest
 
 final class StateDictTests: XCTestCase {
     private var folder: URL!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("seqmodels-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
+        folder = try makeTemporaryDirectory(self, prefix: "seqmodels-tests")
     }
 
     func testRoundTripThroughSafetensors() throws {

@@ -103,12 +103,43 @@ struct MissingTestInput: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A fresh empty temporary folder, removed when `testCase` ends.
+/// A fresh empty temporary folder `<prefix>-<UUID>`, removed when `testCase` ends.
 public func makeTemporaryDirectory(_ testCase: XCTestCase, prefix: String = "adaranker-test") throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    let url = try newTemporaryDirectory(prefix: prefix)
     testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
     return url
+}
+
+/// A fresh empty temporary folder `<prefix>-<UUID>` for fixtures that several tests share (made
+/// once per test class or per test process), removed when the test process exits; a class may
+/// remove it earlier, in its `class func tearDown()`.
+public func makeSharedTemporaryDirectory(prefix: String) throws -> URL {
+    let url = try newTemporaryDirectory(prefix: prefix)
+    SharedTemporaryDirectories.removeAtExit(url)
+    return url
+}
+
+private func newTemporaryDirectory(prefix: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// The shared temporary folders made by this process, removed by one `atexit` handler (XCTest ends
+/// the process with `exit` after the last test).
+private enum SharedTemporaryDirectories {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var folders: [URL] = []
+    private static let exitHandler: Void = { atexit { SharedTemporaryDirectories.removeAll() } }()
+
+    static func removeAtExit(_ url: URL) {
+        _ = exitHandler
+        lock.withLock { folders.append(url) }
+    }
+
+    private static func removeAll() {
+        lock.withLock { for url in folders { try? FileManager.default.removeItem(at: url) } }
+    }
 }
 
 extension TestFixtures {

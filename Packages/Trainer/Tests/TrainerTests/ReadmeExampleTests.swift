@@ -17,15 +17,8 @@ final class ReadmeExampleTests: XCTestCase {
     }
 
     override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-readme-\(UUID().uuidString)")
-        let repoConfigs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../../Configs").standardizedFileURL
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: repoConfigs, to: root.appendingPathComponent("Configs"))
-        try Self.tinyDemoYAML.write(to: root.appendingPathComponent("Configs/dataset/demo.yaml"), atomically: true, encoding: .utf8)
+        root = try makeRunRoot(prefix: "trainer-readme", demoYAML: Self.tinyDemoYAML)
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 
     private func runTheExample(in folder: URL) throws -> (base: FitReport, ada: FitReport, paper: FitReport, finetuned: FitReport) {
         // ---- the README example (paths under a temporary folder) ----

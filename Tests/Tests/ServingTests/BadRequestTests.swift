@@ -42,12 +42,12 @@ final class BadRequestTests: XCTestCase {
         try await expectError("/v1/rank", "[1, 2]", status: 400, "body: expected a JSON object")
         try await expectError("/v1/rank", "{\"history\": \"abc\", \"candidates\": \(candidates)}", status: 400, "history: expected an array")
         try await expectError("/v1/rank", "{\"history\": \(history), \"candidates\": [\(good.candidates[0]), \"x\"]}", status: 400,
-                              "candidates[1]: expected an integer id")
-        try await expectError("/v1/rank", "{\"history\": \(history)}", status: 400, "candidates: missing field")
+                              "candidates[1]: expected an integer, found a string")
+        try await expectError("/v1/rank", "{\"history\": \(history)}", status: 400, "candidates: missing")
         try await expectError("/v1/rank", "{\"history\": \(history), \"candidate\": \(candidates)}", status: 400, "candidate: unknown field")
-        try await expectError("/v1/rank", "{\"history\": \(history), \"candidates\": null}", status: 400, "candidates: expected a value, found null")
+        try await expectError("/v1/rank", "{\"history\": \(history), \"candidates\": null}", status: 400, "candidates: expected an array, found null")
         try await expectError("/v1/rank", "{\"history\": \(history), \"candidates\": \(candidates), \"user_id\": \"7\"}", status: 400,
-                              "user_id: expected an integer id")
+                              "user_id: expected an integer, found a string")
     }
 
     func testNonFiniteAndNonIntegerNumbersAreRefused() async throws {
@@ -55,9 +55,9 @@ final class BadRequestTests: XCTestCase {
         try await expectError("/v1/rank", "{\"history\": \(history), \"candidates\": [1e999]}", status: 400,
                               "malformed JSON: Number 1e999 is not representable")
         try await expectError("/v1/rank", "{\"history\": \(history), \"candidates\": [2.5]}", status: 400,
-                              "candidates[0]: expected an integer id, found 2.5")
+                              "candidates[0]: expected an integer, found 2.5")
         try await expectError("/v1/rank", "{\"history\": [1e20], \"candidates\": [1]}", status: 400,
-                              "history[0]: expected an integer id, found 1e+20")
+                              "history[0]: expected an integer, found 1e+20")
         try await expectError("/v1/rank", "{\"history\": \(history), \"candidates\": [NaN]}", status: 400, "malformed JSON")
         try await expectError("/v1/rank", "{\"history\": [Infinity], \"candidates\": [1]}", status: 400, "malformed JSON")
     }

@@ -1,3 +1,4 @@
+import DataPipeline
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -143,8 +144,8 @@ public struct Checkpoint {
                 info = try JSONDecoder().decode(CheckpointInfo.self, from: Data(contentsOf: sidecar))
             } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
                 // A field with an unusable value (an unknown model name, …): name the field and the value.
-                let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-                throw TrainerError.checkpointUnreadable(path: sidecar.path, reason: "field '\(field)': \(context.debugDescription)")
+                throw TrainerError.checkpointUnreadable(path: sidecar.path,
+                                                        reason: JSONFieldProblem(.dataCorrupted(context)).description)
             } catch {
                 throw TrainerError.checkpointUnreadable(path: sidecar.path, reason: "not a checkpoint sidecar (\(error))")
             }

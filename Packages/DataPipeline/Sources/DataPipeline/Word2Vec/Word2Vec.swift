@@ -45,47 +45,19 @@ public enum Word2Vec {
         }
 
         var rng = SeededGenerator(seed: options.seed)
-        var inputVectors = [Float](repeating: 0, count: vocabulary.size * size)
-        let initialScale = 0.5 / Float(size)
-        for k in inputVectors.indices { inputVectors[k] = (rng.nextFloat() * 2 - 1) * initialScale }
-        var outputVectors = [Float](repeating: 0, count: vocabulary.size * size)
-
-        let positions = corpus.items.map { vocabulary.indexOfItem[Int($0)] }
-        let keepThresholds = vocabulary.keepThresholds(sample: options.sample)
-        let noise = vocabulary.noiseDistribution(exponent: options.noiseExponent)
-        let sigmoid = Word2VecSigmoidTable.make()
+        let buffers = Word2VecBuffers(corpus: corpus, vocabulary: vocabulary, options: options, rng: &rng)
         let chunks = makeChunks(corpus: corpus, parts: options.threads, rng: &rng)
-
-        inputVectors.withUnsafeMutableBufferPointer { syn0 in
-            outputVectors.withUnsafeMutableBufferPointer { syn1 in
-                positions.withUnsafeBufferPointer { positions in
-                    corpus.sentenceStarts.withUnsafeBufferPointer { starts in
-                        keepThresholds.withUnsafeBufferPointer { keep in
-                            noise.columns.withUnsafeBufferPointer { noise in
-                                sigmoid.withUnsafeBufferPointer { sigmoid in
-                                    let context = Word2VecWorkerContext(
-                                        inputVectors: syn0.baseAddress!, outputVectors: syn1.baseAddress!,
-                                        positions: positions.baseAddress!, sentenceStarts: starts.baseAddress!,
-                                        keepThresholds: keep.baseAddress!, noiseColumns: noise.baseAddress!,
-                                        vocabularySize: vocabulary.size, sigmoidTable: sigmoid.baseAddress!,
-                                        vectorSize: size, window: options.window, negative: options.negative,
-                                        downSampling: options.sample > 0, architecture: options.architecture,
-                                        cbowMean: options.cbowMean, epochs: options.epochs,
-                                        learningRate: Word2VecLearningRate(start: options.alpha, end: options.minAlpha))
-                                    run(context, chunks: chunks, totalWork: totalWork, progress: progress)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let context = Word2VecWorkerContext(
+            buffers: buffers, vectorSize: size, window: options.window, negative: options.negative,
+            downSampling: options.sample > 0, architecture: options.architecture, cbowMean: options.cbowMean,
+            epochs: options.epochs, learningRate: Word2VecLearningRate(start: options.alpha, end: options.minAlpha))
+        run(context, chunks: chunks, totalWork: totalWork, progress: progress)
         progress?(totalWork, totalWork)
 
         var table = [Float](repeating: 0, count: (itemCount + 1) * size)
         for (index, item) in vocabulary.items.enumerated() {
             let row = Int(item) * size
-            for d in 0..<size { table[row + d] = inputVectors[index * size + d] }
+            for d in 0..<size { table[row + d] = buffers.inputVectors[index * size + d] }
         }
         return ItemEmbeddings(itemCount: itemCount, vectorSize: size, values: table)
     }

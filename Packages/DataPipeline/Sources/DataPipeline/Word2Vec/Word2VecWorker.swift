@@ -1,25 +1,8 @@
 import Tensor
 
-/// The shared state of one training run as raw pointers into buffers owned by `Word2Vec.train`.
-///
-/// Several workers update `inputVectors` and `outputVectors` at the same time without locks
-/// (Hogwild, as word2vec and gensim do); everything else is read-only.
-struct Word2VecWorkerContext: @unchecked Sendable {
-    /// `syn0`, the item vectors being learnt: `[V, D]` by vocabulary index.
-    let inputVectors: UnsafeMutablePointer<Float>
-    /// `syn1neg`, the output (context-prediction) vectors: `[V, D]`, starting at zero.
-    let outputVectors: UnsafeMutablePointer<Float>
-    /// Vocabulary index of every corpus position, `-1` for items below `minCount`.
-    let positions: UnsafePointer<Int32>
-    /// `sentenceCount + 1` offsets into `positions`.
-    let sentenceStarts: UnsafePointer<Int>
-    /// Down-sampling: keep an occurrence of index `v` when a 32-bit draw is `< keepThresholds[v]`.
-    let keepThresholds: UnsafePointer<UInt64>
-    /// Alias-method columns of the noise distribution (`NoiseDistribution.columns`) and their count `V`.
-    let noiseColumns: UnsafePointer<UInt64>
-    let vocabularySize: Int
-    /// `Word2VecSigmoidTable` values.
-    let sigmoidTable: UnsafePointer<Float>
+/// The shared state of one training run: the buffers and the settings every worker reads.
+struct Word2VecWorkerContext: Sendable {
+    let buffers: Word2VecBuffers
     let vectorSize: Int
     let window: Int
     let negative: Int
@@ -56,7 +39,7 @@ extension Word2VecWorkerContext {
         // Locals only below this line: the loops must not reach through `self`.
         let kernel = Word2VecKernel(self, longestSentence: chunk.longestSentence)
         defer { kernel.deallocate() }
-        let starts = sentenceStarts, epochs = epochs, schedule = learningRate
+        let starts = buffers.sentenceStarts.baseAddress!, epochs = epochs, schedule = learningRate
         var rng = SeededGenerator(seed: chunk.seed)
         var nextReport = Self.reportInterval
 
@@ -78,7 +61,7 @@ extension Word2VecWorkerContext {
     }
 }
 
-/// The values and scratch buffers of one worker's training loop, copied out of the
+/// The values, base pointers and scratch buffers of one worker's training loop, copied out of the
 /// `Word2VecWorkerContext` so the loops read locals (the methods are inlined into `train`).
 private struct Word2VecKernel {
     let size: Int, window: Int, negative: Int
@@ -92,12 +75,14 @@ private struct Word2VecKernel {
     /// CBOW's context vector and the accumulated input gradient, `size` floats each.
     let hidden: UnsafeMutablePointer<Float>, error: UnsafeMutablePointer<Float>
 
-    /// Copies the context's values and allocates the scratch buffers (freed by `deallocate`).
+    /// Copies the context's values and base pointers and allocates the scratch buffers (freed by `deallocate`).
     init(_ context: Word2VecWorkerContext, longestSentence: Int) {
+        let buffers = context.buffers
         size = context.vectorSize; window = context.window; negative = context.negative
-        syn0 = context.inputVectors; syn1 = context.outputVectors
-        positions = context.positions; keep = context.keepThresholds
-        noise = context.noiseColumns; noiseCount = context.vocabularySize; sigmoid = context.sigmoidTable
+        syn0 = buffers.inputVectors.baseAddress!; syn1 = buffers.outputVectors.baseAddress!
+        positions = UnsafePointer(buffers.positions.baseAddress!); keep = UnsafePointer(buffers.keepThresholds.baseAddress!)
+        noise = UnsafePointer(buffers.noiseColumns.baseAddress!); noiseCount = buffers.noiseColumns.count
+        sigmoid = UnsafePointer(buffers.sigmoidTable.baseAddress!)
         downSampling = context.downSampling; isCBOW = context.architecture == .cbow; cbowMean = context.cbowMean
         maxInput = Word2VecSigmoidTable.maxInput; sigmoidScale = Word2VecSigmoidTable.scale
         lastSlot = Word2VecSigmoidTable.size - 1

@@ -1,6 +1,6 @@
 #include "gru_kernels.h"
 #include "tensor_kernels.h"
-#include "vector8.h"
+#include "activations8.h"
 
 INLINE void forward_lanes(long j, long n, long h, float *g, const float *a, const float *bias,
                           const float *biasN, const float *p, float *out, float *hnSave) {

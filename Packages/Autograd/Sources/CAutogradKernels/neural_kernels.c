@@ -1,18 +1,10 @@
 #include "neural_kernels.h"
 #include "tensor_kernels.h"
-#include "vector8.h"
+#include "activations8.h"
 
 #include <math.h>
 
 // Rows are processed in blocks of eight lanes; the last `d mod 8` entries of a row run as scalars.
-
-/// Sum of the eight lanes.
-INLINE float sum8(f8 v) {
-    return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
-}
-
-/// Lanes of `a` where `mask` is set (all ones), of `b` elsewhere.
-INLINE f8 select8(i8 mask, f8 a, f8 b) { return (f8)(((i8)a & mask) | ((i8)b & ~mask)); }
 
 // ---- Layer norm -------------------------------------------------------------------------------
 
@@ -96,7 +88,7 @@ INLINE void normal_cdf_pdf(f8 x, f8 *cdf, f8 *pdf) {
     poly = poly * t + 1.421413741f;
     poly = poly * t - 0.284496736f;
     poly = poly * t + 0.254829592f;
-    f8 gauss = exp8(-0.5f * x * x);
+    f8 gauss = clamped_exp8(-0.5f * x * x);
     f8 tail = 0.5f * poly * t * gauss;
     *cdf = select8(x >= 0.0f, 1.0f - tail, tail);
     *pdf = gauss * 0.3989422804f;

@@ -1,6 +1,6 @@
 #include "optimizer_kernels.h"
 #include "tensor_kernels.h"
-#include "vector8.h"
+#include "tensor_vector8.h"
 
 // Each update is written once for `n` (1…8) lanes at offset `i`; the drivers run full blocks of
 // eight and one partial block.

@@ -1,24 +1,9 @@
 #include "tensor_kernels.h"
-
-#include <string.h>
-
-// Eight-lane float vectors (clang vector extensions): 256-bit instructions inside the AVX2 entry
-// point, pairs of SSE instructions (or scalar code) elsewhere.
-typedef float f8 __attribute__((vector_size(32)));
-#define INLINE static inline __attribute__((always_inline))
-#pragma clang diagnostic ignored "-Wpsabi"
-
-INLINE f8 load8(const float *p) { f8 v; memcpy(&v, p, sizeof v); return v; }
-
-INLINE float sum8(f8 v) {
-    return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
-}
+#include "tensor_vector8.h"
 
 INLINE void finish(float *y, long j, float dot, float alpha, float beta) {
     y[j] = beta == 0.0f ? alpha * dot : alpha * dot + beta * y[j];
 }
-
-INLINE f8 splat(float x) { return (f8){x, x, x, x, x, x, x, x}; }
 
 /// `finish` for eight consecutive entries y[0 ..< 8].
 INLINE void finish8(float *y, f8 dot, float alpha, float beta) {
@@ -172,32 +157,13 @@ INLINE void sgemm_rows(int transpose_b, long m, long n, long k, float alpha, con
     for (; r < m; r++) sgemm_nn_rows(1, n, k, alpha, a + r * lda, lda, b, ldb, beta, c + r * ldc, ldc);
 }
 
-static int avx2_allowed = 1;
-
-void adr_tensor_kernels_allow_avx2(int allowed) { avx2_allowed = allowed; }
-
-int adr_tensor_kernels_use_avx2(void) {
 #if defined(__x86_64__)
-    static int supported = -1;
-    if (supported < 0) {
-        __builtin_cpu_init();
-        supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return supported && avx2_allowed;
-#else
-    return 0;
-#endif
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx2,fma")))
-static void sgemv_rows_avx2(long n, long k, float alpha, const float *a, long lda, const float *x, float beta, float *y) {
+AVX2_TARGET static void sgemv_rows_avx2(long n, long k, float alpha, const float *a, long lda, const float *x, float beta, float *y) {
     sgemv_rows(n, k, alpha, a, lda, x, beta, y);
 }
 
-__attribute__((target("avx2,fma")))
-static void sgemm_rows_avx2(int transpose_b, long m, long n, long k, float alpha, const float *a, long lda,
-                            const float *b, long ldb, float beta, float *c, long ldc) {
+AVX2_TARGET static void sgemm_rows_avx2(int transpose_b, long m, long n, long k, float alpha, const float *a, long lda,
+                                        const float *b, long ldb, float beta, float *c, long ldc) {
     sgemm_rows(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 #endif

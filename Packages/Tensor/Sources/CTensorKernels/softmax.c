@@ -1,45 +1,6 @@
 #include "tensor_kernels.h"
 
-#include <math.h>
-#include <string.h>
-
-typedef float f8 __attribute__((vector_size(32)));
-typedef int i8 __attribute__((vector_size(32)));
-#define INLINE static inline __attribute__((always_inline))
-#pragma clang diagnostic ignored "-Wpsabi"
-
-INLINE f8 load8(const float *p) { f8 v; memcpy(&v, p, sizeof v); return v; }
-INLINE void store8(float *p, f8 v) { memcpy(p, &v, sizeof v); }
-INLINE f8 splat(float x) { return (f8){x, x, x, x, x, x, x, x}; }
-INLINE f8 select8(i8 mask, f8 a, f8 b) { return (f8)(((i8)a & mask) | ((i8)b & ~mask)); }
-
-/// e^x per lane, the same algorithm as Tensor's `vectorExp` (VectorMath.swift): x = n·ln2 + r,
-/// Cephes polynomial for e^r, 2^n applied in two halves; +inf above 88.72, 0 below −103.97, NaN kept.
-INLINE f8 exp8(f8 input) {
-    const f8 high = splat(88.7228394f), low = splat(-103.972076f);
-    f8 x = select8(input > high, high, input);
-    x = select8(x < low, low, x);
-    const f8 shifter = splat(12582912.0f);
-    f8 shifted = x * 1.44269504088896341f + shifter;
-    f8 n = shifted - shifter;
-    f8 r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
-    f8 p = splat(1.9875691500e-4f);
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * (r * r) + r + 1.0f;
-    i8 integer = (i8)shifted - 0x4B400000;
-    i8 half = integer >> 1;
-    f8 scale1 = (f8)((half + 127) << 23);
-    f8 scale2 = (f8)((integer - half + 127) << 23);
-    f8 result = p * scale1 * scale2;
-    result = select8(input > high, splat(INFINITY), result);
-    return select8(input < low, splat(0.0f), result);
-}
-
-INLINE float sum8(f8 v) { return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7])); }
+#include "tensor_vector8.h"
 
 INLINE void softmax_rows(long rows, long n, const float *x, float *y, int logarithm) {
     const long full = n - n % 8;
@@ -84,8 +45,7 @@ INLINE void softmax_rows(long rows, long n, const float *x, float *y, int logari
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma")))
-static void softmax_rows_avx2(long rows, long n, const float *x, float *y, int logarithm) {
+AVX2_TARGET static void softmax_rows_avx2(long rows, long n, const float *x, float *y, int logarithm) {
     softmax_rows(rows, n, x, y, logarithm);
 }
 #endif

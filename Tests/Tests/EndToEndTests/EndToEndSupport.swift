@@ -13,7 +13,7 @@ enum EndToEnd {
     static func configsWithDataset(_ test: XCTestCase, name: String, yaml: String) throws -> URL {
         let folder = try makeTemporaryDirectory(test, prefix: "adaranker-e2e-configs").appendingPathComponent("Configs")
         try FileManager.default.copyItem(at: configs, to: folder)
-        try yaml.write(to: folder.appendingPathComponent("dataset/\(name).yaml"), atomically: true, encoding: .utf8)
+        try yaml.write(to: folder.appendingPathComponent("dataset/\(name).yaml"), atomically: false, encoding: .utf8)
         return folder
     }
 

@@ -29,7 +29,7 @@ final class FaultFixtures {
         logs = root.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         input = root.appendingPathComponent("interactions.tsv")
-        try Self.syntheticInteractions(users: 500, items: 200, perUser: 20).write(to: input, atomically: true, encoding: .utf8)
+        try Self.syntheticInteractions(users: 500, items: 200, perUser: 20).write(to: input, atomically: false, encoding: .utf8)
         preparedSeed5 = root.appendingPathComponent("reference-data-5")
         preparedSeed6 = root.appendingPathComponent("reference-data-6")
         referenceRun = root.appendingPathComponent("reference-run")

@@ -8,7 +8,7 @@ import XCTest
 final class IdTablesTests: XCTestCase {
     private func folder(_ files: [String: String]) throws -> String {
         let url = try makeTemporaryDirectory(self, prefix: "adaranker-idtables")
-        for (name, text) in files { try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        for (name, text) in files { try text.write(to: url.appendingPathComponent(name), atomically: false, encoding: .utf8) }
         return url.path
     }
 

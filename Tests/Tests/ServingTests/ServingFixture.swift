@@ -28,7 +28,7 @@ final class ServingFixture: @unchecked Sendable {
             .appendingPathComponent("../../../Configs").standardizedFileURL
         try FileManager.default.copyItem(at: repositoryConfigs, to: configs)
         let yaml = try String(contentsOf: TestFixtures.repositoryFile("tiny-demo.yaml"), encoding: .utf8) + "epochs: 1\n"
-        try yaml.write(to: configs.appendingPathComponent("dataset/serving.yaml"), atomically: true, encoding: .utf8)
+        try yaml.write(to: configs.appendingPathComponent("dataset/serving.yaml"), atomically: false, encoding: .utf8)
         data = root.appendingPathComponent("serving").path
         _ = try PrepareWorkflow.run(PrepareRequest(source: .synthetic(name: "serving"), outputFolder: data, seed: 3,
                                                    showProgress: false, configDirectory: configs))

@@ -100,7 +100,7 @@ final class RankingMetricsTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("/dev/null:0: no score rows"), "\(error)")
         }
         let file = folder.appendingPathComponent("scores.tsv")
-        try "0.9 0.1 0.1\r\n".write(to: file, atomically: true, encoding: .utf8)
+        try "0.9 0.1 0.1\r\n".write(to: file, atomically: false, encoding: .utf8)
         XCTAssertEqual(try ScoreTable.read(path: file.path), [[0.9, 0.1, 0.1]])
     }
 }

@@ -59,7 +59,7 @@ final class CheckpointTests: XCTestCase {
 
         for (field, good, bad, expected) in [("model", "GRU4Rec", "GRU5Rec", "SASRec"), ("train_type", "Ada-Ranker", "AdaRanker", "Base")] {
             try text.replacingOccurrences(of: "\"\(field)\" : \"\(good)\"", with: "\"\(field)\" : \"\(bad)\"")
-                .write(to: sidecar, atomically: true, encoding: .utf8)
+                .write(to: sidecar, atomically: false, encoding: .utf8)
             XCTAssertThrowsError(try Checkpoint.read(from: url)) { error in
                 let message = "\(error)"
                 for part in [sidecar.path, "'\(field)'", "'\(bad)'", expected] {

@@ -19,7 +19,7 @@ final class ConfigInputValidationTests: XCTestCase {
 
 
     private func write(_ name: String, _ text: String) throws {
-        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        try text.write(to: folder.appendingPathComponent(name), atomically: false, encoding: .utf8)
     }
 
     private func load(dataset: String? = nil, _ overrides: [String] = []) throws -> Configuration {

@@ -30,7 +30,7 @@ final class ConfigurationTests: XCTestCase {
 
 
     private func write(_ name: String, _ text: String) throws {
-        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        try text.write(to: folder.appendingPathComponent(name), atomically: false, encoding: .utf8)
     }
 
     private func load(dataset: String? = "tiny", trainType: String = "Base", _ overrides: [String] = []) throws -> Configuration {

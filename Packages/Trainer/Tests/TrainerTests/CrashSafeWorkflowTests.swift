@@ -109,7 +109,7 @@ final class CrashSafeWorkflowTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.configFile.path), "the refused run wrote nothing")
         held.release()
         // A lock file left by a dead process (here: naming a PID that does not run) does not block.
-        try "999999999\n".write(to: folder.lockFile, atomically: true, encoding: .utf8)
+        try "999999999\n".write(to: folder.lockFile, atomically: false, encoding: .utf8)
         XCTAssertEqual(try fit("busy", epochs: 1).epochsTrained, 1)
     }
 

@@ -63,12 +63,12 @@ final class DatasetSelectionTests: XCTestCase {
         let statsFile = path("named/stats.json")
         let hostile = try String(contentsOfFile: statsFile, encoding: .utf8)
             .replacingOccurrences(of: "\"name\" : \"ML10M\"", with: "\"name\" : \"../../outside\"")
-        try hostile.write(toFile: statsFile, atomically: true, encoding: .utf8)
+        try hostile.write(toFile: statsFile, atomically: false, encoding: .utf8)
         XCTAssertEqual(DatasetSelection(requested: nil, dataFolder: path("named")).name, "named", "a name leaving dataset/ is ignored")
         let header = "user_id\titem_id\tcate_id\titem_seq\titem_seq_len\tneg_items\n"
         try FileManager.default.createDirectory(atPath: path("ML100K-tsv"), withIntermediateDirectories: true)
         for split in ["train", "valid", "test"] {
-            try (header + "1\t2\t[1]\t[3]\t1\t[4]\n").write(toFile: path("ML100K-tsv/\(split).tsv"), atomically: true, encoding: .utf8)
+            try (header + "1\t2\t[1]\t[3]\t1\t[4]\n").write(toFile: path("ML100K-tsv/\(split).tsv"), atomically: false, encoding: .utf8)
         }
         let fallback = DatasetSelection(requested: nil, dataFolder: path("ML100K-tsv"))
         XCTAssertEqual(fallback.name, "ML100K-tsv")

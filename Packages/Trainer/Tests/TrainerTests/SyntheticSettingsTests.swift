@@ -15,7 +15,7 @@ final class SyntheticSettingsTests: XCTestCase {
 
     private func settings(_ section: String) throws -> SyntheticSettings {
         let text = "synthetic:\n" + section.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n") + "\n"
-        try text.write(to: folder.appendingPathComponent("dataset/s.yaml"), atomically: true, encoding: .utf8)
+        try text.write(to: folder.appendingPathComponent("dataset/s.yaml"), atomically: false, encoding: .utf8)
         return try SyntheticSettings(name: "s", configDirectory: folder)
     }
 

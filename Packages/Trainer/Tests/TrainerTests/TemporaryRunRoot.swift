@@ -15,7 +15,7 @@ extension XCTestCase {
         let root = try makeTemporaryDirectory(self, prefix: prefix)
         let configs = root.appendingPathComponent("Configs")
         try FileManager.default.copyItem(at: Self.repositoryConfigs, to: configs)
-        try demoYAML.write(to: configs.appendingPathComponent("dataset/demo.yaml"), atomically: true, encoding: .utf8)
+        try demoYAML.write(to: configs.appendingPathComponent("dataset/demo.yaml"), atomically: false, encoding: .utf8)
         return root
     }
 }

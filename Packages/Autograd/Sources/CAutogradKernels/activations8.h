@@ -18,12 +18,7 @@ INLINE f8 clamped_exp8(f8 x) {
     f8 k = shifted - magic;
     f8 r = x - k * 0.693359375f + k * 2.12194440e-4f;
     i8 bits = ((i8)shifted - 0x4B400000 + 127) << 23;
-    f8 p = splat(1.9875691500e-4f);
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
+    f8 p = exp_polynomial8(r);
     return (p * r * r + r + 1.0f) * (f8)bits;
 }
 

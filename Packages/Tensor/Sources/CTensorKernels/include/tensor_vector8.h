@@ -52,6 +52,17 @@ INLINE f8 select8(i8 mask, f8 a, f8 b) { return (f8)(((i8)a & mask) | ((i8)b & ~
 /// Sum of the eight lanes in a fixed order: ((v0 + v4) + (v1 + v5)) + ((v2 + v6) + (v3 + v7)).
 INLINE float sum8(f8 v) { return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7])); }
 
+/// The Cephes degree-5 polynomial P(r) of e^r ≈ 1 + r + r²·P(r) for |r| ≤ ln2/2, by Horner's
+/// rule; `exp8` and Autograd's `clamped_exp8` finish it each in their own order.
+INLINE f8 exp_polynomial8(f8 r) {
+    f8 p = splat(1.9875691500e-4f);
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    return p * r + 5.0000001201e-1f;
+}
+
 /// e^x per lane, the same algorithm as Tensor's `vectorExp` (VectorMath.swift): x = n·ln2 + r with
 /// |r| ≤ ln2/2 (ln2 in two parts), e^r by the Cephes degree-6 polynomial, 2^n applied in two
 /// halves so that results down to the subnormals are right; +inf above 88.72, 0 below −103.97,
@@ -64,12 +75,7 @@ INLINE f8 exp8(f8 input) {
     f8 shifted = x * 1.44269504088896341f + shifter;
     f8 n = shifted - shifter;
     f8 r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
-    f8 p = splat(1.9875691500e-4f);
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
+    f8 p = exp_polynomial8(r);
     p = p * (r * r) + r + 1.0f;
     i8 integer = (i8)shifted - 0x4B400000;
     i8 half = integer >> 1;

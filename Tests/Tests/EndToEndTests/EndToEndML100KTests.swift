@@ -25,7 +25,7 @@ final class EndToEndML100KTests: XCTestCase {
             overrides: ["--MAX_SEQ_LEN=50", "--learning_rate=0.001", "--batch_size=1024", "--dropout_prob=0.4",
                         "--embedding_size=64", "--use_pre_item_emb=1", "--epochs=20", "--stopping_step=20",
                         "--show_progress=0"],
-            configDirectory: EndToEnd.configs, console: false))
+            configDirectory: RepositoryConfigs.directory, console: false))
         let best = try XCTUnwrap(report.bestValidScore)
         print("ML-100K GRU4Rec Base: best valid group_auc \(best) after epoch \(report.bestEpoch ?? 0) of \(report.epochsTrained), test group_auc \(report[test: "group_auc"] ?? .nan), \(Int(report.seconds)) s")
         XCTAssertGreaterThan(best, 0.70)

@@ -24,7 +24,7 @@ final class TrainerEndToEndTests: XCTestCase {
     private var data: String!
 
     override func setUpWithError() throws {
-        configs = try EndToEnd.configsWithDataset(self, name: "e2e", yaml: try Self.datasetYAML)
+        configs = try RepositoryConfigs.copy(into: makeTemporaryDirectory(self, prefix: "adaranker-e2e-configs"), dataset: "e2e", yaml: Self.datasetYAML)
         root = try makeTemporaryDirectory(self, prefix: "adaranker-e2e-runs")
         data = root.appendingPathComponent("e2e").path
         let summary = try PrepareWorkflow.run(PrepareRequest(source: .synthetic(name: "e2e"), outputFolder: data,

@@ -23,12 +23,8 @@ final class ServingFixture: @unchecked Sendable {
 
     private init() throws {
         root = try makeSharedTemporaryDirectory(prefix: "adaranker-serving")
-        configs = root.appendingPathComponent("Configs")
-        let repositoryConfigs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../Configs").standardizedFileURL
-        try FileManager.default.copyItem(at: repositoryConfigs, to: configs)
         let yaml = try String(contentsOf: TestFixtures.repositoryFile("tiny-demo.yaml"), encoding: .utf8) + "epochs: 1\n"
-        try yaml.write(to: configs.appendingPathComponent("dataset/serving.yaml"), atomically: false, encoding: .utf8)
+        configs = try RepositoryConfigs.copy(into: root, dataset: "serving", yaml: yaml)
         data = root.appendingPathComponent("serving").path
         _ = try PrepareWorkflow.run(PrepareRequest(source: .synthetic(name: "serving"), outputFolder: data, seed: 3,
                                                    showProgress: false, configDirectory: configs))

@@ -160,7 +160,7 @@ final class ConfigurationTests: XCTestCase {
                                    protocolName: String? = nil) throws -> Configuration {
         var modeValues: [String: ConfigValue] = ["train_type": .string(trainType)]
         if let protocolName { modeValues["protocol"] = .string(protocolName) }
-        return try ConfigLoader(directory: Self.repositoryConfigs).load(model: model, dataset: dataset, modeValues: modeValues)
+        return try ConfigLoader(directory: RepositoryConfigs.directory).load(model: model, dataset: dataset, modeValues: modeValues)
     }
 
     func testTheFairProtocolIsTheDefault() throws {
@@ -193,16 +193,16 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertEqual(try base.int("batch_size"), 1024, model)
             XCTAssertEqual(try TrainingSettings(ada).schedule, try TrainingSettings(base).schedule, "same stopping rule")
         }
-        let overridden = try ConfigLoader(directory: Self.repositoryConfigs).load(
+        let overridden = try ConfigLoader(directory: RepositoryConfigs.directory).load(
             model: "GRU4Rec", dataset: "ML10M", modeValues: ["train_type": .string("Ada-Ranker"), "protocol": .string("paper")],
             overrides: ["--batch_size=512", "--ada_init=identity"])
         XCTAssertEqual(try overridden.int("batch_size"), 512, "--key=value still wins over the protocol")
         XCTAssertEqual(try overridden.choice("ada_init"), "identity")
-        XCTAssertEqual(ConfigLoader(directory: Self.repositoryConfigs).availableProtocols, ["fair", "paper"])
+        XCTAssertEqual(try ConfigLoader(directory: RepositoryConfigs.directory).availableProtocols, ["fair", "paper"])
     }
 
     func testTheRepositoryConfigsLoadForEveryModel() throws {
-        let loader = ConfigLoader(directory: Self.repositoryConfigs)
+        let loader = try ConfigLoader(directory: RepositoryConfigs.directory)
         XCTAssertEqual(loader.availableModels, ModelName.allNames.sorted())
         for model in ModelName.allNames {
             for trainType in TrainType.allCases.map(\.rawValue) {

@@ -22,7 +22,7 @@ final class SyntheticSettingsTests: XCTestCase {
     private var file: String { folder.appendingPathComponent("dataset/s.yaml").path }
 
     func testTheDemoFileFillsEverySetting() throws {
-        let demo = try SyntheticSettings(name: "demo", configDirectory: Self.repositoryConfigs)
+        let demo = try SyntheticSettings(name: "demo", configDirectory: RepositoryConfigs.directory)
         XCTAssertEqual(demo.generator.users, 2000)
         XCTAssertEqual(demo.generator.stayProbability, 0.9)
         XCTAssertEqual(demo.generator.seed, 1)

@@ -41,17 +41,7 @@ public enum TestFixtures {
     }
 
     /// `Tests/Fixtures` of the repository this file belongs to, found by walking up from its path.
-    static let repositoryFixtures: URL? = {
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent("Tests/Fixtures")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("parity").path) {
-                return candidate
-            }
-            folder.deleteLastPathComponent()
-        }
-        return nil
-    }()
+    static let repositoryFixtures = repositoryFolder("Tests/Fixtures", holding: "parity")
 
     /// The folder of all parity fixtures (`<Model>-<Base|Ada-Ranker>/` each).
     public static func parityDirectory() throws -> URL {
@@ -95,6 +85,20 @@ public enum TestDatasets {
         }
         return url
     }
+}
+
+/// The first folder `<ancestor>/<path>` holding `entry`, walking up from this file's folder: how
+/// the tests find the repository's `Tests/Fixtures` and `Configs` without any set-up.
+func repositoryFolder(_ path: String, holding entry: String) -> URL? {
+    var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while folder.path != "/" {
+        let candidate = folder.appendingPathComponent(path)
+        if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(entry).path) {
+            return candidate
+        }
+        folder.deleteLastPathComponent()
+    }
+    return nil
 }
 
 /// A test input that should exist and does not; the message says where it was looked for.

@@ -23,15 +23,5 @@ public enum RepositoryConfigs {
         return copy
     }
 
-    private static let found: URL? = {
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent("Configs")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("overall.yaml").path) {
-                return candidate
-            }
-            folder.deleteLastPathComponent()
-        }
-        return nil
-    }()
+    private static let found = repositoryFolder("Configs", holding: "overall.yaml")
 }

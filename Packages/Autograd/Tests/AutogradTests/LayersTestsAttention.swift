@@ -59,6 +59,38 @@ final class LayersTestsAttention: XCTestCase {
         }
     }
 
+    /// With dropout in training, the fused op draws the same mask as `dropout` on the composite
+    /// ops' probabilities (one draw per entry of `[B, h, Q, L]`, row-major) and leaves the generator
+    /// in the same state; values and gradients agree.
+    func testFusedAttentionDropoutMatchesCompositeDropout() {
+        var rng = SeededGenerator(seed: 21)
+        let (batch, length, width, heads, p) = (2, 6, 4, 2, Float(0.4))
+        let headSize = width / heads
+        let ids = IndexTensor(shape: [batch, length], indices: [0, 1, 2, 3, 4, 5, 0, 0, 6, 7, 8, 9])
+        var maskScalars: [Float] = []
+        for b in 0..<batch { for t in 0..<length { for s in 0..<length { maskScalars.append(Float(maskValue(ids, b, t, s))) } } }
+        let inputs = (0..<3).map { _ in Variable(.uniform([batch, length, width], low: -1, high: 1, using: &rng), requiresGrad: true) }
+        let plainInputs = inputs.map { Variable($0.value, requiresGrad: true) }
+        var fusedRNG = SeededGenerator(seed: 5), plainRNG = SeededGenerator(seed: 5)
+        let fused = Variable.maskedMultiHeadAttention(
+            queries: inputs[0], keys: inputs[1], values: inputs[2], heads: heads, scale: 1 / Float(headSize).squareRoot(),
+            itemSeq: ids, dropout: p, training: true, rng: &fusedRNG)
+        func split(_ t: Variable) -> Variable { t.reshaped([batch, length, heads, headSize]).permuted([0, 2, 1, 3]) }
+        let scores = split(plainInputs[0]).matmul(split(plainInputs[1]), transposeB: true) / Float(headSize).squareRoot()
+            + Variable(Tensor(shape: [batch, 1, length, length], scalars: maskScalars))
+        let dropped = scores.softmax(axis: -1).dropout(probability: p, training: true, rng: &plainRNG)
+        XCTAssertTrue(dropped.value.scalars.contains(0), "the mask drops some probabilities")
+        let plain = dropped.matmul(split(plainInputs[2])).permuted([0, 2, 1, 3]).reshaped([batch, length, width])
+        XCTAssertEqual(fusedRNG.next(), plainRNG.next(), "both consume the same number of draws")
+        for (a, b) in zip(fused.value.scalars, plain.value.scalars) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        let upstream = Tensor.uniform(fused.shape, low: -1, high: 1, using: &rng)
+        fused.backward(seed: upstream)
+        plain.backward(seed: upstream)
+        for (a, b) in zip(inputs, plainInputs) {
+            for (x, y) in zip(a.grad!.scalars, b.grad!.scalars) { XCTAssertEqual(x, y, accuracy: 1e-5) }
+        }
+    }
+
     /// Finite differences through the fused op with dropout on the probabilities (the same mask
     /// for every evaluation: the generator is re-created inside the function).
     func testFusedAttentionGradientsWithDropout() {

@@ -56,3 +56,11 @@ extension Tensor {
         })
     }
 }
+
+/// Softmax of `rows` contiguous rows of `width` floats each, in place. The same kernel, and so the
+/// same bits, as `softmax(axis: -1)` on a tensor made of those rows; for fused ops that build the
+/// rows in their own buffer (and can then normalise them while they are still in cache).
+public func softmaxRowsInPlace(_ buffer: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+    guard rows > 0, width > 0 else { return }
+    adr_softmax_rows(rows, width, buffer, buffer, 0)
+}

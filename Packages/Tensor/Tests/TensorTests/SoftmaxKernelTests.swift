@@ -34,6 +34,21 @@ final class SoftmaxKernelTests: XCTestCase {
         }
     }
 
+    /// In place on a buffer of rows, on both kernel paths, the same bits as `softmax(axis: -1)`.
+    func testInPlaceRowsMatchTensorSoftmaxBitForBit() {
+        var rng = SeededGenerator(seed: 78)
+        for n in [1, 9, 64, 203] {
+            let x = Tensor.normal([5, n], std: 4, using: &rng)
+            for avx2 in [1, 0] {
+                adr_tensor_kernels_allow_avx2(Int32(avx2))
+                defer { adr_tensor_kernels_allow_avx2(1) }
+                var buffer = x.scalars
+                buffer.withUnsafeMutableBufferPointer { softmaxRowsInPlace($0.baseAddress!, rows: 5, width: n) }
+                XCTAssertEqual(buffer, x.softmax(axis: -1).scalars, "n \(n) avx2 \(avx2)")
+            }
+        }
+    }
+
     func testMaskedAndDegenerateRows() {
         // Additive masks of −10000 and −1e9 give exact zeros; an all −inf row gives NaN (as PyTorch).
         let y = T([3, 9], [0, -10000, 1, -1e9, 2, -10000, 3, -1e9, 4,

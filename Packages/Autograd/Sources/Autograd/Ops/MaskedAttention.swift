@@ -28,10 +28,9 @@ extension Variable {
                                          heads: heads, scale: scale)
         let q = queries.value, k = keys.value, v = values.value
 
-        let scores = maskedAttentionScores(geometry, q: q, k: k, itemSeq: itemSeq)
-        let probabilities = scores.softmax(axis: -1)                          // [B, h, Q, L]
-        let (keep, attended) = dropProbabilities(probabilities, p: training ? p : 0, rng: &rng)
-        let context = attentionContext(geometry, attended: attended, v: v)
+        let probabilities = maskedAttentionProbabilities(geometry, q: q, k: k, itemSeq: itemSeq)  // [B, h, Q, L]
+        let keep = training && p > 0 ? DropoutKeepMask(count: probabilities.count, probability: p, rng: &rng) : nil
+        let context = attentionContext(geometry, probabilities: probabilities, keep: keep, v: v)
 
         return Variable.record(context, inputs: [queries, keys, values]) {
             [needQ = queries.requiresGrad, needK = keys.requiresGrad, needV = values.requiresGrad] g in
@@ -40,35 +39,51 @@ extension Variable {
         }
     }
 
-    /// The scaled scores `[B, h, Q, L]` with the additive mask, before the softmax.
+    /// `P = softmax_k(scale · q_h k_hᵀ + mask)` as `[B, h, Q, L]`: each row's scores are normalised
+    /// in place right after they are computed, while they are still in cache (the same kernel, and
+    /// bits, as `softmax(axis: -1)` on the whole score tensor).
     @inline(__always)
-    private static func maskedAttentionScores(_ geometry: AttentionGeometry, q: Tensor, k: Tensor,
-                                              itemSeq: IndexTensor) -> Tensor {
-        var scores = Tensor.zeros([geometry.rows, geometry.heads, geometry.queries, geometry.keys])
-        scores.scalars.withUnsafeMutableBufferPointer { s in
+    private static func maskedAttentionProbabilities(_ geometry: AttentionGeometry, q: Tensor, k: Tensor,
+                                                     itemSeq: IndexTensor) -> Tensor {
+        let shape = [geometry.rows, geometry.heads, geometry.queries, geometry.keys]
+        return Tensor(shape: shape, unsafeUninitializedScalars: { s in
             q.scalars.withUnsafeBufferPointer { pq in
                 k.scalars.withUnsafeBufferPointer { pk in
                     itemSeq.indices.withUnsafeBufferPointer { ids in
                         let (sp, qp, kp, idp) = (s.baseAddress!, pq.baseAddress!, pk.baseAddress!, ids.baseAddress!)
+                        let rowArea = geometry.heads * geometry.queries * geometry.keys
                         geometry.forEachRowChunk { range in
-                            for b in range { geometry.maskedScores(row: b, q: qp, k: kp, ids: idp, into: sp) }
+                            for b in range {
+                                geometry.maskedScores(row: b, q: qp, k: kp, ids: idp, into: sp)
+                                softmaxRowsInPlace(sp + b * rowArea, rows: geometry.heads * geometry.queries,
+                                                   width: geometry.keys)
+                            }
                         }
                     }
                 }
             }
-        }
-        return scores
+        })
     }
 
-    /// The heads' contexts `attended · v_h`, written side by side into `[B, Q, D]`.
+    /// The heads' contexts `dropout(P) · v_h`, written side by side into `[B, Q, D]`; the dropped
+    /// probabilities of one row and head at a time are formed in a per-thread scratch block.
     @inline(__always)
-    private static func attentionContext(_ geometry: AttentionGeometry, attended: Tensor, v: Tensor) -> Tensor {
+    private static func attentionContext(_ geometry: AttentionGeometry, probabilities: Tensor,
+                                         keep: DropoutKeepMask?, v: Tensor) -> Tensor {
         Tensor(shape: [geometry.rows, geometry.queries, geometry.width], unsafeUninitializedScalars: { out in
-            attended.scalars.withUnsafeBufferPointer { pa in
+            probabilities.scalars.withUnsafeBufferPointer { py in
                 v.scalars.withUnsafeBufferPointer { pv in
-                    let (op, ap, vp) = (out.baseAddress!, pa.baseAddress!, pv.baseAddress!)
-                    geometry.forEachRowChunk { range in
-                        for b in range { geometry.context(row: b, probabilities: ap, v: vp, into: op) }
+                    keep.withKeptScales { keepScales in
+                        let (op, yp, vp) = (out.baseAddress!, py.baseAddress!, pv.baseAddress!)
+                        geometry.forEachRowChunk { range in
+                            var scratch = [Float](repeating: 0, count: keepScales == nil ? 0 : geometry.queries * geometry.keys)
+                            scratch.withUnsafeMutableBufferPointer { work in
+                                for b in range {
+                                    geometry.context(row: b, probabilities: yp, keep: keepScales, v: vp,
+                                                     scratch: work.baseAddress, into: op)
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -79,15 +94,14 @@ extension Variable {
     /// from the upstream gradient `g`, the probabilities `y` and the dropout mask.
     @inline(__always)
     private static func attentionGradients(_ geometry: AttentionGeometry, g: Tensor, probabilities: Tensor,
-                                           keep: Tensor?, q: Tensor, k: Tensor, v: Tensor,
+                                           keep: DropoutKeepMask?, q: Tensor, k: Tensor, v: Tensor,
                                            needQ: Bool, needK: Bool, needV: Bool) -> [Tensor?] {
         var dq = needQ ? Tensor.zeros(q.shape) : Tensor.zeros([0])
         var dk = needK ? Tensor.zeros(k.shape) : Tensor.zeros([0])
         var dv = needV ? Tensor.zeros(v.shape) : Tensor.zeros([0])
-        let keepScalars = keep?.scalars ?? []
         g.scalars.withUnsafeBufferPointer { pg in
         probabilities.scalars.withUnsafeBufferPointer { py in
-        keepScalars.withUnsafeBufferPointer { pm in
+        keep.withKeptScales { keepScales in
         q.scalars.withUnsafeBufferPointer { pq in
         k.scalars.withUnsafeBufferPointer { pk in
         v.scalars.withUnsafeBufferPointer { pv in
@@ -95,7 +109,7 @@ extension Variable {
         dk.scalars.withUnsafeMutableBufferPointer { pdk in
         dv.scalars.withUnsafeMutableBufferPointer { pdv in
             let buffers = AttentionGradientBuffers(
-                g: pg.baseAddress!, y: py.baseAddress!, keep: keepScalars.isEmpty ? nil : pm.baseAddress!,
+                g: pg.baseAddress!, y: py.baseAddress!, keep: keepScales,
                 q: pq.baseAddress!, k: pk.baseAddress!, v: pv.baseAddress!,
                 dq: needQ ? pdq.baseAddress! : nil, dk: needK ? pdk.baseAddress! : nil, dv: needV ? pdv.baseAddress! : nil)
             geometry.forEachRowChunk { range in
@@ -107,21 +121,11 @@ extension Variable {
         }}}}}}}}}
         return [needQ ? dq : nil, needK ? dk : nil, needV ? dv : nil]
     }
-
-    /// Dropout on the attention probabilities: `(mask, probabilities ⊙ mask)` with the inverted
-    /// dropout mask (0 or 1/(1 − p), one draw per entry in row-major order, drawn on a local copy of
-    /// the generator), or `(nil, probabilities)` when `p == 0`.
-    private static func dropProbabilities(_ probabilities: Tensor, p: Float, rng: inout SeededGenerator)
-        -> (keep: Tensor?, attended: Tensor) {
-        guard p > 0 else { return (nil, probabilities) }
-        let (mask, dropped) = probabilities.invertedDropout(probability: p, rng: &rng)
-        return (mask, dropped)
-    }
 }
 
 /// Raw pointers of one backward pass (gradient outputs `nil` when not needed).
 private struct AttentionGradientBuffers {
-    let g: UnsafePointer<Float>, y: UnsafePointer<Float>, keep: UnsafePointer<Float>?
+    let g: UnsafePointer<Float>, y: UnsafePointer<Float>, keep: KeptScales?
     let q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>
     let dq: UnsafeMutablePointer<Float>?, dk: UnsafeMutablePointer<Float>?, dv: UnsafeMutablePointer<Float>?
 }
@@ -155,13 +159,20 @@ private struct AttentionGeometry {
         }
     }
 
-    /// `context_h = P_h · v_h` for every head of row `b`, written into its column block.
-    func context(row b: Int, probabilities: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                 into out: UnsafeMutablePointer<Float>) {
-        let d = headSize
+    /// `context_h = dropout(P_h) · v_h` for every head of row `b`, written into its column block.
+    /// With dropout, head h's `P_h ⊙ mask_h` is formed in `scratch` (Q·L floats) first.
+    func context(row b: Int, probabilities: UnsafePointer<Float>, keep: KeptScales?, v: UnsafePointer<Float>,
+                 scratch: UnsafeMutablePointer<Float>?, into out: UnsafeMutablePointer<Float>) {
+        let d = headSize, area = queries * keys
         for h in 0..<heads {
+            var attended = probabilities + (b * heads + h) * area
+            if let keep, let scratch {
+                let y = attended, headKeep = keep + (b * heads + h) * area
+                for i in 0..<area { scratch[i] = y[i] * headKeep[i] }
+                attended = UnsafePointer(scratch)
+            }
             sgemm(transposeA: false, transposeB: false, m: queries, n: d, k: keys,
-                  a: probabilities + (b * heads + h) * queries * keys, lda: keys,
+                  a: attended, lda: keys,
                   b: v + b * keys * width + h * d, ldb: width,
                   c: out + b * queries * width + h * d, ldc: width)
         }

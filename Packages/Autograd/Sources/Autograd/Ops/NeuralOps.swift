@@ -96,7 +96,8 @@ extension Variable {
 }
 
 extension Tensor {
-    /// The inverted-dropout kernel shared by `Variable.dropout` and fused ops (attention):
+    /// The inverted-dropout kernel of `Variable.dropout` (the fused attention op draws the same mask
+    /// into bytes, `DropoutKeepMask`):
     /// `mask[i]` is 0 with probability `p`, else 1/(1 − p) (one draw per element from `rng`, in
     /// row-major order, on a local copy of the generator), and `output = self ⊙ mask`.
     public func invertedDropout(probability p: Float, rng: inout SeededGenerator) -> (mask: Tensor, output: Tensor) {

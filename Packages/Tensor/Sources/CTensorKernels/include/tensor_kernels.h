@@ -28,7 +28,8 @@ void adr_set_batch_invariant_products(int enabled);
 /// Softmax (or, with `logarithm` ≠ 0, log-softmax) of each of `rows` contiguous rows of length `n`:
 /// with m the row maximum, y = e^(x − m) / Σ e^(x − m), or (x − m) − log Σ e^(x − m). The
 /// exponential is Tensor's vectorised one (Cephes polynomial, ≈ 1 ulp); a row whose maximum is
-/// −inf or NaN gives NaN, as in PyTorch.
+/// −inf or NaN gives NaN, as in PyTorch. `x == y` (in place) is allowed for the softmax, not for
+/// the log-softmax.
 void adr_softmax_rows(long rows, long n, const float *x, float *y, int logarithm);
 
 /// 1 when the AVX2 + FMA path is in use; `adr_tensor_kernels_allow_avx2(0)` forbids it (for tests).

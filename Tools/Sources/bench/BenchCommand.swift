@@ -5,8 +5,10 @@
 //         [--models GRU4Rec,SASRec] [--modes base,ada] [--lengths 50,200] [--requests 2000] [--table [--compare]]
 //
 // The `model` case (full training steps and single-request latency of all 14 rankers; tens of
-// minutes for everything) runs only when named with `--case model`. The allocator is tuned for
-// training at start-up (`Tensor.configureAllocatorForTraining()`).
+// minutes for everything) runs only when named with `--case model`. The process restarts once with
+// a huge-page heap where the kernel offers one (`Tensor.restartWithHugePageHeapIfAvailable()`;
+// `ADARANKER_HUGE_PAGES=0` opts out) and tunes the allocator for training
+// (`Tensor.configureAllocatorForTraining()`).
 //
 // Adding a benchmark case:
 //   1. Create `<Name>Bench.swift` in this folder with a type conforming to `BenchCase`:
@@ -34,6 +36,12 @@ import Tensor
 
 @main
 struct BenchCommand: ParsableCommand {
+    /// Restarts with a huge-page heap where the kernel offers one (as `train` does), then runs.
+    static func main() {
+        Tensor.restartWithHugePageHeapIfAvailable()
+        main(nil)
+    }
+
     /// Every registered case, in the order they run.
     static let cases: [any BenchCase] = [
         SgemmBench(),

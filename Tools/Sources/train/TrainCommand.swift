@@ -29,9 +29,10 @@ struct TrainCommand: ParsableCommand {
                       InferCommand.self, MetricsCommand.self, DemoCommand.self, ReproduceCommand.self, ServeCommand.self]
     )
 
-    /// Tunes the allocator for training loops (large per-step temporaries stay in the heap), then
-    /// runs the command.
+    /// Restarts with a huge-page heap where the kernel offers one, tunes the allocator for training
+    /// loops (large per-step temporaries stay in the heap), then runs the command.
     static func main() {
+        Tensor.restartWithHugePageHeapIfAvailable()
         Tensor.configureAllocatorForTraining()
         main(nil)
     }

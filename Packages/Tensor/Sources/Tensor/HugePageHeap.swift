@@ -27,8 +27,12 @@ extension Tensor {
         let existing = getenv("GLIBC_TUNABLES").map { String(cString: $0) } ?? ""
         guard !existing.contains("glibc.malloc.hugetlb"), kernelGrantsHugePagesOnRequest() else { return }
         let tunables = existing.isEmpty ? "glibc.malloc.hugetlb=1" : existing + ":glibc.malloc.hugetlb=1"
+        // The executable's own path rather than /proc/self/exe, so that the process keeps its name
+        // (`train`, not `exe`) in ps and top.
+        guard let executable = realpath("/proc/self/exe", nil) else { return }
+        defer { free(executable) }
         guard setenv("GLIBC_TUNABLES", tunables, 1) == 0 else { return }
-        _ = execv("/proc/self/exe", CommandLine.unsafeArgv)
+        _ = execv(executable, CommandLine.unsafeArgv)
         // Only reached if exec failed: carry on with ordinary pages, leaving the environment as it was.
         if existing.isEmpty { unsetenv("GLIBC_TUNABLES") } else { setenv("GLIBC_TUNABLES", existing, 1) }
         #endif

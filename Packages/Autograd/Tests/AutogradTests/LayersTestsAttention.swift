@@ -48,14 +48,7 @@ final class LayersTestsAttention: XCTestCase {
             var plain = scores.softmax(axis: -1).matmul(split(plainInputs[2])).permuted([0, 2, 1, 3])
                 .reshaped([batch, length, width])
             if lastOnly { plain = plain.slice(axis: 1, range: (length - 1)..<length) }
-            XCTAssertEqual(fused.shape, plain.shape)
-            for (a, b) in zip(fused.value.scalars, plain.value.scalars) { XCTAssertEqual(a, b, accuracy: 1e-5) }
-            let upstream = Tensor.uniform(fused.shape, low: -1, high: 1, using: &rng)
-            fused.backward(seed: upstream)
-            plain.backward(seed: upstream)
-            for (a, b) in zip(inputs, plainInputs) {
-                for (x, y) in zip(a.grad!.scalars, b.grad!.scalars) { XCTAssertEqual(x, y, accuracy: 1e-5) }
-            }
+            assertSameValuesAndGradients(fused, inputs, plain, plainInputs, rng: &rng)
         }
     }
 
@@ -82,12 +75,21 @@ final class LayersTestsAttention: XCTestCase {
         XCTAssertTrue(dropped.value.scalars.contains(0), "the mask drops some probabilities")
         let plain = dropped.matmul(split(plainInputs[2])).permuted([0, 2, 1, 3]).reshaped([batch, length, width])
         XCTAssertEqual(fusedRNG.next(), plainRNG.next(), "both consume the same number of draws")
-        for (a, b) in zip(fused.value.scalars, plain.value.scalars) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        assertSameValuesAndGradients(fused, inputs, plain, plainInputs, rng: &rng)
+    }
+
+    /// The fused output and the composite one agree in shape and values, and so do the gradients
+    /// of their inputs for one random upstream gradient (to 1e-5).
+    private func assertSameValuesAndGradients(_ fused: Variable, _ inputs: [Variable], _ plain: Variable,
+                                              _ plainInputs: [Variable], rng: inout SeededGenerator,
+                                              file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(fused.shape, plain.shape, file: file, line: line)
+        for (a, b) in zip(fused.value.scalars, plain.value.scalars) { XCTAssertEqual(a, b, accuracy: 1e-5, file: file, line: line) }
         let upstream = Tensor.uniform(fused.shape, low: -1, high: 1, using: &rng)
         fused.backward(seed: upstream)
         plain.backward(seed: upstream)
         for (a, b) in zip(inputs, plainInputs) {
-            for (x, y) in zip(a.grad!.scalars, b.grad!.scalars) { XCTAssertEqual(x, y, accuracy: 1e-5) }
+            for (x, y) in zip(a.grad!.scalars, b.grad!.scalars) { XCTAssertEqual(x, y, accuracy: 1e-5, file: file, line: line) }
         }
     }
 

@@ -82,6 +82,8 @@ public final class AdaRanker: Module, RankingModel {
     public var adaptationParameterNames: Set<String> {
         Set(namedParameters().map(\.0)).subtracting(baseParameterNames)
     }
+    /// The Base ranker a Base checkpoint is loaded into for fine-tuning: `base`.
+    public var baseRanker: Ranker? { base }
 
     /// Re-draws the extractor, FiLM and memory-unit parameters; the Base part is untouched.
     public func resetAdaptationParameters(using rng: inout SeededGenerator) {

@@ -54,6 +54,23 @@ final class ModelFactoryTests: XCTestCase {
         }
     }
 
+    /// A Base checkpoint's weights load into the Ada-Ranker's Base part (which then scores as that
+    /// Base model, with the identity start), and are refused by a Base model, which has no Base part.
+    func testBaseWeightsLoadIntoTheAdaRankersBasePartOnly() throws {
+        let base = try ModelFactory.makeModel(configuration(trainType: "Base", adaInit: nil))
+        var rng = SeededGenerator(seed: 31)
+        base.resetAllParameters(using: &rng)
+        let weights = Dictionary(uniqueKeysWithValues: base.namedParameters().map { ($0.0, $0.1.value) })
+        let ada = try ModelFactory.makeModel(configuration(trainType: "Ada-Ranker", adaInit: nil))
+        XCTAssertNil(base.baseRanker)
+        XCTAssertNotNil(ada.baseRanker)
+        try ModelFactory.loadBaseWeights(weights, into: ada, path: "base.safetensors")
+        for (a, b) in zip(base.scores(batch()).scalars, ada.scores(batch()).scalars) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        XCTAssertThrowsError(try ModelFactory.loadBaseWeights(weights, into: base, path: "base.safetensors")) { error in
+            XCTAssertTrue("\(error)".contains("a Base checkpoint loads into an Ada-Ranker only"), "\(error)")
+        }
+    }
+
     /// A model key's range comes from SeqModels' key table, and the error names the file line.
     func testModelKeyRangesAndWordsNameTheKeyAndTheLine() {
         var config = configuration(trainType: "Base", adaInit: nil)

@@ -23,6 +23,9 @@ public protocol RankingModel: Module {
     /// Names of the parameters that adapt the model to each candidate list (none for a plain
     /// ranker; the Ada-Ranker's extractor, FiLM and memory units), e.g. for their own learning rate.
     var adaptationParameterNames: Set<String> { get }
+    /// The Base ranker inside the model that fine-tuning loads a Base checkpoint into: the
+    /// Ada-Ranker's `base`; `nil` for a plain ranker, which is itself a Base model.
+    var baseRanker: Ranker? { get }
 }
 
 extension RankingModel {
@@ -31,6 +34,9 @@ extension RankingModel {
 
     /// A plain ranker has no adaptation parameters.
     public var adaptationParameterNames: Set<String> { [] }
+
+    /// A plain ranker holds no separate Base ranker.
+    public var baseRanker: Ranker? { nil }
 
     /// Whether the model reads SRGNN's session graph (`RankingBatch.graph`). Such a model builds the
     /// graph from `itemSeq` itself when the batch carries none, so a caller only needs this to

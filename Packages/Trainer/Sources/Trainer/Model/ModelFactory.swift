@@ -81,12 +81,12 @@ enum ModelFactory {
     }
 
     /// Loads a Base checkpoint into an Ada-Ranker for fine-tuning: the checkpoint must hold exactly
-    /// the parameters of its Base part (`AdaRanker.base`); the adaptation layers keep their values.
-    /// - Throws: `TrainerError.checkpointMismatch` as `loadWeights` does, or when `model` is no Ada-Ranker.
+    /// the parameters of its Base part (`RankingModel.baseRanker`); the adaptation layers keep their values.
+    /// - Throws: `TrainerError.checkpointMismatch` as `loadWeights` does, or when `model` has no Base part.
     public static func loadBaseWeights(_ weights: [String: Tensor], into model: any RankingModel, path: String) throws {
-        guard let adaRanker = model as? AdaRanker else {
+        guard let base = model.baseRanker else {
             throw TrainerError.checkpointMismatch(path: path, reason: "a Base checkpoint loads into an Ada-Ranker only")
         }
-        try loadWeights(weights, into: adaRanker.base, path: path)
+        try loadWeights(weights, into: base, path: path)
     }
 }

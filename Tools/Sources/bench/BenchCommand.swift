@@ -161,6 +161,7 @@ struct BenchCommand: ParsableCommand {
         print("warning: debug build; timings are meaningless, use -c release")
         #endif
         Tensor.configureAllocatorForTraining()
+        print("OpenBLAS kernels: \(blasKernelName())")
         for benchCase in selected {
             print("== \(benchCase.name): \(benchCase.summary)")
             for count in threadCounts! {

@@ -100,6 +100,36 @@ INLINE f4 sum8x4(f8 s0, f8 s1, f8 s2, f8 s3) {
     return __builtin_shufflevector(u01, u23, 0, 2, 4, 6) + __builtin_shufflevector(u01, u23, 1, 3, 5, 7);
 }
 
+/// Finishes the entries (r, j ..< j + 4) of `a · bᵀ` from their eight-lane sums s0…s3: `sum8`
+/// each (`sum8x4`), add the last `k − full` products in order, then `finish`.
+INLINE void finish_nt4(f8 s0, f8 s1, f8 s2, f8 s3, long full, long k, float alpha, const float *ar,
+                       const float *bj, long ldb, float beta, float *cr) {
+    float dot[4];
+    f4 sums = sum8x4(s0, s1, s2, s3);
+    memcpy(dot, &sums, sizeof dot);
+    for (long i = full; i < k; i++)
+        for (int q = 0; q < 4; q++) dot[q] += ar[i] * bj[q * ldb + i];
+    memcpy(&sums, dot, sizeof dot);
+    f4 out = beta == 0.0f ? (f4){alpha, alpha, alpha, alpha} * sums
+                          : (f4){alpha, alpha, alpha, alpha} * sums + (f4){beta, beta, beta, beta} * load4(cr);
+    memcpy(cr, &out, sizeof out);
+}
+
+/// The columns j ≥ `from` of `R` rows of `a · bᵀ`, one at a time, by the same arithmetic as a group of four.
+INLINE void sgemm_nt_columns(int R, long from, long n, long k, float alpha, const float *a, long lda,
+                             const float *b, long ldb, float beta, float *c, long ldc) {
+    const long full = k - k % 8;
+    for (long j = from; j < n; j++)
+        for (int r = 0; r < R; r++) {
+            const float *bj = b + j * ldb, *ar = a + r * lda;
+            f8 s = {0};
+            for (long i = 0; i < full; i += 8) s += load8(ar + i) * load8(bj + i);
+            float dot = sum8(s);
+            for (long i = full; i < k; i++) dot += ar[i] * bj[i];
+            finish(c + r * ldc, j, dot, alpha, beta);
+        }
+}
+
 /// `R` rows (1 or 2, a constant after inlining) of `a · bᵀ` with b `[n, k]`: every entry is the
 /// dot product of `sgemv_rows` (eight lane sums over the first k − k mod 8 columns, `sum8`, then
 /// the tail in order), whether its column falls in a group of four or in the remainder.
@@ -120,27 +150,10 @@ INLINE void sgemm_nt_rows(int R, long n, long k, float alpha, const float *a, lo
                 s[r][3] += av * b3;
             }
         }
-        for (int r = 0; r < R; r++) {
-            float dot[4];
-            f4 sums = sum8x4(s[r][0], s[r][1], s[r][2], s[r][3]);
-            memcpy(dot, &sums, sizeof dot);
-            for (long i = full; i < k; i++)
-                for (int q = 0; q < 4; q++) dot[q] += a[r * lda + i] * bj[q * ldb + i];
-            memcpy(&sums, dot, sizeof dot);
-            f4 out = beta == 0.0f ? (f4){alpha, alpha, alpha, alpha} * sums
-                                  : (f4){alpha, alpha, alpha, alpha} * sums + (f4){beta, beta, beta, beta} * load4(c + r * ldc + j);
-            memcpy(c + r * ldc + j, &out, sizeof out);
-        }
+        for (int r = 0; r < R; r++)
+            finish_nt4(s[r][0], s[r][1], s[r][2], s[r][3], full, k, alpha, a + r * lda, bj, ldb, beta, c + r * ldc + j);
     }
-    for (; j < n; j++)
-        for (int r = 0; r < R; r++) {
-            const float *bj = b + j * ldb, *ar = a + r * lda;
-            f8 s = {0};
-            for (long i = 0; i < full; i += 8) s += load8(ar + i) * load8(bj + i);
-            float dot = sum8(s);
-            for (long i = full; i < k; i++) dot += ar[i] * bj[i];
-            finish(c + r * ldc, j, dot, alpha, beta);
-        }
+    sgemm_nt_columns(R, j, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 /// The row-invariant GEMM (see `adr_sgemm_rows`): rows in groups that share each load of b (four
@@ -166,6 +179,110 @@ AVX2_TARGET static void sgemm_rows_avx2(int transpose_b, long m, long n, long k,
                                         const float *b, long ldb, float beta, float *c, long ldc) {
     sgemm_rows(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
+
+// The row-invariant GEMM on 512-bit registers, giving exactly the AVX2 path's bits: every lane of
+// a 16-lane accumulator takes the very multiply-adds, in the same order, that a lane of an
+// eight-lane accumulator takes there. For b `[n, k]` the two halves of a register hold the eight
+// lane sums of two neighbouring columns; for b `[k, n]` a register holds sixteen columns.
+
+/// Sixteen-lane float vector (clang vector extension).
+typedef float f16v __attribute__((vector_size(64)));
+
+/// Compiles a function for AVX-512 (F, VL, DQ) + FMA; called only when `adr_tensor_kernels_use_avx512()` is 1.
+#define AVX512_TARGET __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
+
+INLINE f16v halves(f8 lo, f8 hi) { return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15); }
+INLINE f8 low_half(f16v v) { return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7); }
+INLINE f8 high_half(f16v v) { return __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15); }
+INLINE f16v load16(const float *p) { f16v v; memcpy(&v, p, sizeof v); return v; }
+INLINE void store16(float *p, f16v v) { memcpy(p, &v, sizeof v); }
+INLINE f16v splat16(float x) { return (f16v){x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
+
+/// `finish8` for sixteen consecutive entries.
+INLINE void finish16(float *y, f16v dot, float alpha, float beta) {
+    f16v out = beta == 0.0f ? splat16(alpha) * dot : splat16(alpha) * dot + splat16(beta) * load16(y);
+    store16(y, out);
+}
+
+/// Columns j ..< j + 4·G of `R` rows (R · G ≤ 8) of `a · bᵀ`: columns j + 2q and j + 2q + 1 share a
+/// register (its halves). The R · 2G accumulators are independent chains of multiply-adds, enough
+/// of them to hide the multiply-add latency even for a single row (R = 1, G = 4).
+INLINE void sgemm_nt_block16(int R, int G, long j, long k, float alpha, const float *a, long lda, const float *b,
+                             long ldb, float beta, float *c, long ldc) {
+    const long full = k - k % 8;
+    const float *bj = b + j * ldb;
+    f16v s[4][8] = {{{0}}};
+    for (long i = 0; i < full; i += 8) {
+        f16v bv[8];
+        for (int q = 0; q < 2 * G; q++) bv[q] = halves(load8(bj + 2 * q * ldb + i), load8(bj + (2 * q + 1) * ldb + i));
+        for (int r = 0; r < R; r++) {
+            f8 a8 = load8(a + r * lda + i);
+            f16v av = halves(a8, a8);
+            for (int q = 0; q < 2 * G; q++) s[r][q] += av * bv[q];
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int g = 0; g < G; g++)
+            finish_nt4(low_half(s[r][2 * g]), high_half(s[r][2 * g]), low_half(s[r][2 * g + 1]), high_half(s[r][2 * g + 1]),
+                       full, k, alpha, a + r * lda, bj + 4 * g * ldb, ldb, beta, c + r * ldc + j + 4 * g);
+}
+
+/// `sgemm_nt_rows` for one row or four: blocks of 16 (one row) or 8 (four rows) columns, then of four,
+/// then the remaining columns one at a time.
+INLINE void sgemm_nt_rows16(int R, long n, long k, float alpha, const float *a, long lda, const float *b, long ldb,
+                            float beta, float *c, long ldc) {
+    const int G = R == 1 ? 4 : 2;
+    long j = 0;
+    for (; j + 4 * G <= n; j += 4 * G) sgemm_nt_block16(R, G, j, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    for (; j + 4 <= n; j += 4) sgemm_nt_block16(R, 1, j, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    sgemm_nt_columns(R, j, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+/// `sgemm_nn_rows` for `R` (1…4) rows with sixteen-lane registers: blocks of 32 and 16 columns, then
+/// the eight-wide block and the scalar tail as there.
+INLINE void sgemm_nn_rows16(int R, long n, long k, float alpha, const float *a, long lda, const float *b, long ldb,
+                            float beta, float *c, long ldc) {
+    long j = 0;
+    for (; j + 32 <= n; j += 32) {
+        f16v s[4][2] = {{{0}}};
+        for (long i = 0; i < k; i++) {
+            f16v b0 = load16(b + i * ldb + j), b1 = load16(b + i * ldb + j + 16);
+            for (int r = 0; r < R; r++) {
+                f16v av = splat16(a[r * lda + i]);
+                s[r][0] += av * b0;
+                s[r][1] += av * b1;
+            }
+        }
+        for (int r = 0; r < R; r++) {
+            finish16(c + r * ldc + j, s[r][0], alpha, beta);
+            finish16(c + r * ldc + j + 16, s[r][1], alpha, beta);
+        }
+    }
+    for (; j + 16 <= n; j += 16) {
+        f16v s[4] = {{0}};
+        for (long i = 0; i < k; i++) {
+            f16v b0 = load16(b + i * ldb + j);
+            for (int r = 0; r < R; r++) s[r] += splat16(a[r * lda + i]) * b0;
+        }
+        for (int r = 0; r < R; r++) finish16(c + r * ldc + j, s[r], alpha, beta);
+    }
+    sgemm_nn_rows(R, n - j, k, alpha, a, lda, b + j, ldb, beta, c + j, ldc);
+}
+
+AVX512_TARGET static void sgemm_rows_avx512(int transpose_b, long m, long n, long k, float alpha, const float *a,
+                                            long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    long r = 0;
+    if (transpose_b) {
+        for (; r + 4 <= m; r += 4) sgemm_nt_rows16(4, n, k, alpha, a + r * lda, lda, b, ldb, beta, c + r * ldc, ldc);
+        // A lone row reads b once from the cache, which limits it more than the register width: the
+        // eight-lane kernel is as fast there.
+        for (; r + 2 <= m; r += 2) sgemm_nt_rows(2, n, k, alpha, a + r * lda, lda, b, ldb, beta, c + r * ldc, ldc);
+        for (; r < m; r++) sgemm_nt_rows(1, n, k, alpha, a + r * lda, lda, b, ldb, beta, c + r * ldc, ldc);
+        return;
+    }
+    for (; r + 4 <= m; r += 4) sgemm_nn_rows16(4, n, k, alpha, a + r * lda, lda, b, ldb, beta, c + r * ldc, ldc);
+    for (; r < m; r++) sgemm_nn_rows16(1, n, k, alpha, a + r * lda, lda, b, ldb, beta, c + r * ldc, ldc);
+}
 #endif
 
 void adr_sgemv_rows(long n, long k, float alpha, const float *a, long lda, const float *x, float beta, float *y) {
@@ -178,6 +295,7 @@ void adr_sgemv_rows(long n, long k, float alpha, const float *a, long lda, const
 void adr_sgemm_rows(int transpose_b, long m, long n, long k, float alpha, const float *a, long lda,
                     const float *b, long ldb, float beta, float *c, long ldc) {
 #if defined(__x86_64__)
+    if (adr_tensor_kernels_use_avx512()) { sgemm_rows_avx512(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return; }
     if (adr_tensor_kernels_use_avx2()) { sgemm_rows_avx2(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return; }
 #endif
     sgemm_rows(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

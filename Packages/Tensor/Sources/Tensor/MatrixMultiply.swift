@@ -149,6 +149,11 @@ public func setBLASThreads(_ count: Int) { openblas_set_num_threads(Int32(count)
 /// The number of threads OpenBLAS currently uses.
 public func blasThreads() -> Int { Int(openblas_get_num_threads()) }
 
+/// The kernel family OpenBLAS chose when it loaded (e.g. `Haswell` for AVX2, `SkylakeX` or
+/// `Cooperlake` for AVX-512), from the processor or from `OPENBLAS_CORETYPE`. Matrix products, and
+/// so trained weights, differ in their last bits between kernel families.
+public func blasKernelName() -> String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+
 /// Runs `body` with OpenBLAS limited to at most `count` threads, then restores the previous count.
 ///
 /// For tiny products (one-request inference) a second BLAS thread costs more in hand-over than it

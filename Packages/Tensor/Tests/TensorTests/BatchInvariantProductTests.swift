@@ -88,6 +88,39 @@ final class BatchInvariantProductTests: XCTestCase {
         }
     }
 
+    /// The AVX-512 path gives exactly the AVX2 path's bits, for both layouts of b, every alpha/beta,
+    /// row counts that fill groups of four or not, and columns in every kind of block (groups of four
+    /// or the remainder for b `[n, k]`; 32-, 16- and 8-wide blocks and the scalar tail for b `[k, n]`)
+    /// and k with and without a tail of k mod 8 entries.
+    func testAVX512PathGivesTheAVX2PathsBits() throws {
+        adr_tensor_kernels_allow_avx512(1)
+        guard adr_tensor_kernels_use_avx512() != 0 else {
+            throw XCTSkip("this CPU has no AVX-512 (F, VL, DQ): the AVX2 path is the only vector path here")
+        }
+        var rng = SeededGenerator(seed: 45)
+        for (m, n, k) in [(1, 192, 64), (1, 7, 13), (3, 5, 7), (4, 16, 8), (5, 57, 64), (9, 24, 100), (8, 96, 128),
+                          (6, 41, 3), (2, 1, 33), (13, 20, 64)] {
+            for transposeB in [false, true] {
+                let ldb = (transposeB ? k : n) + 3
+                let a = Tensor.normal([m * k], using: &rng).scalars
+                let b = Tensor.normal([(transposeB ? n : k) * ldb], using: &rng).scalars
+                let initial = Tensor.normal([m * n], using: &rng).scalars
+                for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
+                    let run = { (avx512: Int32) -> [Float] in
+                        adr_tensor_kernels_allow_avx512(avx512)
+                        defer { adr_tensor_kernels_allow_avx512(1) }
+                        return self.product(transposeA: false, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                            a: a, lda: k, b: b, ldb: ldb, beta: beta, c: initial)
+                    }
+                    let wide = run(1), narrow = run(0)
+                    let first = wide.indices.first { wide[$0].bitPattern != narrow[$0].bitPattern }
+                    XCTAssertNil(first, "m \(m) n \(n) k \(k) transposeB \(transposeB) alpha \(alpha) beta \(beta): entry "
+                                 + "\(first ?? 0) is \(first.map { wide[$0] } ?? 0) on AVX-512, \(first.map { narrow[$0] } ?? 0) on AVX2")
+                }
+            }
+        }
+    }
+
     /// The setting is per thread, nests, and is restored afterwards.
     func testSettingIsScopedAndRestored() {
         XCTAssertFalse(batchInvariantProducts)

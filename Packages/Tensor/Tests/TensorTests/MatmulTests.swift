@@ -56,4 +56,13 @@ final class MatmulTests: XCTestCase {
         let e = Tensor.matmul(a, a, transposeB: true)  // [3, 4, 4], symmetric per batch
         assertClose(e, e.transposed(), tolerance: 1e-5)
     }
+
+    /// The kernel family is OpenBLAS's answer, so it follows `OPENBLAS_CORETYPE` when that is set.
+    func testBLASKernelNameIsOpenBLASsChoice() {
+        let name = blasKernelName()
+        XCTAssertFalse(name.isEmpty || name == "unknown", name)
+        if let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], !forced.isEmpty {
+            XCTAssertEqual(name.lowercased(), forced.lowercased())
+        }
+    }
 }

@@ -36,4 +36,10 @@ void adr_softmax_rows(long rows, long n, const float *x, float *y, int logarithm
 int adr_tensor_kernels_use_avx2(void);
 void adr_tensor_kernels_allow_avx2(int allowed);
 
+/// 1 when the AVX-512 path of `adr_sgemm_rows` is in use (AVX-512 F, VL, DQ; never without the AVX2
+/// path): the same bits as the AVX2 path, in 512-bit registers. `adr_tensor_kernels_allow_avx512(0)`
+/// forbids it (for tests).
+int adr_tensor_kernels_use_avx512(void);
+void adr_tensor_kernels_allow_avx512(int allowed);
+
 #endif

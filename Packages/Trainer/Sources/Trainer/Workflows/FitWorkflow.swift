@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Metrics
 import SeqModels
+import Tensor
 
 /// `train fit` and `train finetune` as a library call: assemble the configuration, build the
 /// model, train it as Trainer README § Training procedure describes and write the run folder
@@ -157,6 +158,7 @@ public enum FitWorkflow {
         }
         let summary = try settingsSummary(config, settings)
         logger.info("settings: \(summary) (all in \(folder.configFile.path))")
+        logger.info("matrix products: OpenBLAS \(blasKernelName()) kernels, \(blasThreads()) thread(s)")
         logger.debug("configuration:\n\(config.summary)")
         try AtomicFile.write(try config.jsonData(), to: folder.configFile)
     }

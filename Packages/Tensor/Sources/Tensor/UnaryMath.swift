@@ -1,3 +1,4 @@
+import CTensorKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,13 +8,13 @@ import Darwin
 /// Elementwise functions; every result has the input's shape.
 extension Tensor {
     /// `eˣ` (vectorised, see `VectorMath.swift`).
-    public func exp() -> Tensor { vectorUnary(vectorExp) }
+    public func exp() -> Tensor { vectorUnary(adr_vector_exp, vectorExp) }
     /// Natural logarithm (`-inf` at 0, NaN below).
     public func log() -> Tensor { unary { logf($0) } }
     /// Hyperbolic tangent (vectorised).
-    public func tanh() -> Tensor { vectorUnary(vectorTanh) }
+    public func tanh() -> Tensor { vectorUnary(adr_vector_tanh, vectorTanh) }
     /// Logistic sigmoid `1 / (1 + e⁻ˣ)` (vectorised); saturates cleanly to 0 and 1.
-    public func sigmoid() -> Tensor { vectorUnary(vectorSigmoid) }
+    public func sigmoid() -> Tensor { vectorUnary(adr_vector_sigmoid, vectorSigmoid) }
     /// `max(x, 0)`.
     public func relu() -> Tensor { unary { $0 > 0 ? $0 : 0 } }
     /// Square root.
@@ -37,12 +38,15 @@ extension Tensor {
         return unary { Swift.min(Swift.max($0, lower), upper) }
     }
 
+    /// `f` over every scalar: the C kernel `wide` (AVX-512 or AVX2 registers, the same bits as `f`)
+    /// when the CPU has one, else `f` eight lanes at a time.
     @inline(__always)
-    private func vectorUnary(_ f: (FloatVector) -> FloatVector) -> Tensor {
+    private func vectorUnary(_ wide: (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Int32,
+                             _ f: (FloatVector) -> FloatVector) -> Tensor {
         Tensor(shape: shape, unsafeUninitializedScalars: { out in
             scalars.withUnsafeBufferPointer { x in
                 guard let base = x.baseAddress else { return }
-                applyVectorized(base, out.baseAddress!, x.count, f)
+                if wide(x.count, base, out.baseAddress!) == 0 { applyVectorized(base, out.baseAddress!, x.count, f) }
             }
         })
     }

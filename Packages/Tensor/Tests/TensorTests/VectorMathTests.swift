@@ -1,3 +1,4 @@
+import CTensorKernels
 import Foundation
 import XCTest
 @testable import Tensor
@@ -59,5 +60,40 @@ final class VectorMathTests: XCTestCase {
         XCTAssertEqual(x.tanh().scalars[4].sign, .minus)
         XCTAssertEqual(Array(x.sigmoid().scalars.prefix(2)), [0, 1])
         XCTAssertEqual(x.sigmoid().scalars[3], 0.5)
+    }
+
+    /// The C kernels (`adr_vector_exp`, `…_sigmoid`, `…_tanh`) on AVX-512 and on AVX2 registers give
+    /// the Swift functions' bits, on random values of every magnitude, the limits, ±0, ±inf and
+    /// lengths with and without a padded tail; NaN stays NaN.
+    func testCKernelsGiveTheSwiftFunctionsBits() throws {
+        guard adr_tensor_kernels_use_avx2() != 0 else { throw XCTSkip("no AVX2: Tensor uses the Swift functions only") }
+        var rng = SeededGenerator(seed: 47)
+        var values: [Float] = [0, -0, .infinity, -.infinity, .nan, 88.7228394, 88.7228395, -103.972076, -103.97208,
+                               0.625, -0.625, 0.62499994, 1e-30, -1e-40, .leastNormalMagnitude, .greatestFiniteMagnitude]
+        for _ in 0..<20_000 {
+            let magnitude = Float.random(in: -12...7, using: &rng)
+            values.append((rng.nextFloat() < 0.5 ? -1 : 1) * Float(Foundation.exp(Double(magnitude))))
+        }
+        let kernels: [(String, (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Int32, (FloatVector) -> FloatVector)] =
+            [("exp", adr_vector_exp, vectorExp), ("sigmoid", adr_vector_sigmoid, vectorSigmoid), ("tanh", adr_vector_tanh, vectorTanh)]
+        let hasAVX512 = adr_tensor_kernels_use_avx512() != 0
+        for (name, kernel, swift) in kernels {
+            for avx512 in hasAVX512 ? [1, 0] : [0] {
+                adr_tensor_kernels_allow_avx512(Int32(avx512))
+                defer { adr_tensor_kernels_allow_avx512(1) }
+                for count in [values.count, values.count - 5, 13, 3] {
+                    let input = Array(values.prefix(count))
+                    var expected = [Float](repeating: 0, count: count), actual = expected
+                    input.withUnsafeBufferPointer { x in
+                        expected.withUnsafeMutableBufferPointer { applyVectorized(x.baseAddress!, $0.baseAddress!, count, swift) }
+                        actual.withUnsafeMutableBufferPointer { XCTAssertEqual(kernel(count, x.baseAddress!, $0.baseAddress!), 1) }
+                    }
+                    let first = (0..<count).first { i in
+                        !(actual[i].bitPattern == expected[i].bitPattern || (actual[i].isNaN && expected[i].isNaN))
+                    }
+                    XCTAssertNil(first, "\(name) avx512 \(avx512) count \(count): \(first.map { "x = \(input[$0]): \(actual[$0]) against \(expected[$0])" } ?? "")")
+                }
+            }
+        }
     }
 }

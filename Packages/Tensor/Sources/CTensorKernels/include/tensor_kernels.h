@@ -32,6 +32,14 @@ void adr_set_batch_invariant_products(int enabled);
 /// the log-softmax.
 void adr_softmax_rows(long rows, long n, const float *x, float *y, int logarithm);
 
+/// `y[i] = eˣ`, `1 / (1 + e⁻ˣ)` or `tanh x` of `x[i]` for `i < n`, with exactly the bits of Tensor's Swift
+/// functions `vectorExp`, `vectorSigmoid` and `vectorTanh` (the same operations in the same order,
+/// no fused multiply-adds), on AVX-512 or AVX2 registers. Return 1, or 0 without writing anything
+/// when the CPU has neither (the caller then runs the Swift functions). `x == y` is allowed.
+int adr_vector_exp(long n, const float *x, float *y);
+int adr_vector_sigmoid(long n, const float *x, float *y);
+int adr_vector_tanh(long n, const float *x, float *y);
+
 /// 1 when the AVX2 + FMA path is in use; `adr_tensor_kernels_allow_avx2(0)` forbids it (for tests).
 int adr_tensor_kernels_use_avx2(void);
 void adr_tensor_kernels_allow_avx2(int allowed);

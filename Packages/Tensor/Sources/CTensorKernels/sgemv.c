@@ -48,35 +48,40 @@ INLINE void sgemv_rows(long n, long k, float alpha, const float *a, long lda, co
     }
 }
 
-/// `R` rows (1…4, a constant after inlining) of `a · b` with b `[k, n]`: every entry is
-/// `s = 0; s += a[r, i] · b[i, j] for i = 0 ..< k` in this order, whether the column falls in a
-/// 16-wide block, an 8-wide block or the scalar tail, then `finish`.
+/// The column blocks of `R` rows of `a · b` with b `[k, n]` from column `j` on: blocks of two
+/// `VEC` registers (2·W columns), then of one (W columns), advancing `j` past them. Every entry is
+/// `s = 0; s += a[r, i] · b[i, j] for i = 0 ..< k` in this order, whatever its block and width.
+#define NN_COLUMN_BLOCKS(VEC, W, LOAD, SPLAT, FINISH)                                                   \
+    for (; j + 2 * W <= n; j += 2 * W) {                                                                \
+        VEC s[4][2] = {{{0}}};                                                                          \
+        for (long i = 0; i < k; i++) {                                                                  \
+            VEC b0 = LOAD(b + i * ldb + j), b1 = LOAD(b + i * ldb + j + W);                             \
+            for (int r = 0; r < R; r++) {                                                               \
+                VEC av = SPLAT(a[r * lda + i]);                                                         \
+                s[r][0] += av * b0;                                                                     \
+                s[r][1] += av * b1;                                                                     \
+            }                                                                                           \
+        }                                                                                               \
+        for (int r = 0; r < R; r++) {                                                                   \
+            FINISH(c + r * ldc + j, s[r][0], alpha, beta);                                              \
+            FINISH(c + r * ldc + j + W, s[r][1], alpha, beta);                                          \
+        }                                                                                               \
+    }                                                                                                   \
+    for (; j + W <= n; j += W) {                                                                        \
+        VEC s[4] = {{0}};                                                                               \
+        for (long i = 0; i < k; i++) {                                                                  \
+            VEC b0 = LOAD(b + i * ldb + j);                                                             \
+            for (int r = 0; r < R; r++) s[r] += SPLAT(a[r * lda + i]) * b0;                             \
+        }                                                                                               \
+        for (int r = 0; r < R; r++) FINISH(c + r * ldc + j, s[r], alpha, beta);                         \
+    }
+
+/// `R` rows (1…4, a constant after inlining) of `a · b` with b `[k, n]`: blocks of 16 and 8
+/// columns (`NN_COLUMN_BLOCKS`), then the scalar tail by the same sum, then `finish`.
 INLINE void sgemm_nn_rows(int R, long n, long k, float alpha, const float *a, long lda, const float *b, long ldb,
                           float beta, float *c, long ldc) {
     long j = 0;
-    for (; j + 16 <= n; j += 16) {
-        f8 s[4][2] = {{{0}}};
-        for (long i = 0; i < k; i++) {
-            f8 b0 = load8(b + i * ldb + j), b1 = load8(b + i * ldb + j + 8);
-            for (int r = 0; r < R; r++) {
-                f8 av = splat(a[r * lda + i]);
-                s[r][0] += av * b0;
-                s[r][1] += av * b1;
-            }
-        }
-        for (int r = 0; r < R; r++) {
-            finish8(c + r * ldc + j, s[r][0], alpha, beta);
-            finish8(c + r * ldc + j + 8, s[r][1], alpha, beta);
-        }
-    }
-    for (; j + 8 <= n; j += 8) {
-        f8 s[4] = {{0}};
-        for (long i = 0; i < k; i++) {
-            f8 b0 = load8(b + i * ldb + j);
-            for (int r = 0; r < R; r++) s[r] += splat(a[r * lda + i]) * b0;
-        }
-        for (int r = 0; r < R; r++) finish8(c + r * ldc + j, s[r], alpha, beta);
-    }
+    NN_COLUMN_BLOCKS(f8, 8, load8, splat, finish8)
     for (; j < n; j++)
         for (int r = 0; r < R; r++) {
             float s = 0;
@@ -243,29 +248,7 @@ INLINE void sgemm_nt_rows16(int R, long n, long k, float alpha, const float *a, 
 INLINE void sgemm_nn_rows16(int R, long n, long k, float alpha, const float *a, long lda, const float *b, long ldb,
                             float beta, float *c, long ldc) {
     long j = 0;
-    for (; j + 32 <= n; j += 32) {
-        f16v s[4][2] = {{{0}}};
-        for (long i = 0; i < k; i++) {
-            f16v b0 = load16(b + i * ldb + j), b1 = load16(b + i * ldb + j + 16);
-            for (int r = 0; r < R; r++) {
-                f16v av = splat16(a[r * lda + i]);
-                s[r][0] += av * b0;
-                s[r][1] += av * b1;
-            }
-        }
-        for (int r = 0; r < R; r++) {
-            finish16(c + r * ldc + j, s[r][0], alpha, beta);
-            finish16(c + r * ldc + j + 16, s[r][1], alpha, beta);
-        }
-    }
-    for (; j + 16 <= n; j += 16) {
-        f16v s[4] = {{0}};
-        for (long i = 0; i < k; i++) {
-            f16v b0 = load16(b + i * ldb + j);
-            for (int r = 0; r < R; r++) s[r] += splat16(a[r * lda + i]) * b0;
-        }
-        for (int r = 0; r < R; r++) finish16(c + r * ldc + j, s[r], alpha, beta);
-    }
+    NN_COLUMN_BLOCKS(f16v, 16, load16, splat16, finish16)
     sgemm_nn_rows(R, n - j, k, alpha, a, lda, b + j, ldb, beta, c + j, ldc);
 }
 

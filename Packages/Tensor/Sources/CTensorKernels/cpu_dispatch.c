@@ -30,8 +30,9 @@ int adr_tensor_kernels_use_avx512(void) {
     if (supported < 0) {
         __builtin_cpu_init();
         supported = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
-            && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+            && __builtin_cpu_supports("avx512dq");
     }
+    // The AVX-512 builds also use AVX2 + FMA instructions, so they need that path allowed too.
     return supported && avx512_allowed && adr_tensor_kernels_use_avx2();
 #else
     return 0;

@@ -190,12 +190,6 @@ AVX2_TARGET static void sgemm_rows_avx2(int transpose_b, long m, long n, long k,
 // eight-lane accumulator takes there. For b `[n, k]` the two halves of a register hold the eight
 // lane sums of two neighbouring columns; for b `[k, n]` a register holds sixteen columns.
 
-/// Sixteen-lane float vector (clang vector extension).
-typedef float f16v __attribute__((vector_size(64)));
-
-/// Compiles a function for AVX-512 (F, VL, DQ) + FMA; called only when `adr_tensor_kernels_use_avx512()` is 1.
-#define AVX512_TARGET __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
-
 INLINE f16v halves(f8 lo, f8 hi) { return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15); }
 INLINE f8 low_half(f16v v) { return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7); }
 INLINE f8 high_half(f16v v) { return __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15); }

@@ -4,7 +4,7 @@
 // `Tensor.exp`, `sigmoid` and `tanh` on AVX2 or AVX-512 registers with exactly the bits of the Swift
 // functions `vectorExp`, `vectorSigmoid` and `vectorTanh` (Packages/Tensor/Sources/Tensor/VectorMath.swift):
 // the same operations in the same order, lane by lane, and no fused multiply-adds, which Swift
-// never forms (contraction is off for this file). Only the register width differs, and every
+// never forms (contraction is off for this file, so the FMA-enabled targets fuse nothing). Only the register width differs, and every
 // operation here is lane-wise.
 
 #pragma clang fp contract(off)
@@ -59,12 +59,11 @@
     }
 
 typedef unsigned u8v __attribute__((vector_size(32)));
-typedef float f16m __attribute__((vector_size(64)));
-typedef int i16m __attribute__((vector_size(64)));
-typedef unsigned u16m __attribute__((vector_size(64)));
+typedef int i16v __attribute__((vector_size(64)));
+typedef unsigned u16v __attribute__((vector_size(64)));
 
 DEFINE_VECTOR_MATH(8, f8, i8, u8v)
-DEFINE_VECTOR_MATH(16, f16m, i16m, u16m)
+DEFINE_VECTOR_MATH(16, f16v, i16v, u16v)
 
 /// `y[i] = FUNCTION(x[i])` over `n` floats, `LANES` at a time; the last `n mod LANES` go through a
 /// zero-padded vector, as in the Swift loop.
@@ -83,16 +82,13 @@ DEFINE_VECTOR_MATH(16, f16m, i16m, u16m)
         memcpy(y + i, &v, (size_t)(n - i) * sizeof(float));                                            \
     }
 
-#define AVX512_MATH_TARGET __attribute__((target("avx512f,avx512vl,avx512dq,avx2")))
-#define AVX2_MATH_TARGET __attribute__((target("avx2")))
-
 // Each target entry point calls an inlined driver with pointer arguments only (clang rejects passing
 // a vector from a target function to one without the target; see tensor_vector8.h).
 #define DEFINE_ENTRY(NAME)                                                                              \
-    INLINE void NAME##_rows16(long n, const float *x, float *y) { APPLY(NAME##_16, f16m, 16) }         \
+    INLINE void NAME##_rows16(long n, const float *x, float *y) { APPLY(NAME##_16, f16v, 16) }         \
     INLINE void NAME##_rows8(long n, const float *x, float *y) { APPLY(NAME##_8, f8, 8) }              \
-    AVX512_MATH_TARGET static void NAME##_avx512(long n, const float *x, float *y) { NAME##_rows16(n, x, y); } \
-    AVX2_MATH_TARGET static void NAME##_avx2(long n, const float *x, float *y) { NAME##_rows8(n, x, y); } \
+    AVX512_TARGET static void NAME##_avx512(long n, const float *x, float *y) { NAME##_rows16(n, x, y); } \
+    AVX2_TARGET static void NAME##_avx2(long n, const float *x, float *y) { NAME##_rows8(n, x, y); } \
     int adr_vector_##NAME(long n, const float *x, float *y) {                                           \
         if (adr_tensor_kernels_use_avx512()) { NAME##_avx512(n, x, y); return 1; }                     \
         if (adr_tensor_kernels_use_avx2()) { NAME##_avx2(n, x, y); return 1; }                         \

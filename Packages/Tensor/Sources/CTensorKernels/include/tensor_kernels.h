@@ -44,9 +44,9 @@ int adr_vector_tanh(long n, const float *x, float *y);
 int adr_tensor_kernels_use_avx2(void);
 void adr_tensor_kernels_allow_avx2(int allowed);
 
-/// 1 when the AVX-512 path of `adr_sgemm_rows` is in use (AVX-512 F, VL, DQ; never without the AVX2
-/// path): the same bits as the AVX2 path, in 512-bit registers. `adr_tensor_kernels_allow_avx512(0)`
-/// forbids it (for tests).
+/// 1 when the AVX-512 paths (of `adr_sgemm_rows` and `adr_vector_*`) are in use (AVX-512 F, VL, DQ;
+/// never without the AVX2 path): the same bits as the AVX2 paths, in 512-bit registers.
+/// `adr_tensor_kernels_allow_avx512(0)` forbids them (for tests).
 int adr_tensor_kernels_use_avx512(void);
 void adr_tensor_kernels_allow_avx512(int allowed);
 

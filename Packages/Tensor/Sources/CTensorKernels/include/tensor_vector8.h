@@ -19,11 +19,16 @@
 typedef float f8 __attribute__((vector_size(32)));
 typedef int i8 __attribute__((vector_size(32)));
 
+/// Sixteen-lane float vector, for the few kernels with an AVX-512 path.
+typedef float f16v __attribute__((vector_size(64)));
+
 #define INLINE static inline __attribute__((always_inline))
 
 #if defined(__x86_64__)
 /// Compiles a function for AVX2 + FMA; called only when `adr_tensor_kernels_use_avx2()` is 1.
 #define AVX2_TARGET __attribute__((target("avx2,fma")))
+/// Compiles a function for AVX-512 (F, VL, DQ) + FMA; called only when `adr_tensor_kernels_use_avx512()` is 1.
+#define AVX512_TARGET __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
 #endif
 
 INLINE f8 load8(const float *p) { f8 v; memcpy(&v, p, sizeof v); return v; }

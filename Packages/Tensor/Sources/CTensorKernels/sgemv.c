@@ -11,6 +11,10 @@ INLINE void finish8(float *y, f8 dot, float alpha, float beta) {
     memcpy(y, &out, sizeof out);
 }
 
+/// Where row i = l + 8·t of b (for lane l, step t of `steps = k / 8`) sits in a sixteen-column panel of
+/// `adr_pack_transposed_panels`: (l · steps + t) · 16.
+INLINE long panel_offset(long l, long t, long steps) { return (l * steps + t) * 16; }
+
 /// Four rows at a time share each load of x; the last `k mod 8` columns and `n mod 4` rows run as
 /// scalars.
 INLINE void sgemv_rows(long n, long k, float alpha, const float *a, long lda, const float *x, float beta, float *y) {
@@ -246,6 +250,69 @@ INLINE void sgemm_nn_rows16(int R, long n, long k, float alpha, const float *a, 
     sgemm_nn_rows(R, n - j, k, alpha, a, lda, b + j, ldb, beta, c + j, ldc);
 }
 
+// The products `a · bᵀ` of `adr_sgemm_rows_packed`: b `[n, k]` re-laid out once (`adr_pack_transposed_panels`)
+// in panels of sixteen columns, each panel `k · 16` floats: first the rows i ≡ l (mod 8) of each lane l
+// (l = 0 … 7, i = l, l + 8, … below k − k mod 8), then the tail rows i ≥ k − k mod 8 at offset i · 16.
+// A register then holds one lane sum of sixteen columns, so the eight lane sums of an entry sit in
+// eight registers and `sum8`'s additions become additions of whole registers — the same operations in
+// the same order as `sgemm_nt_rows`, without its shuffles, and with a broadcast of a[r, i] shared by
+// sixteen columns instead of a load of b per column.
+
+/// Columns 16·q ..< 16·q + 16 (q < C ≤ 4) of `R` (1…4) rows of `a · bᵀ` from `C` consecutive panels.
+INLINE void nt_panels_block(int R, int C, long k, float alpha, const float *a, long lda, const float *panels,
+                            float beta, float *c, long ldc) {
+    const long steps = k / 8, full = steps * 8, size = k * 16;
+    f16v lanes[8][4][4];
+    for (int l = 0; l < 8; l++) {
+        f16v s[4][4] = {{{0}}};
+        for (long t = 0; t < steps; t++) {
+            f16v bv[4];
+            for (int q = 0; q < C; q++) bv[q] = load16(panels + q * size + panel_offset(l, t, steps));
+            for (int r = 0; r < R; r++) {
+                f16v av = splat16(a[r * lda + l + 8 * t]);
+                for (int q = 0; q < C; q++) s[r][q] += av * bv[q];
+            }
+        }
+        for (int r = 0; r < R; r++)
+            for (int q = 0; q < C; q++) lanes[l][r][q] = s[r][q];
+    }
+    for (int r = 0; r < R; r++)
+        for (int q = 0; q < C; q++) {
+            f16v dot = ((lanes[0][r][q] + lanes[4][r][q]) + (lanes[1][r][q] + lanes[5][r][q]))
+                     + ((lanes[2][r][q] + lanes[6][r][q]) + (lanes[3][r][q] + lanes[7][r][q]));
+            for (long i = full; i < k; i++) dot += splat16(a[r * lda + i]) * load16(panels + q * size + i * 16);
+            finish16(c + r * ldc + 16 * q, dot, alpha, beta);
+        }
+}
+
+/// `R` rows of `a · bᵀ` over the `n / 16` panels (four at a time, then the rest), then the last
+/// `n mod 16` columns from b itself by `sgemm_nt_rows`.
+INLINE void nt_panels_rows(int R, long n, long k, float alpha, const float *a, long lda, const float *panels,
+                           const float *b, long ldb, float beta, float *c, long ldc) {
+    const long count = n / 16;
+    long p = 0;
+    for (; p + 4 <= count; p += 4) nt_panels_block(R, 4, k, alpha, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
+    for (; p + 2 <= count; p += 2) nt_panels_block(R, 2, k, alpha, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
+    for (; p < count; p++) nt_panels_block(R, 1, k, alpha, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
+    const long j = count * 16;
+    if (j == n) return;
+    for (int r = 0; r < R; r++)
+        sgemm_nt_rows(1, n - j, k, alpha, a + r * lda, lda, b + j * ldb, ldb, beta, c + r * ldc + j, ldc);
+}
+
+AVX512_TARGET static void sgemm_rows_packed_avx512(long m, long n, long k, float alpha, const float *a, long lda,
+                                                   const float *panels, const float *b, long ldb, float beta,
+                                                   float *c, long ldc) {
+    long r = 0;
+    for (; r + 4 <= m; r += 4) nt_panels_rows(4, n, k, alpha, a + r * lda, lda, panels, b, ldb, beta, c + r * ldc, ldc);
+    switch (m - r) {
+    case 3: nt_panels_rows(3, n, k, alpha, a + r * lda, lda, panels, b, ldb, beta, c + r * ldc, ldc); break;
+    case 2: nt_panels_rows(2, n, k, alpha, a + r * lda, lda, panels, b, ldb, beta, c + r * ldc, ldc); break;
+    case 1: nt_panels_rows(1, n, k, alpha, a + r * lda, lda, panels, b, ldb, beta, c + r * ldc, ldc); break;
+    default: break;
+    }
+}
+
 AVX512_TARGET static void sgemm_rows_avx512(int transpose_b, long m, long n, long k, float alpha, const float *a,
                                             long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     long r = 0;
@@ -276,6 +343,37 @@ void adr_sgemm_rows(int transpose_b, long m, long n, long k, float alpha, const 
     if (adr_tensor_kernels_use_avx2()) { sgemm_rows_avx2(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return; }
 #endif
     sgemm_rows(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+long adr_transposed_panels_count(long n, long k) {
+#if defined(__x86_64__)
+    if (adr_tensor_kernels_use_avx512()) return (n / 16) * 16 * k;
+#endif
+    (void)n; (void)k;
+    return 0;
+}
+
+void adr_pack_transposed_panels(long n, long k, const float *b, long ldb, float *panels) {
+    const long steps = k / 8, full = steps * 8;
+    for (long p = 0; p < n / 16; p++) {
+        float *panel = panels + p * k * 16;
+        for (long l = 0; l < 8; l++)
+            for (long t = 0; t < steps; t++)
+                for (long q = 0; q < 16; q++) panel[panel_offset(l, t, steps) + q] = b[(p * 16 + q) * ldb + l + 8 * t];
+        for (long i = full; i < k; i++)
+            for (long q = 0; q < 16; q++) panel[i * 16 + q] = b[(p * 16 + q) * ldb + i];
+    }
+}
+
+void adr_sgemm_rows_packed(long m, long n, long k, float alpha, const float *a, long lda, const float *panels,
+                           const float *b, long ldb, float beta, float *c, long ldc) {
+#if defined(__x86_64__)
+    if (panels && adr_tensor_kernels_use_avx512()) {
+        sgemm_rows_packed_avx512(m, n, k, alpha, a, lda, panels, b, ldb, beta, c, ldc);
+        return;
+    }
+#endif
+    adr_sgemm_rows(1, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 static _Thread_local int batch_invariant_products = 0;

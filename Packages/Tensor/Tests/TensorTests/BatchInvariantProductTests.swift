@@ -14,7 +14,8 @@ final class BatchInvariantProductTests: XCTestCase {
 
     /// `C = alpha · op(A) · op(B) + beta · C` through `sgemm` inside `withBatchInvariantProducts`.
     private func product(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: [Float],
-                         lda: Int, b: [Float], ldb: Int, beta: Float, c initial: [Float]) -> [Float] {
+                         lda: Int, b: [Float], ldb: Int, beta: Float, c initial: [Float],
+                         panels: TransposedPanels? = nil) -> [Float] {
         var c = initial
         withBatchInvariantProducts {
             a.withUnsafeBufferPointer { pa in
@@ -22,7 +23,7 @@ final class BatchInvariantProductTests: XCTestCase {
                     c.withUnsafeMutableBufferPointer { pc in
                         sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                               a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
-                              beta: beta, c: pc.baseAddress!, ldc: n)
+                              beta: beta, c: pc.baseAddress!, ldc: n, panels: panels)
                     }
                 }
             }
@@ -119,6 +120,50 @@ final class BatchInvariantProductTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// Products `A · Bᵀ` that read `B`'s `TransposedPanels` give exactly the bits of the plain kernel,
+    /// for row counts in and out of groups of four, columns in blocks of four, two and one panels and
+    /// in the remainder of `n mod 16`, `k` with and without a tail of `k mod 8`, every alpha/beta, and
+    /// products large enough to be shared among threads; outside `withBatchInvariantProducts` the
+    /// panels are ignored.
+    func testTransposedPanelsGiveThePlainProductsBits() throws {
+        adr_tensor_kernels_allow_avx512(1)
+        guard adr_tensor_kernels_use_avx512() != 0 else {
+            throw XCTSkip("this CPU has no AVX-512 (F, VL, DQ): panels are empty and never read here")
+        }
+        var rng = SeededGenerator(seed: 46)
+        for (m, n, k) in [(1, 384, 128), (1, 16, 8), (2, 17, 7), (3, 33, 13), (4, 48, 64), (5, 64, 64), (7, 100, 37),
+                          (9, 192, 128), (25, 192, 64), (50, 64, 1), (6, 15, 20), (11, 80, 136), (600, 128, 128)] {
+            let a = Tensor.normal([m * k], using: &rng).scalars
+            let weight = Tensor.normal([n, k], using: &rng)
+            let panels = TransposedPanels(of: weight)
+            XCTAssertEqual(panels.fits(n: n, k: k), n >= 16, "n \(n) k \(k): panels exist exactly when n ≥ 16")
+            let initial = Tensor.normal([m * n], using: &rng).scalars
+            for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
+                let plain = product(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: k,
+                                    b: weight.scalars, ldb: k, beta: beta, c: initial)
+                let packed = product(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: k,
+                                     b: weight.scalars, ldb: k, beta: beta, c: initial, panels: panels)
+                let first = plain.indices.first { plain[$0].bitPattern != packed[$0].bitPattern }
+                XCTAssertNil(first, "m \(m) n \(n) k \(k) alpha \(alpha) beta \(beta): entry \(first ?? 0) is "
+                             + "\(first.map { packed[$0] } ?? 0) from the panels, \(first.map { plain[$0] } ?? 0) without")
+            }
+        }
+        // Outside batch-invariant mode the panels change nothing (OpenBLAS runs either way).
+        let (m, n, k) = (8, 32, 16)
+        let a = Tensor.normal([m, k], using: &rng), weight = Tensor.normal([n, k], using: &rng)
+        let panels = TransposedPanels(of: weight)
+        var with = [Float](repeating: 0, count: m * n), without = with
+        a.scalars.withUnsafeBufferPointer { pa in
+            weight.scalars.withUnsafeBufferPointer { pb in
+                sgemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: pa.baseAddress!, lda: k,
+                      b: pb.baseAddress!, ldb: k, c: &with, ldc: n, panels: panels)
+                sgemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: pa.baseAddress!, lda: k,
+                      b: pb.baseAddress!, ldb: k, c: &without, ldc: n)
+            }
+        }
+        XCTAssertEqual(with, without)
     }
 
     /// The setting is per thread, nests, and is restored afterwards.

@@ -5,8 +5,13 @@ import Tensor
 public typealias Parameter = Variable
 
 extension Variable {
-    /// A new trainable parameter holding `value`.
-    public static func parameter(_ value: Tensor) -> Parameter { Variable(value, requiresGrad: true) }
+    /// A new trainable parameter holding `value`. Parameters keep the layouts of their value that
+    /// inference kernels build (`transposedPanels`) until the value changes.
+    public static func parameter(_ value: Tensor) -> Parameter {
+        let parameter = Variable(value, requiresGrad: true)
+        parameter.inferenceLayouts = InferenceLayouts()
+        return parameter
+    }
 }
 
 /// A node of the model tree: it owns parameters and child modules, each under a local name, so that

@@ -10,8 +10,10 @@ import Tensor
 ///
 /// Freezing a parameter is setting `requiresGrad = false`: ops then skip its gradient entirely.
 public final class Variable {
-    /// The forward value.
-    public var value: Tensor
+    /// The forward value. Setting or mutating it drops the inference layouts kept for it.
+    public var value: Tensor {
+        didSet { inferenceLayouts?.clear() }
+    }
     /// ∂loss/∂value after `backward()`, `nil` before (or for variables that need no gradient).
     public var grad: Tensor?
     /// Whether gradients flow into this variable. `false` for inputs, data and frozen parameters.
@@ -23,6 +25,9 @@ public final class Variable {
     @usableFromInline var backwardRule: ((Tensor) -> [Tensor?])?
     /// Where the op was recorded; kept only while `AnomalyDetection` is on, to name it in backward.
     @usableFromInline var recordSite: (file: StaticString, line: UInt)?
+    /// Re-laid-out copies of `value` for inference kernels; parameters only (`Variable.parameter`),
+    /// whose values serve many requests. `nil` for every other variable.
+    var inferenceLayouts: InferenceLayouts?
 
     /// A leaf variable.
     public init(_ value: Tensor, requiresGrad: Bool = false) {
@@ -45,7 +50,7 @@ public final class Variable {
     /// `rule` receives ∂loss/∂result (same shape as `value`) and returns one gradient per input, in
     /// order, with the input's shape (or `nil` for inputs that do not need one — check
     /// `inputs[i].requiresGrad` to skip work). `file` and `line` name the op for `AnomalyDetection`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func record(_ value: Tensor, inputs: [Variable], file: StaticString = #fileID, line: UInt = #line,
                               rule: @escaping (Tensor) -> [Tensor?]) -> Variable {
         let detecting = AnomalyDetection.enabled

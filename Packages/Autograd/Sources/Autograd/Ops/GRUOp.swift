@@ -42,7 +42,8 @@ extension Variable {
         if let h0 { precondition(h0.shape == [batch, hiddenSize], "gru h0 must be [B, H], got \(h0.shape)") }
 
         let sequence = GRUSequence(input: input.value, h0: h0?.value, weightIH: weightIH.value,
-                                   weightHH: weightHH.value, hiddenSize: hiddenSize)
+                                   weightHH: weightHH.value, hiddenSize: hiddenSize,
+                                   panels: (weightIH.transposedPanels, weightHH.transposedPanels))
         let output = sequence.forward(biasIH: biasIH?.value, biasHH: biasHH?.value)
 
         var inputs = [input, weightIH, weightHH]
@@ -77,6 +78,8 @@ extension Variable {
 final class GRUSequence {
     let batch: Int, length: Int, inputSize: Int, hiddenSize: Int
     let input: Tensor, initialState: Tensor?, weightIH: Tensor, weightHH: Tensor
+    /// The weights' `TransposedPanels` for the batch-invariant products of inference (else `nil`).
+    let panelsIH: TransposedPanels?, panelsHH: TransposedPanels?
     /// Batch ranges, each run as an independent GRU; thread `i` of `threads` runs chunks
     /// `i·k..<(i+1)·k` (k = chunks per thread) one after the other.
     let chunks: [Range<Int>]
@@ -96,7 +99,8 @@ final class GRUSequence {
     /// weights from cache. Larger chunks project step by step (their products are already GEMMs).
     static let projectAheadRows = 4
 
-    init(input: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tensor, hiddenSize: Int) {
+    init(input: Tensor, h0: Tensor?, weightIH: Tensor, weightHH: Tensor, hiddenSize: Int,
+         panels: (ih: TransposedPanels?, hh: TransposedPanels?) = (nil, nil)) {
         let (batch, length) = (input.shape[0], input.shape[1])
         (self.batch, self.length, inputSize) = (batch, length, input.shape[2])
         self.hiddenSize = hiddenSize
@@ -104,6 +108,7 @@ final class GRUSequence {
         initialState = h0
         self.weightIH = weightIH
         self.weightHH = weightHH
+        (panelsIH, panelsHH) = panels
         let threads = max(1, min(blasThreads(), batch / GRUSequence.minimumRowsPerChunk))
         let perThread = max(1, Int((Double(batch) / Double(threads * GRUSequence.rowsPerChunk)).rounded()))
         let count = threads * perThread
@@ -199,7 +204,7 @@ final class GRUSequence {
             for i in 0..<nb {
                 sgemm(transposeA: false, transposeB: true, m: l, n: 3 * h, k: n,
                       a: v.inputRows(0) + i * l * n, lda: n, b: weightIH, ldb: n,
-                      c: v.gateRows(0) + i * 3 * h, ldc: nb * 3 * h)
+                      c: v.gateRows(0) + i * 3 * h, ldc: nb * 3 * h, panels: panelsIH)
             }
         }
         for t in 0..<l {
@@ -208,10 +213,10 @@ final class GRUSequence {
             // W_ih x_t (unless projected ahead) and W_hh h_{t−1} for the chunk's rows, then the gates.
             if !projectAhead {
                 sgemm(transposeA: false, transposeB: true, m: nb, n: 3 * h, k: n,
-                      a: v.inputRows(t), lda: l * n, b: weightIH, ldb: n, c: gates, ldc: 3 * h)
+                      a: v.inputRows(t), lda: l * n, b: weightIH, ldb: n, c: gates, ldc: 3 * h, panels: panelsIH)
             }
             sgemm(transposeA: false, transposeB: true, m: nb, n: 3 * h, k: h,
-                  a: previous, lda: previousStride, b: weightHH, ldb: h, c: recurrent, ldc: 3 * h)
+                  a: previous, lda: previousStride, b: weightHH, ldb: h, c: recurrent, ldc: 3 * h, panels: panelsHH)
             adr_gru_forward_step(nb, h, gates, recurrent, inputBias, recurrentBiasN, previous, previousStride,
                                  output + (v.b0 * l + t) * h, l * h, v.hiddenNRows(t))
         }

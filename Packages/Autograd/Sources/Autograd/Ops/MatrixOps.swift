@@ -49,7 +49,7 @@ extension Variable {
                     }
                     gemm(false, true, m: rows, n: outFeatures, k: inFeatures,
                          a: px.baseAddress!, lda: inFeatures, b: pw.baseAddress!, ldb: inFeatures,
-                         c: o, ldc: outFeatures, accumulate: biasValue != nil)
+                         c: o, ldc: outFeatures, accumulate: biasValue != nil, panels: weight.transposedPanels)
                 }
             }
         })
@@ -178,15 +178,16 @@ private struct MatmulShapes {
 }
 
 /// `C = op(A)·op(B)`, or `C += op(A)·op(B)` when `accumulate`, on row-major buffers (`op(A)` is
-/// `[m, k]`, `op(B)` `[k, n]`); writes zeros when `k == 0` so that `C` is always defined.
+/// `[m, k]`, `op(B)` `[k, n]`); writes zeros when `k == 0` so that `C` is always defined. `panels`
+/// (of a transposed `B`) are passed on to `sgemm`.
 @inline(__always)
 func gemm(_ transposeA: Bool, _ transposeB: Bool, m: Int, n: Int, k: Int,
           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-          c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+          c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, panels: TransposedPanels? = nil) {
     guard k > 0 else {
         if !accumulate { for row in 0..<m { (c + row * ldc).update(repeating: 0, count: n) } }
         return
     }
     sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-          a: a, lda: lda, b: b, ldb: ldb, beta: accumulate ? 1 : 0, c: c, ldc: ldc)
+          a: a, lda: lda, b: b, ldb: ldb, beta: accumulate ? 1 : 0, c: c, ldc: ldc, panels: panels)
 }

@@ -18,29 +18,39 @@ extension Variable {
                      "gatedGraphUpdate: gates must be [N, 3D] and hidden [N, D], got \(inputGates.shape), \(hiddenGates.shape), \(hidden.shape)")
         let (gi, gh, h) = (inputGates.value, hiddenGates.value, hidden.value)
         // Pre-activations `[N, D]` per third: gi_r + gh_r, gi_i + gh_i, gi_n + r ⊙ gh_n.
-        var sums = [Tensor.zeros([rows, d]), Tensor.zeros([rows, d])]
-        gi.scalars.withUnsafeBufferPointer { pi in gh.scalars.withUnsafeBufferPointer { ph in
-            for third in 0..<2 {
-                sums[third].scalars.withUnsafeMutableBufferPointer { out in
+        let (reset, input) = gi.scalars.withUnsafeBufferPointer { pi in
+            gh.scalars.withUnsafeBufferPointer { ph in
+                let gateSum = { (third: Int) in
+                    Tensor(shape: [rows, d], unsafeUninitializedScalars: { out in
+                        for row in 0..<rows {
+                            let (x, y) = (pi.baseAddress! + row * 3 * d + third * d, ph.baseAddress! + row * 3 * d + third * d)
+                            let o = out.baseAddress! + row * d
+                            for c in 0..<d { o[c] = x[c] + y[c] }
+                        }
+                    })
+                }
+                return (gateSum(0).sigmoid(), gateSum(1).sigmoid())
+            }
+        }
+        let candidate = Tensor(shape: [rows, d], unsafeUninitializedScalars: { out in
+            gi.scalars.withUnsafeBufferPointer { pi in gh.scalars.withUnsafeBufferPointer { ph in
+                reset.scalars.withUnsafeBufferPointer { pr in
                     for row in 0..<rows {
-                        let (x, y) = (pi.baseAddress! + row * 3 * d + third * d, ph.baseAddress! + row * 3 * d + third * d)
-                        for c in 0..<d { out[row * d + c] = x[c] + y[c] }
+                        let (x, y) = (pi.baseAddress! + row * 3 * d + 2 * d, ph.baseAddress! + row * 3 * d + 2 * d)
+                        let (r, o) = (pr.baseAddress! + row * d, out.baseAddress! + row * d)
+                        for c in 0..<d { o[c] = x[c] + r[c] * y[c] }
                     }
                 }
-            }
-        } }
-        let (reset, input) = (sums[0].sigmoid(), sums[1].sigmoid())
-        var candidateSum = Tensor.zeros([rows, d])
-        gi.scalars.withUnsafeBufferPointer { pi in gh.scalars.withUnsafeBufferPointer { ph in
-            reset.scalars.withUnsafeBufferPointer { pr in candidateSum.scalars.withUnsafeMutableBufferPointer { out in
-                for row in 0..<rows {
-                    let (x, y) = (pi.baseAddress! + row * 3 * d + 2 * d, ph.baseAddress! + row * 3 * d + 2 * d)
-                    for c in 0..<d { out[row * d + c] = x[c] + pr[row * d + c] * y[c] }
+            } }
+        }).tanh()
+        // h' = h + i ⊙ (n − h), each operation rounded on its own as the separate ops would.
+        let output = Tensor(shape: [rows, d], unsafeUninitializedScalars: { out in
+            h.scalars.withUnsafeBufferPointer { ph in input.scalars.withUnsafeBufferPointer { pin in
+                candidate.scalars.withUnsafeBufferPointer { pn in
+                    for k in 0..<out.count { out[k] = ph[k] + pin[k] * (pn[k] - ph[k]) }
                 }
             } }
-        } }
-        let candidate = candidateSum.tanh()
-        let output = Tensor.zipMap(h, Tensor.zipMap(input, Tensor.zipMap(candidate, h) { $0 - $1 }) { $0 * $1 }) { $0 + $1 }
+        })
         let saved = GatedGraphUpdateState(hiddenGates: gh, hidden: h, reset: reset, input: input, candidate: candidate)
         return Variable.record(output, inputs: [inputGates, hiddenGates, hidden]) { g in saved.backward(g) }
     }

@@ -33,25 +33,39 @@ public struct PackedSessionGraph: Sendable {
         let (rows, length) = (alias.shape[0], alias.shape[1])
         precondition(adjacency.shape == [rows, length, 2 * length],
                      "SRGNN adjacency must be [B, L, 2L] = \([rows, length, 2 * length]), got \(adjacency.shape)")
-        var offsets = [0], live: [Int] = [], nodes = [Int](repeating: 0, count: rows * length)
-        for b in 0..<rows {
-            let aliases = alias.indices[(b * length)..<((b + 1) * length)]
-            precondition(aliases.allSatisfy { (0..<length).contains($0) }, "SRGNN alias row \(b) has a value outside 0..<\(length)")
-            let count = (aliases.max() ?? -1) + 1
-            for (t, a) in aliases.enumerated() { nodes[b * length + t] = offsets[b] + a }
-            live.append(contentsOf: (b * length)..<(b * length + count))
-            offsets.append(offsets[b] + count)
+        var offsets = [Int](repeating: 0, count: rows + 1), nodes = [Int](repeating: 0, count: rows * length)
+        alias.indices.withUnsafeBufferPointer { aliases in
+            nodes.withUnsafeMutableBufferPointer { nodes in
+                for b in 0..<rows {
+                    var largest = -1
+                    for t in (b * length)..<((b + 1) * length) {
+                        let a = aliases[t]
+                        precondition(a >= 0 && a < length, "SRGNN alias row \(b) has a value outside 0..<\(length)")
+                        largest = max(largest, a)
+                        nodes[t] = offsets[b] + a
+                    }
+                    offsets[b + 1] = offsets[b] + largest + 1
+                }
+            }
         }
-        var start = [0], source: [Int32] = [], weight: [Float] = []
+        var live = [Int]()
+        live.reserveCapacity(offsets[rows])
+        for b in 0..<rows { live.append(contentsOf: (b * length)..<(b * length + offsets[b + 1] - offsets[b])) }
+        // At most L − 1 transitions per row and half; the reservation covers the usual sessions.
+        var start = [Int](), source = [Int32](), weight = [Float]()
+        start.reserveCapacity(2 * offsets[rows] + 1)
+        source.reserveCapacity(2 * offsets[rows])
+        weight.reserveCapacity(2 * offsets[rows])
+        start.append(0)
         adjacency.scalars.withUnsafeBufferPointer { a in
             for b in 0..<rows {
-                let count = offsets[b + 1] - offsets[b]
+                let (first, count) = (offsets[b], offsets[b + 1] - offsets[b])
                 for i in 0..<count {
                     for half in 0..<2 {
-                        let base = (b * length + i) * 2 * length + half * length
-                        for j in 0..<count where a[base + j] != 0 {
-                            source.append(Int32(offsets[b] + j))
-                            weight.append(a[base + j])
+                        let entries = a.baseAddress! + (b * length + i) * 2 * length + half * length
+                        for j in 0..<count where entries[j] != 0 {
+                            source.append(Int32(first + j))
+                            weight.append(entries[j])
                         }
                         start.append(weight.count)
                     }

@@ -23,7 +23,8 @@ extension Variable {
         precondition(bias.shape == [outFeatures] && extraBias.shape == [outFeatures],
                      "reluProjectionScores biases must be [\(outFeatures)], got \(bias.shape) and \(extraBias.shape)")
         precondition(query.shape == [batch, outFeatures], "reluProjectionScores query must be [\(batch), \(outFeatures)], got \(query.shape)")
-        let keys = ReluKeys(x: x, weight: w, bias: bias.value, extraBias: extraBias.value, length: length)
+        let keys = ReluKeys(x: x, weight: w, bias: bias.value, extraBias: extraBias.value, length: length,
+                            panels: weight.transposedPanels)
         let logits = keys.logits(query: query.value)
 
         return Variable.record(logits, inputs: [self, weight, bias, extraBias, query]) {
@@ -52,8 +53,8 @@ private struct ReluKeys {
     }
 
     /// Computes the keys block by block (bias pre-loaded, the GEMM accumulated onto it, then
-    /// `extraBias` and the ReLU while the block is in cache).
-    init(x: Tensor, weight: Tensor, bias: Tensor, extraBias: Tensor, length: Int) {
+    /// `extraBias` and the ReLU while the block is in cache); `panels` are the weight's, for inference.
+    init(x: Tensor, weight: Tensor, bias: Tensor, extraBias: Tensor, length: Int, panels: TransposedPanels?) {
         self.x = x
         self.weight = weight
         self.length = length
@@ -71,7 +72,7 @@ private struct ReluKeys {
                     let k = k0 + first * e
                     for r in 0..<count { (k + r * e).update(from: pb.baseAddress!, count: e) }
                     gemm(false, true, m: count, n: e, k: d, a: px.baseAddress! + first * d, lda: d,
-                         b: pw.baseAddress!, ldb: d, c: k, ldc: e, accumulate: true)
+                         b: pw.baseAddress!, ldb: d, c: k, ldc: e, accumulate: true, panels: panels)
                     for r in 0..<count { addAndRectify(k + r * e, pe.baseAddress!, count: e) }
                 }
             }}}}

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include "tensor_kernels.h"
 #include "tensor_vector8.h"
 
@@ -313,6 +314,76 @@ AVX512_TARGET static void sgemm_rows_packed_avx512(long m, long n, long k, float
     }
 }
 
+/// The eight lane sums of a shared `prefix` (`k0` entries, k0 a multiple of 8: whole steps of every
+/// lane) against `C` panels: `lanes[l][q]` is lane l's sum over i = l, l + 8, … < k0.
+INLINE void nt_panels_prefix_lanes(int C, long k0, long k, const float *prefix, const float *panels, f16v lanes[8][4]) {
+    const long steps = k / 8, size = k * 16;
+    for (int l = 0; l < 8; l++) {
+        f16v s[4] = {{0}};
+        for (long t = 0; t < k0 / 8; t++) {
+            f16v av = splat16(prefix[l + 8 * t]);
+            for (int q = 0; q < C; q++) s[q] += av * load16(panels + q * size + panel_offset(l, t, steps));
+        }
+        for (int q = 0; q < C; q++) lanes[l][q] = s[q];
+    }
+}
+
+/// `nt_panels_block` for rows `[prefix, a[r]]` whose prefix lanes are `start`: every lane sum goes
+/// on from the prefix's, over the steps t ≥ k0 / 8 that read `a[r, i − k0]`.
+INLINE void nt_panels_prefix_block(int R, int C, long k0, long k, float alpha, f16v start[8][4], const float *a,
+                                   long lda, const float *panels, float beta, float *c, long ldc) {
+    const long steps = k / 8, full = steps * 8, size = k * 16;
+    f16v lanes[8][4][4];
+    for (int l = 0; l < 8; l++) {
+        f16v s[4][4];
+        for (int r = 0; r < R; r++)
+            for (int q = 0; q < C; q++) s[r][q] = start[l][q];
+        for (long t = k0 / 8; t < steps; t++) {
+            f16v bv[4];
+            for (int q = 0; q < C; q++) bv[q] = load16(panels + q * size + panel_offset(l, t, steps));
+            for (int r = 0; r < R; r++) {
+                f16v av = splat16(a[r * lda + l + 8 * t - k0]);
+                for (int q = 0; q < C; q++) s[r][q] += av * bv[q];
+            }
+        }
+        for (int r = 0; r < R; r++)
+            for (int q = 0; q < C; q++) lanes[l][r][q] = s[r][q];
+    }
+    for (int r = 0; r < R; r++)
+        for (int q = 0; q < C; q++) {
+            f16v dot = ((lanes[0][r][q] + lanes[4][r][q]) + (lanes[1][r][q] + lanes[5][r][q]))
+                     + ((lanes[2][r][q] + lanes[6][r][q]) + (lanes[3][r][q] + lanes[7][r][q]));
+            for (long i = full; i < k; i++) dot += splat16(a[r * lda + i - k0]) * load16(panels + q * size + i * 16);
+            finish16(c + r * ldc + 16 * q, dot, alpha, beta);
+        }
+}
+
+/// All `m` rows against `C` panels from `panels` on (output columns from `c` on).
+INLINE void nt_panels_prefix_columns(int C, long m, long k0, long k, float alpha, const float *prefix, const float *a,
+                                     long lda, const float *panels, float beta, float *c, long ldc) {
+    f16v start[8][4];
+    nt_panels_prefix_lanes(C, k0, k, prefix, panels, start);
+    long r = 0;
+    for (; r + 4 <= m; r += 4) nt_panels_prefix_block(4, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc);
+    switch (m - r) {
+    case 3: nt_panels_prefix_block(3, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc); break;
+    case 2: nt_panels_prefix_block(2, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc); break;
+    case 1: nt_panels_prefix_block(1, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc); break;
+    default: break;
+    }
+}
+
+AVX512_TARGET static void sgemm_rows_prefix_avx512(long m, long n, long k, long k0, float alpha, const float *prefix,
+                                                   const float *a, long lda, const float *panels, float beta,
+                                                   float *c, long ldc) {
+    const long count = n / 16;
+    long p = 0;
+    for (; p + 4 <= count; p += 4)
+        nt_panels_prefix_columns(4, m, k0, k, alpha, prefix, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
+    for (; p < count; p++)
+        nt_panels_prefix_columns(1, m, k0, k, alpha, prefix, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
+}
+
 AVX512_TARGET static void sgemm_rows_avx512(int transpose_b, long m, long n, long k, float alpha, const float *a,
                                             long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     long r = 0;
@@ -374,6 +445,26 @@ void adr_sgemm_rows_packed(long m, long n, long k, float alpha, const float *a, 
     }
 #endif
     adr_sgemm_rows(1, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void adr_sgemm_rows_prefix(long m, long n, long k, long k0, float alpha, const float *prefix, const float *a, long lda,
+                           const float *panels, const float *b, long ldb, float beta, float *c, long ldc) {
+    long j = 0;
+#if defined(__x86_64__)
+    if (panels && k0 % 8 == 0 && adr_tensor_kernels_use_avx512()) {
+        sgemm_rows_prefix_avx512(m, n, k, k0, alpha, prefix, a, lda, panels, beta, c, ldc);
+        j = n / 16 * 16;
+    }
+#endif
+    if (j == n || m <= 0) return;
+    // The other columns (all of them without panels) from each whole row [prefix, a[r]].
+    float *row = malloc((size_t)k * sizeof(float));
+    memcpy(row, prefix, (size_t)k0 * sizeof(float));
+    for (long r = 0; r < m; r++) {
+        memcpy(row + k0, a + r * lda, (size_t)(k - k0) * sizeof(float));
+        adr_sgemm_rows(1, 1, n - j, k, alpha, row, k, b + j * ldb, ldb, beta, c + r * ldc + j, ldc);
+    }
+    free(row);
 }
 
 static _Thread_local int batch_invariant_products = 0;

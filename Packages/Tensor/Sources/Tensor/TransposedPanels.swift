@@ -41,3 +41,28 @@ public struct TransposedPanels: Sendable {
     @inlinable
     func fits(n: Int, k: Int) -> Bool { !scalars.isEmpty && rows == n && columns == k }
 }
+
+/// Batch-invariant `C[r, :] = alpha · [prefix, A[r, :]] · Bᵀ + beta · C[r, :]` for `r < m`: rows of
+/// the left operand that all begin with the same `prefixCount` entries (`prefix`), followed by
+/// their own `k − prefixCount` entries (row `r` of `A`, row length `lda`), against `B [n, k]`
+/// (row length `ldb`) and its `panels`. Each entry has exactly the bits of the batch-invariant
+/// product of its whole row (`sgemm` inside `withBatchInvariantProducts`), but the shared part of
+/// every lane sum is computed once: the first layer of a scoring head, `W · [s, e_c]` for one
+/// sequence embedding `s` and many candidates `e_c`, costs the candidates' half of the product.
+/// The saving needs AVX-512, panels and `prefixCount` a multiple of 8; otherwise (and for the last
+/// `n mod 16` columns) each whole row is multiplied on its own, with the same bits.
+public func sharedPrefixProduct(m: Int, n: Int, k: Int, prefixCount: Int, alpha: Float = 1,
+                                prefix: UnsafePointer<Float>, a: UnsafePointer<Float>, lda: Int,
+                                b: UnsafePointer<Float>, ldb: Int, panels: TransposedPanels?,
+                                beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    precondition(prefixCount >= 0 && prefixCount <= k, "sharedPrefixProduct: prefix of \(prefixCount) entries, rows of \(k)")
+    guard m > 0, n > 0 else { return }
+    let usable = panels.map { $0.fits(n: n, k: k) } ?? false
+    if usable, let panels {
+        panels.scalars.withUnsafeBufferPointer { packed in
+            adr_sgemm_rows_prefix(m, n, k, prefixCount, alpha, prefix, a, lda, packed.baseAddress, b, ldb, beta, c, ldc)
+        }
+    } else {
+        adr_sgemm_rows_prefix(m, n, k, prefixCount, alpha, prefix, a, lda, nil, b, ldb, beta, c, ldc)
+    }
+}

@@ -166,6 +166,39 @@ final class BatchInvariantProductTests: XCTestCase {
         XCTAssertEqual(with, without)
     }
 
+    /// Rows that share a prefix give, entry for entry, the bits of the batch-invariant product of the
+    /// whole rows: with panels (prefixes of whole lane steps and not), without panels, and for the
+    /// `n mod 16` columns.
+    func testSharedPrefixProductGivesTheWholeRowsBits() {
+        var rng = SeededGenerator(seed: 47)
+        for (m, n, k, k0) in [(20, 64, 128, 64), (1, 64, 128, 64), (7, 40, 72, 32), (5, 16, 19, 8), (9, 48, 64, 0),
+                              (6, 33, 30, 12), (3, 10, 16, 8), (4, 64, 64, 64)] {
+            let prefix = Tensor.normal([k0], using: &rng).scalars
+            let rows = Tensor.normal([m * (k - k0)], using: &rng).scalars
+            var whole: [Float] = []
+            for r in 0..<m { whole += prefix + rows[(r * (k - k0)) ..< ((r + 1) * (k - k0))] }
+            let weight = Tensor.normal([n, k], using: &rng)
+            let initial = Tensor.normal([m * n], using: &rng).scalars
+            for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (-2, 0.25)] {
+                let expected = product(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: whole,
+                                       lda: k, b: weight.scalars, ldb: k, beta: beta, c: initial)
+                for panels in [TransposedPanels(of: weight), nil] {
+                    var c = initial
+                    prefix.withUnsafeBufferPointer { p in rows.withUnsafeBufferPointer { a in
+                        weight.scalars.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { pc in
+                            sharedPrefixProduct(m: m, n: n, k: k, prefixCount: k0, alpha: alpha,
+                                                prefix: p.baseAddress ?? a.baseAddress!, a: a.baseAddress!, lda: k - k0,
+                                                b: b.baseAddress!, ldb: k, panels: panels, beta: beta, c: pc.baseAddress!, ldc: n)
+                        } }
+                    } }
+                    let first = c.indices.first { c[$0].bitPattern != expected[$0].bitPattern }
+                    XCTAssertNil(first, "m \(m) n \(n) k \(k) prefix \(k0) alpha \(alpha) beta \(beta) panels \(panels != nil): entry "
+                                 + "\(first ?? 0) is \(first.map { c[$0] } ?? 0), whole rows give \(first.map { expected[$0] } ?? 0)")
+                }
+            }
+        }
+    }
+
     /// The setting is per thread, nests, and is restored afterwards.
     func testSettingIsScopedAndRestored() {
         XCTAssertFalse(batchInvariantProducts)

@@ -49,7 +49,7 @@ extension Variable {
     /// kept for parameters inside `withBatchInvariantProducts` (the only place the panels are read);
     /// `nil` elsewhere, for other variables (used once, not worth re-laying out), for values that
     /// are not matrices, and for matrices narrower than one panel (n < 16).
-    var transposedPanels: TransposedPanels? {
+    public var transposedPanels: TransposedPanels? {
         guard let inferenceLayouts, batchInvariantProducts, value.rank == 2, value.shape[0] >= 16 else { return nil }
         return inferenceLayouts.transposedPanels(of: value)
     }

@@ -65,6 +65,13 @@ public final class Variable {
         return result
     }
 
+    /// Whether an op on `inputs` records its backward rule now: gradients are enabled on this thread
+    /// and some input requires a gradient. An op with a faster path that records nothing (inference)
+    /// takes it only when this is `false`.
+    public static func recordsGraph(for inputs: [Variable]) -> Bool {
+        GradientMode.isEnabled && inputs.contains(where: { $0.requiresGrad })
+    }
+
     /// Back-propagates from this scalar (one-element) variable: afterwards every leaf that requires a
     /// gradient has `grad` += ∂self/∂leaf. The graph's interior is released.
     public func backward() {

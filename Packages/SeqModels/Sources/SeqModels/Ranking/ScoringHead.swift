@@ -46,9 +46,41 @@ public final class ScoringHead: Module {
 
     /// Probabilities `[B, C]`: `σ(W₂ · tanh(W₁ · dropout(pair) + b₁) + b₂)`.
     public func callAsFunction(sequence: Variable, candidates: Variable) -> Variable {
-        let pair = droppedPairFeatures(sequence: sequence, candidates: candidates)   // [B, C, 2D]
-        let hiddenActivation = pair.linear(weight: hidden.weight, bias: hidden.bias).tanh()   // [B, C, D]
+        let preActivation = inferenceHiddenLayer(sequence: sequence, candidates: candidates)
+            ?? droppedPairFeatures(sequence: sequence, candidates: candidates)                 // [B, C, 2D]
+                .linear(weight: hidden.weight, bias: hidden.bias)                              // [B, C, D]
+        let hiddenActivation = preActivation.tanh()
         let logits = hiddenActivation.linear(weight: output.weight, bias: output.bias)  // [B, C, 1]
         return logits.sigmoid().reshaped([candidates.shape[0], candidates.shape[1]])
+    }
+
+    /// The first layer `W₁ · [s_b, e_bc] + b₁` `[B, C, D]` in inference — evaluation mode, inside
+    /// `withBatchInvariantProducts`, recording no graph — without building the pairs: one
+    /// `sharedPrefixProduct` per sequence, whose half `W₁[:, :D] · s_b` of every lane sum is computed
+    /// once for its C candidates. Exactly the bits of `linear` on the pairs (dropout is the identity
+    /// in evaluation mode); `nil` anywhere else, where the caller builds the pairs.
+    func inferenceHiddenLayer(sequence: Variable, candidates: Variable) -> Variable? {
+        guard !isTraining, batchInvariantProducts, let bias = hidden.bias,
+              !Variable.recordsGraph(for: [sequence, candidates, hidden.weight, bias]) else { return nil }
+        let (rows, columns, width) = (candidates.shape[0], candidates.shape[1], candidates.shape[2])
+        guard rows * columns > 0 else { return nil }
+        precondition(sequence.shape == [rows, width],
+                     "sequence embedding \(sequence.shape) does not match candidates \(candidates.shape)")
+        let (outFeatures, weight, panels) = (hidden.outFeatures, hidden.weight.value, hidden.weight.transposedPanels)
+        let (s, e, b) = (sequence.value, candidates.value, bias.value)
+        let y = Tensor(shape: [rows, columns, outFeatures], unsafeUninitializedScalars: { out in
+            s.scalars.withUnsafeBufferPointer { ps in e.scalars.withUnsafeBufferPointer { pe in
+            weight.scalars.withUnsafeBufferPointer { pw in b.scalars.withUnsafeBufferPointer { pb in
+                let o = out.baseAddress!
+                for r in 0..<(rows * columns) { (o + r * outFeatures).update(from: pb.baseAddress!, count: outFeatures) }
+                for row in 0..<rows {
+                    sharedPrefixProduct(m: columns, n: outFeatures, k: 2 * width, prefixCount: width,
+                                        prefix: ps.baseAddress! + row * width, a: pe.baseAddress! + row * columns * width,
+                                        lda: width, b: pw.baseAddress!, ldb: 2 * width, panels: panels, beta: 1,
+                                        c: o + row * columns * outFeatures, ldc: outFeatures)
+                }
+            } } } }
+        })
+        return Variable(y)
     }
 }

@@ -29,6 +29,14 @@ void adr_sgemm_rows(int transpose_b, long m, long n, long k, float alpha, const 
 void adr_sgemm_rows_packed(long m, long n, long k, float alpha, const float *a, long lda, const float *panels,
                            const float *b, long ldb, float beta, float *c, long ldc);
 
+/// `adr_sgemm_rows_packed` for rows that share their first `k0` entries: row r of the left operand is
+/// `[prefix (k0 entries), a[r] (k − k0 entries)]`, and C[r, j] gets exactly the bits of the product
+/// of that whole row. With panels and k0 a multiple of 8 (whole steps of every lane sum), the lane
+/// sums over the prefix are computed once for all m rows and each row's sums go on from them; the
+/// last `n mod 16` columns (all columns otherwise) are computed row by row from the whole rows.
+void adr_sgemm_rows_prefix(long m, long n, long k, long k0, float alpha, const float *prefix, const float *a, long lda,
+                           const float *panels, const float *b, long ldb, float beta, float *c, long ldc);
+
 /// Number of floats of the panels of a `[n, k]` matrix: `(n / 16) · 16 · k` when the AVX-512 path is
 /// in use, 0 otherwise (no panels are needed then).
 long adr_transposed_panels_count(long n, long k);

@@ -16,6 +16,7 @@ protocol SequenceEncoder: Module {
     /// `seq_emb [B, D]` for the batch.
     /// - Parameters:
     ///   - embedItems: the (possibly modulated) item-embedding lookup.
-    ///   - userEmbeddings: `user_embedding(user_id)`, `[B, D]` (used by MF and SHAN).
-    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable
+    ///   - userEmbeddings: looks up `user_embedding(user_id)`, `[B, D]`; called (once) only by the
+    ///     encoders that use it, MF and SHAN, so the others skip the lookup.
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: () -> Variable) -> Variable
 }

@@ -68,8 +68,8 @@ final class MaskingTests: XCTestCase {
                 let mask = Variable(ids.paddingIndicator(width: 8))
                 return ranker.embedItems(ids) + mask * Variable(noise)
             }
-            let clean = withoutGradients { ranker.encoder.encode(batch, embedItems: plain, userEmbeddings: ranker.embedUsers(batch.userIds)).value }
-            let perturbed = withoutGradients { ranker.encoder.encode(batch, embedItems: noisy, userEmbeddings: ranker.embedUsers(batch.userIds)).value }
+            let clean = withoutGradients { ranker.encoder.encode(batch, embedItems: plain, userEmbeddings: { ranker.embedUsers(batch.userIds) }).value }
+            let perturbed = withoutGradients { ranker.encoder.encode(batch, embedItems: noisy, userEmbeddings: { ranker.embedUsers(batch.userIds) }).value }
             XCTAssertLessThan(clean.maxAbsDifference(perturbed), 1e-5, "\(model) reads padding positions")
         }
     }

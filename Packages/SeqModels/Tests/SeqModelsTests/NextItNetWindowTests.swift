@@ -36,7 +36,7 @@ final class NextItNetWindowTests: XCTestCase {
                 return (output.value, ranker.parameters.map(\.grad))
             }
             let (windowed, windowedGrads) = run {
-                encoder.encode(batch, embedItems: ranker.embedItems, userEmbeddings: ranker.embedUsers(batch.userIds))
+                encoder.encode(batch, embedItems: ranker.embedItems, userEmbeddings: { ranker.embedUsers(batch.userIds) })
             }
             let (full, fullGrads) = run {
                 let states = encoder.allPositionStates(batch, embedItems: ranker.embedItems)

@@ -63,9 +63,15 @@ public struct PackedSessionGraph: Sendable {
                 for i in 0..<count {
                     for half in 0..<2 {
                         let entries = a.baseAddress! + (b * length + i) * 2 * length + half * length
-                        for j in 0..<count where entries[j] != 0 {
-                            source.append(Int32(first + j))
-                            weight.append(entries[j])
+                        // Most entries are zero: skip sixteen at a time when none is set.
+                        for block in stride(from: 0, to: count, by: 16) {
+                            let end = min(block + 16, count)
+                            if end - block == 16,
+                               !any(UnsafeRawPointer(entries + block).loadUnaligned(as: SIMD16<Float>.self) .!= 0) { continue }
+                            for j in block..<end where entries[j] != 0 {
+                                source.append(Int32(first + j))
+                                weight.append(entries[j])
+                            }
                         }
                         start.append(weight.count)
                     }

@@ -31,7 +31,7 @@ final class GRU4RecEncoder: Module, SequenceEncoder {
 
     override var namedChildren: [(String, Module)] { [("gru_layers", gruLayers), ("dense", dense)] }
 
-    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: () -> Variable) -> Variable {
         let (rows, length) = batch.sequenceShape
         let items = embedItems(batch.itemSeq)
             .dropout(probability: embeddingDropout, training: isTraining, rng: &random.generator)  // [B, L, D]

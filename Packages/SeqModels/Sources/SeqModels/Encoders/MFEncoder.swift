@@ -6,7 +6,7 @@ import Tensor
 final class MFEncoder: Module, SequenceEncoder {
     override init() { super.init() }
 
-    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
-        userEmbeddings
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: () -> Variable) -> Variable {
+        userEmbeddings()
     }
 }

@@ -40,7 +40,7 @@ final class NARMEncoder: Module, SequenceEncoder {
         [("gru", gru), ("a_1", a1), ("a_2", a2), ("v_t", vT), ("b", b)]
     }
 
-    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: () -> Variable) -> Variable {
         let (rows, length) = batch.sequenceShape
         let hidden = gru.hiddenSize
         let items = embedItems(batch.itemSeq)

@@ -33,7 +33,7 @@ final class NextItNetEncoder: Module, SequenceEncoder {
             + [("final_layer", finalLayer)]
     }
 
-    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: () -> Variable) -> Variable {
         let (rows, length) = batch.sequenceShape
         let windows = lastPositionWindows(length: length)
         var hidden = embedItems(batch.itemSeq)                                 // [B, L, D]

@@ -44,7 +44,7 @@ final class SASRecEncoder: Module, SequenceEncoder {
         [("position_embedding", positionEmbedding), ("LayerNorm", layerNorm), ("trm_encoder", transformer)]
     }
 
-    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: () -> Variable) -> Variable {
         let rows = batch.sequenceShape.rows
         let hidden = transform(batch.itemSeq, embedItems: embedItems, lastPositionOnly: true)   // [B, 1, D]
         return hidden.reshaped([rows, hidden.shape[2]])                                          // [B, D]

@@ -43,13 +43,14 @@ final class SHANEncoder: Module, SequenceEncoder {
         longShortB.value = .uniform(longShortB.shape, low: -bound, high: bound, using: &rng)
     }
 
-    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: () -> Variable) -> Variable {
+        let user = userEmbeddings()                                                  // [B, D]
         let (rows, length) = batch.sequenceShape
         let s = min(shortItemLength, length)
         let items = embedItems(batch.itemSeq)                                        // [B, L, D]
         let padding = batch.itemSeq.paddingMask()                                    // [B, L]
 
-        let longTerm = Self.attentionPool(items, projection: longW, bias: longB, user: userEmbeddings,
+        let longTerm = Self.attentionPool(items, projection: longW, bias: longB, user: user,
                                           mask: padding)                                      // [B, 1, D]
         let recent = items.slice(axis: 1, range: (length - s)..<length)              // [B, s, D]
         var shortMask = Tensor.zeros([rows, s + 1])
@@ -58,7 +59,7 @@ final class SHANEncoder: Module, SequenceEncoder {
             for j in 0..<s { shortMask.scalars[row * (s + 1) + 1 + j] = source[row * length + length - s + j] }
         }
         let longShort = Variable.concat([longTerm, recent], axis: 1)                  // [B, s+1, D]
-        return Self.attentionPool(longShort, projection: longShortW, bias: longShortB, user: userEmbeddings,
+        return Self.attentionPool(longShort, projection: longShortW, bias: longShortB, user: user,
                                   mask: shortMask).reshaped([rows, longShort.shape[2]])  // [B, D]
     }
 

@@ -40,7 +40,7 @@ final class SRGNNEncoder: Module, SequenceEncoder {
          ("linear_three", linearThree), ("linear_transform", linearTransform)]
     }
 
-    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: Variable) -> Variable {
+    func encode(_ batch: RankingBatch, embedItems: ItemEmbedder, userEmbeddings: () -> Variable) -> Variable {
         let graph = batch.graph ?? SessionGraph(itemSeq: batch.itemSeq)
         let packed = PackedSessionGraph(alias: graph.alias, adjacency: graph.adjacency)
         let (rows, length) = batch.sequenceShape

@@ -89,7 +89,7 @@ public final class Ranker: Module, RankingModel {
     /// lookup by default; the Ada-Ranker passes a FiLM-modulated one).
     public func sequenceEmbedding(_ batch: RankingBatch, embedItems: ItemEmbedder? = nil) -> Variable {
         let lookup: ItemEmbedder = embedItems ?? { [unowned self] ids in self.embedItems(ids) }
-        return encoder.encode(batch, embedItems: lookup, userEmbeddings: embedUsers(batch.userIds))
+        return encoder.encode(batch, embedItems: lookup, userEmbeddings: { self.embedUsers(batch.userIds) })
     }
 
     /// Probabilities `[B, C]` for the candidates `[B, C]`.

@@ -259,18 +259,23 @@ INLINE void sgemm_nn_rows16(int R, long n, long k, float alpha, const float *a, 
 // the same order as `sgemm_nt_rows`, without its shuffles, and with a broadcast of a[r, i] shared by
 // sixteen columns instead of a load of b per column.
 
-/// Columns 16·q ..< 16·q + 16 (q < C ≤ 4) of `R` (1…4) rows of `a · bᵀ` from `C` consecutive panels.
-INLINE void nt_panels_block(int R, int C, long k, float alpha, const float *a, long lda, const float *panels,
-                            float beta, float *c, long ldc) {
+/// Columns 16·q ..< 16·q + 16 (q < C ≤ 4) of `R` (1…4) rows of `a · bᵀ` from `C` consecutive panels,
+/// for rows `[prefix, a[r]]` that share their first `k0` entries (k0 a multiple of 8, whole steps of
+/// every lane): each lane sum starts from the prefix's, `start[l][q]` (zero when `start` is NULL and
+/// k0 = 0), and goes on over the steps t ≥ k0 / 8, which read `a[r, i − k0]`.
+INLINE void nt_panels_block(int R, int C, long k0, long k, float alpha, f16v (*start)[4], const float *a,
+                            long lda, const float *panels, float beta, float *c, long ldc) {
     const long steps = k / 8, full = steps * 8, size = k * 16;
     f16v lanes[8][4][4];
     for (int l = 0; l < 8; l++) {
-        f16v s[4][4] = {{{0}}};
-        for (long t = 0; t < steps; t++) {
+        f16v s[4][4];
+        for (int r = 0; r < R; r++)
+            for (int q = 0; q < C; q++) s[r][q] = start ? start[l][q] : (f16v){0};
+        for (long t = k0 / 8; t < steps; t++) {
             f16v bv[4];
             for (int q = 0; q < C; q++) bv[q] = load16(panels + q * size + panel_offset(l, t, steps));
             for (int r = 0; r < R; r++) {
-                f16v av = splat16(a[r * lda + l + 8 * t]);
+                f16v av = splat16(a[r * lda + l + 8 * t - k0]);
                 for (int q = 0; q < C; q++) s[r][q] += av * bv[q];
             }
         }
@@ -281,7 +286,7 @@ INLINE void nt_panels_block(int R, int C, long k, float alpha, const float *a, l
         for (int q = 0; q < C; q++) {
             f16v dot = ((lanes[0][r][q] + lanes[4][r][q]) + (lanes[1][r][q] + lanes[5][r][q]))
                      + ((lanes[2][r][q] + lanes[6][r][q]) + (lanes[3][r][q] + lanes[7][r][q]));
-            for (long i = full; i < k; i++) dot += splat16(a[r * lda + i]) * load16(panels + q * size + i * 16);
+            for (long i = full; i < k; i++) dot += splat16(a[r * lda + i - k0]) * load16(panels + q * size + i * 16);
             finish16(c + r * ldc + 16 * q, dot, alpha, beta);
         }
 }
@@ -292,9 +297,9 @@ INLINE void nt_panels_rows(int R, long n, long k, float alpha, const float *a, l
                            const float *b, long ldb, float beta, float *c, long ldc) {
     const long count = n / 16;
     long p = 0;
-    for (; p + 4 <= count; p += 4) nt_panels_block(R, 4, k, alpha, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
-    for (; p + 2 <= count; p += 2) nt_panels_block(R, 2, k, alpha, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
-    for (; p < count; p++) nt_panels_block(R, 1, k, alpha, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
+    for (; p + 4 <= count; p += 4) nt_panels_block(R, 4, 0, k, alpha, NULL, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
+    for (; p + 2 <= count; p += 2) nt_panels_block(R, 2, 0, k, alpha, NULL, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
+    for (; p < count; p++) nt_panels_block(R, 1, 0, k, alpha, NULL, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
     const long j = count * 16;
     if (j == n) return;
     for (int r = 0; r < R; r++)
@@ -328,47 +333,17 @@ INLINE void nt_panels_prefix_lanes(int C, long k0, long k, const float *prefix, 
     }
 }
 
-/// `nt_panels_block` for rows `[prefix, a[r]]` whose prefix lanes are `start`: every lane sum goes
-/// on from the prefix's, over the steps t ≥ k0 / 8 that read `a[r, i − k0]`.
-INLINE void nt_panels_prefix_block(int R, int C, long k0, long k, float alpha, f16v start[8][4], const float *a,
-                                   long lda, const float *panels, float beta, float *c, long ldc) {
-    const long steps = k / 8, full = steps * 8, size = k * 16;
-    f16v lanes[8][4][4];
-    for (int l = 0; l < 8; l++) {
-        f16v s[4][4];
-        for (int r = 0; r < R; r++)
-            for (int q = 0; q < C; q++) s[r][q] = start[l][q];
-        for (long t = k0 / 8; t < steps; t++) {
-            f16v bv[4];
-            for (int q = 0; q < C; q++) bv[q] = load16(panels + q * size + panel_offset(l, t, steps));
-            for (int r = 0; r < R; r++) {
-                f16v av = splat16(a[r * lda + l + 8 * t - k0]);
-                for (int q = 0; q < C; q++) s[r][q] += av * bv[q];
-            }
-        }
-        for (int r = 0; r < R; r++)
-            for (int q = 0; q < C; q++) lanes[l][r][q] = s[r][q];
-    }
-    for (int r = 0; r < R; r++)
-        for (int q = 0; q < C; q++) {
-            f16v dot = ((lanes[0][r][q] + lanes[4][r][q]) + (lanes[1][r][q] + lanes[5][r][q]))
-                     + ((lanes[2][r][q] + lanes[6][r][q]) + (lanes[3][r][q] + lanes[7][r][q]));
-            for (long i = full; i < k; i++) dot += splat16(a[r * lda + i - k0]) * load16(panels + q * size + i * 16);
-            finish16(c + r * ldc + 16 * q, dot, alpha, beta);
-        }
-}
-
 /// All `m` rows against `C` panels from `panels` on (output columns from `c` on).
 INLINE void nt_panels_prefix_columns(int C, long m, long k0, long k, float alpha, const float *prefix, const float *a,
                                      long lda, const float *panels, float beta, float *c, long ldc) {
     f16v start[8][4];
     nt_panels_prefix_lanes(C, k0, k, prefix, panels, start);
     long r = 0;
-    for (; r + 4 <= m; r += 4) nt_panels_prefix_block(4, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc);
+    for (; r + 4 <= m; r += 4) nt_panels_block(4, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc);
     switch (m - r) {
-    case 3: nt_panels_prefix_block(3, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc); break;
-    case 2: nt_panels_prefix_block(2, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc); break;
-    case 1: nt_panels_prefix_block(1, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc); break;
+    case 3: nt_panels_block(3, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc); break;
+    case 2: nt_panels_block(2, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc); break;
+    case 1: nt_panels_block(1, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc); break;
     default: break;
     }
 }

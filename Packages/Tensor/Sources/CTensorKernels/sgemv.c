@@ -1,4 +1,3 @@
-#include <stdlib.h>
 #include "tensor_kernels.h"
 #include "tensor_vector8.h"
 
@@ -6,15 +5,6 @@ INLINE void finish(float *y, long j, float dot, float alpha, float beta) {
     y[j] = beta == 0.0f ? alpha * dot : alpha * dot + beta * y[j];
 }
 
-/// `finish` for eight consecutive entries y[0 ..< 8].
-INLINE void finish8(float *y, f8 dot, float alpha, float beta) {
-    f8 out = beta == 0.0f ? splat(alpha) * dot : splat(alpha) * dot + splat(beta) * load8(y);
-    memcpy(y, &out, sizeof out);
-}
-
-/// Where row i = l + 8·t of b (for lane l, step t of `steps = k / 8`) sits in a sixteen-column panel of
-/// `adr_pack_transposed_panels`: (l · steps + t) · 16.
-INLINE long panel_offset(long l, long t, long steps) { return (l * steps + t) * 16; }
 
 /// Four rows at a time share each load of x; the last `k mod 8` columns and `n mod 4` rows run as
 /// scalars.
@@ -198,15 +188,6 @@ AVX2_TARGET static void sgemm_rows_avx2(int transpose_b, long m, long n, long k,
 INLINE f16v halves(f8 lo, f8 hi) { return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15); }
 INLINE f8 low_half(f16v v) { return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7); }
 INLINE f8 high_half(f16v v) { return __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15); }
-INLINE f16v load16(const float *p) { f16v v; memcpy(&v, p, sizeof v); return v; }
-INLINE void store16(float *p, f16v v) { memcpy(p, &v, sizeof v); }
-INLINE f16v splat16(float x) { return (f16v){x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
-
-/// `finish8` for sixteen consecutive entries.
-INLINE void finish16(float *y, f16v dot, float alpha, float beta) {
-    f16v out = beta == 0.0f ? splat16(alpha) * dot : splat16(alpha) * dot + splat16(beta) * load16(y);
-    store16(y, out);
-}
 
 /// Columns j ..< j + 4·G of `R` rows (R · G ≤ 8) of `a · bᵀ`: columns j + 2q and j + 2q + 1 share a
 /// register (its halves). The R · 2G accumulators are independent chains of multiply-adds, enough
@@ -251,114 +232,6 @@ INLINE void sgemm_nn_rows16(int R, long n, long k, float alpha, const float *a, 
     sgemm_nn_rows(R, n - j, k, alpha, a, lda, b + j, ldb, beta, c + j, ldc);
 }
 
-// The products `a · bᵀ` of `adr_sgemm_rows_packed`: b `[n, k]` re-laid out once (`adr_pack_transposed_panels`)
-// in panels of sixteen columns, each panel `k · 16` floats: first the rows i ≡ l (mod 8) of each lane l
-// (l = 0 … 7, i = l, l + 8, … below k − k mod 8), then the tail rows i ≥ k − k mod 8 at offset i · 16.
-// A register then holds one lane sum of sixteen columns, so the eight lane sums of an entry sit in
-// eight registers and `sum8`'s additions become additions of whole registers — the same operations in
-// the same order as `sgemm_nt_rows`, without its shuffles, and with a broadcast of a[r, i] shared by
-// sixteen columns instead of a load of b per column.
-
-/// Columns 16·q ..< 16·q + 16 (q < C ≤ 4) of `R` (1…4) rows of `a · bᵀ` from `C` consecutive panels,
-/// for rows `[prefix, a[r]]` that share their first `k0` entries (k0 a multiple of 8, whole steps of
-/// every lane): each lane sum starts from the prefix's, `start[l][q]` (zero when `start` is NULL and
-/// k0 = 0), and goes on over the steps t ≥ k0 / 8, which read `a[r, i − k0]`.
-INLINE void nt_panels_block(int R, int C, long k0, long k, float alpha, f16v (*start)[4], const float *a,
-                            long lda, const float *panels, float beta, float *c, long ldc) {
-    const long steps = k / 8, full = steps * 8, size = k * 16;
-    f16v lanes[8][4][4];
-    for (int l = 0; l < 8; l++) {
-        f16v s[4][4];
-        for (int r = 0; r < R; r++)
-            for (int q = 0; q < C; q++) s[r][q] = start ? start[l][q] : (f16v){0};
-        for (long t = k0 / 8; t < steps; t++) {
-            f16v bv[4];
-            for (int q = 0; q < C; q++) bv[q] = load16(panels + q * size + panel_offset(l, t, steps));
-            for (int r = 0; r < R; r++) {
-                f16v av = splat16(a[r * lda + l + 8 * t - k0]);
-                for (int q = 0; q < C; q++) s[r][q] += av * bv[q];
-            }
-        }
-        for (int r = 0; r < R; r++)
-            for (int q = 0; q < C; q++) lanes[l][r][q] = s[r][q];
-    }
-    for (int r = 0; r < R; r++)
-        for (int q = 0; q < C; q++) {
-            f16v dot = ((lanes[0][r][q] + lanes[4][r][q]) + (lanes[1][r][q] + lanes[5][r][q]))
-                     + ((lanes[2][r][q] + lanes[6][r][q]) + (lanes[3][r][q] + lanes[7][r][q]));
-            for (long i = full; i < k; i++) dot += splat16(a[r * lda + i - k0]) * load16(panels + q * size + i * 16);
-            finish16(c + r * ldc + 16 * q, dot, alpha, beta);
-        }
-}
-
-/// `R` rows of `a · bᵀ` over the `n / 16` panels (four at a time, then the rest), then the last
-/// `n mod 16` columns from b itself by `sgemm_nt_rows`.
-INLINE void nt_panels_rows(int R, long n, long k, float alpha, const float *a, long lda, const float *panels,
-                           const float *b, long ldb, float beta, float *c, long ldc) {
-    const long count = n / 16;
-    long p = 0;
-    for (; p + 4 <= count; p += 4) nt_panels_block(R, 4, 0, k, alpha, NULL, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
-    for (; p + 2 <= count; p += 2) nt_panels_block(R, 2, 0, k, alpha, NULL, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
-    for (; p < count; p++) nt_panels_block(R, 1, 0, k, alpha, NULL, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
-    const long j = count * 16;
-    if (j == n) return;
-    for (int r = 0; r < R; r++)
-        sgemm_nt_rows(1, n - j, k, alpha, a + r * lda, lda, b + j * ldb, ldb, beta, c + r * ldc + j, ldc);
-}
-
-AVX512_TARGET static void sgemm_rows_packed_avx512(long m, long n, long k, float alpha, const float *a, long lda,
-                                                   const float *panels, const float *b, long ldb, float beta,
-                                                   float *c, long ldc) {
-    long r = 0;
-    for (; r + 4 <= m; r += 4) nt_panels_rows(4, n, k, alpha, a + r * lda, lda, panels, b, ldb, beta, c + r * ldc, ldc);
-    switch (m - r) {
-    case 3: nt_panels_rows(3, n, k, alpha, a + r * lda, lda, panels, b, ldb, beta, c + r * ldc, ldc); break;
-    case 2: nt_panels_rows(2, n, k, alpha, a + r * lda, lda, panels, b, ldb, beta, c + r * ldc, ldc); break;
-    case 1: nt_panels_rows(1, n, k, alpha, a + r * lda, lda, panels, b, ldb, beta, c + r * ldc, ldc); break;
-    default: break;
-    }
-}
-
-/// The eight lane sums of a shared `prefix` (`k0` entries, k0 a multiple of 8: whole steps of every
-/// lane) against `C` panels: `lanes[l][q]` is lane l's sum over i = l, l + 8, … < k0.
-INLINE void nt_panels_prefix_lanes(int C, long k0, long k, const float *prefix, const float *panels, f16v lanes[8][4]) {
-    const long steps = k / 8, size = k * 16;
-    for (int l = 0; l < 8; l++) {
-        f16v s[4] = {{0}};
-        for (long t = 0; t < k0 / 8; t++) {
-            f16v av = splat16(prefix[l + 8 * t]);
-            for (int q = 0; q < C; q++) s[q] += av * load16(panels + q * size + panel_offset(l, t, steps));
-        }
-        for (int q = 0; q < C; q++) lanes[l][q] = s[q];
-    }
-}
-
-/// All `m` rows against `C` panels from `panels` on (output columns from `c` on).
-INLINE void nt_panels_prefix_columns(int C, long m, long k0, long k, float alpha, const float *prefix, const float *a,
-                                     long lda, const float *panels, float beta, float *c, long ldc) {
-    f16v start[8][4];
-    nt_panels_prefix_lanes(C, k0, k, prefix, panels, start);
-    long r = 0;
-    for (; r + 4 <= m; r += 4) nt_panels_block(4, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc);
-    switch (m - r) {
-    case 3: nt_panels_block(3, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc); break;
-    case 2: nt_panels_block(2, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc); break;
-    case 1: nt_panels_block(1, C, k0, k, alpha, start, a + r * lda, lda, panels, beta, c + r * ldc, ldc); break;
-    default: break;
-    }
-}
-
-AVX512_TARGET static void sgemm_rows_prefix_avx512(long m, long n, long k, long k0, float alpha, const float *prefix,
-                                                   const float *a, long lda, const float *panels, float beta,
-                                                   float *c, long ldc) {
-    const long count = n / 16;
-    long p = 0;
-    for (; p + 4 <= count; p += 4)
-        nt_panels_prefix_columns(4, m, k0, k, alpha, prefix, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
-    for (; p < count; p++)
-        nt_panels_prefix_columns(1, m, k0, k, alpha, prefix, a, lda, panels + p * k * 16, beta, c + p * 16, ldc);
-}
-
 AVX512_TARGET static void sgemm_rows_avx512(int transpose_b, long m, long n, long k, float alpha, const float *a,
                                             long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     long r = 0;
@@ -389,57 +262,6 @@ void adr_sgemm_rows(int transpose_b, long m, long n, long k, float alpha, const 
     if (adr_tensor_kernels_use_avx2()) { sgemm_rows_avx2(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return; }
 #endif
     sgemm_rows(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-}
-
-long adr_transposed_panels_count(long n, long k) {
-#if defined(__x86_64__)
-    if (adr_tensor_kernels_use_avx512()) return (n / 16) * 16 * k;
-#endif
-    (void)n; (void)k;
-    return 0;
-}
-
-void adr_pack_transposed_panels(long n, long k, const float *b, long ldb, float *panels) {
-    const long steps = k / 8, full = steps * 8;
-    for (long p = 0; p < n / 16; p++) {
-        float *panel = panels + p * k * 16;
-        for (long l = 0; l < 8; l++)
-            for (long t = 0; t < steps; t++)
-                for (long q = 0; q < 16; q++) panel[panel_offset(l, t, steps) + q] = b[(p * 16 + q) * ldb + l + 8 * t];
-        for (long i = full; i < k; i++)
-            for (long q = 0; q < 16; q++) panel[i * 16 + q] = b[(p * 16 + q) * ldb + i];
-    }
-}
-
-void adr_sgemm_rows_packed(long m, long n, long k, float alpha, const float *a, long lda, const float *panels,
-                           const float *b, long ldb, float beta, float *c, long ldc) {
-#if defined(__x86_64__)
-    if (panels && adr_tensor_kernels_use_avx512()) {
-        sgemm_rows_packed_avx512(m, n, k, alpha, a, lda, panels, b, ldb, beta, c, ldc);
-        return;
-    }
-#endif
-    adr_sgemm_rows(1, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-}
-
-void adr_sgemm_rows_prefix(long m, long n, long k, long k0, float alpha, const float *prefix, const float *a, long lda,
-                           const float *panels, const float *b, long ldb, float beta, float *c, long ldc) {
-    long j = 0;
-#if defined(__x86_64__)
-    if (panels && k0 % 8 == 0 && adr_tensor_kernels_use_avx512()) {
-        sgemm_rows_prefix_avx512(m, n, k, k0, alpha, prefix, a, lda, panels, beta, c, ldc);
-        j = n / 16 * 16;
-    }
-#endif
-    if (j == n || m <= 0) return;
-    // The other columns (all of them without panels) from each whole row [prefix, a[r]].
-    float *row = malloc((size_t)k * sizeof(float));
-    memcpy(row, prefix, (size_t)k0 * sizeof(float));
-    for (long r = 0; r < m; r++) {
-        memcpy(row + k0, a + r * lda, (size_t)(k - k0) * sizeof(float));
-        adr_sgemm_rows(1, 1, n - j, k, alpha, row, k, b + j * ldb, ldb, beta, c + r * ldc + j, ldc);
-    }
-    free(row);
 }
 
 static _Thread_local int batch_invariant_products = 0;

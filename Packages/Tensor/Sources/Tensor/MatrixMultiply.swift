@@ -83,15 +83,14 @@ func rowInvariantProduct(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: 
 func rowInvariantProduct(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
                          panels: TransposedPanels, b: UnsafePointer<Float>, ldb: Int,
                          beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-    panels.scalars.withUnsafeBufferPointer { packed in
-        let parts = m * n * k >= rowSplitMinimumWork ? max(1, min(blasThreads(), m)) : 1
-        let run = { (rows: Range<Int>) in
-            adr_sgemm_rows_packed(rows.count, n, k, alpha, a + rows.lowerBound * lda, lda, packed.baseAddress,
-                                  b, ldb, beta, c + rows.lowerBound * ldc, ldc)
-        }
-        if parts == 1 { return run(0..<m) }
-        DispatchQueue.concurrentPerform(iterations: parts) { part in run((m * part / parts) ..< (m * (part + 1) / parts)) }
+    let packed = panels.storage.pointer
+    let parts = m * n * k >= rowSplitMinimumWork ? max(1, min(blasThreads(), m)) : 1
+    let run = { (rows: Range<Int>) in
+        adr_sgemm_rows_packed(rows.count, n, k, alpha, a + rows.lowerBound * lda, lda, packed, panels.width,
+                              b, ldb, beta, c + rows.lowerBound * ldc, ldc)
     }
+    if parts == 1 { return run(0..<m) }
+    DispatchQueue.concurrentPerform(iterations: parts) { part in run((m * part / parts) ..< (m * (part + 1) / parts)) }
 }
 
 /// Multiply-adds from which `rowInvariantProduct` shares rows out among threads (about 0.1 ms).

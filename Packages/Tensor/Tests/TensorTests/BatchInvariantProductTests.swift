@@ -122,38 +122,59 @@ final class BatchInvariantProductTests: XCTestCase {
         }
     }
 
-    /// Products `A · Bᵀ` that read `B`'s `TransposedPanels` give exactly the bits of the plain kernel,
-    /// for row counts in and out of groups of four, columns in blocks of four, two and one panels and
-    /// in the remainder of `n mod 16`, `k` with and without a tail of `k mod 8`, every alpha/beta, and
-    /// products large enough to be shared among threads; outside `withBatchInvariantProducts` the
-    /// panels are ignored.
-    func testTransposedPanelsGiveThePlainProductsBits() throws {
+    /// The vector paths this CPU has, widest first (`allowAVX512` for `adr_tensor_kernels_allow_avx512`),
+    /// with their panel widths; skips the test when there is none.
+    private func vectorPaths() throws -> [(allowAVX512: Int32, width: Int)] {
         adr_tensor_kernels_allow_avx512(1)
-        guard adr_tensor_kernels_use_avx512() != 0 else {
-            throw XCTSkip("this CPU has no AVX-512 (F, VL, DQ): panels are empty and never read here")
+        defer { adr_tensor_kernels_allow_avx512(1) }
+        guard adr_tensor_kernels_use_avx2() != 0 else {
+            throw XCTSkip("this CPU has neither AVX-512 nor AVX2: panels are empty and never read here")
         }
+        return adr_tensor_kernels_use_avx512() != 0 ? [(1, 16), (0, 8)] : [(0, 8)]
+    }
+
+    /// Products `A · Bᵀ` that read `B`'s `TransposedPanels` give exactly the bits of the plain kernel on
+    /// each vector path (sixteen-column panels on AVX-512, eight on AVX2), for row counts in and out of
+    /// groups of four, columns in blocks of four, two and one panels and in the `n mod W` remainder,
+    /// `k` with and without a tail of `k mod 8`, every alpha/beta, and products large enough to be
+    /// shared among threads; panels built for the other path, and panels outside
+    /// `withBatchInvariantProducts`, change nothing.
+    func testTransposedPanelsGiveThePlainProductsBits() throws {
         var rng = SeededGenerator(seed: 46)
-        for (m, n, k) in [(1, 384, 128), (1, 16, 8), (2, 17, 7), (3, 33, 13), (4, 48, 64), (5, 64, 64), (7, 100, 37),
-                          (9, 192, 128), (25, 192, 64), (50, 64, 1), (6, 15, 20), (11, 80, 136), (600, 128, 128)] {
-            let a = Tensor.normal([m * k], using: &rng).scalars
-            let weight = Tensor.normal([n, k], using: &rng)
-            let panels = TransposedPanels(of: weight)
-            XCTAssertEqual(panels.fits(n: n, k: k), n >= 16, "n \(n) k \(k): panels exist exactly when n ≥ 16")
-            let initial = Tensor.normal([m * n], using: &rng).scalars
-            for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
-                let plain = product(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: k,
-                                    b: weight.scalars, ldb: k, beta: beta, c: initial)
-                let packed = product(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: k,
-                                     b: weight.scalars, ldb: k, beta: beta, c: initial, panels: panels)
-                let first = plain.indices.first { plain[$0].bitPattern != packed[$0].bitPattern }
-                XCTAssertNil(first, "m \(m) n \(n) k \(k) alpha \(alpha) beta \(beta): entry \(first ?? 0) is "
-                             + "\(first.map { packed[$0] } ?? 0) from the panels, \(first.map { plain[$0] } ?? 0) without")
+        for path in try vectorPaths() {
+            adr_tensor_kernels_allow_avx512(path.allowAVX512)
+            defer { adr_tensor_kernels_allow_avx512(1) }
+            for (m, n, k) in [(1, 384, 128), (1, 16, 8), (2, 17, 7), (3, 33, 13), (4, 48, 64), (5, 64, 64), (7, 100, 37),
+                              (9, 192, 128), (25, 192, 64), (50, 64, 1), (6, 15, 20), (3, 7, 9), (11, 80, 136), (600, 128, 128)] {
+                let a = Tensor.normal([m * k], using: &rng).scalars
+                let weight = Tensor.normal([n, k], using: &rng)
+                let panels = TransposedPanels(of: weight)
+                XCTAssertEqual(panels.width, Int32(path.width))
+                XCTAssertEqual(panels.fits(n: n, k: k), n >= path.width, "n \(n) k \(k): panels exist exactly when n ≥ \(path.width)")
+                let initial = Tensor.normal([m * n], using: &rng).scalars
+                for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
+                    let plain = product(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: k,
+                                        b: weight.scalars, ldb: k, beta: beta, c: initial)
+                    let packed = product(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: k,
+                                         b: weight.scalars, ldb: k, beta: beta, c: initial, panels: panels)
+                    let first = plain.indices.first { plain[$0].bitPattern != packed[$0].bitPattern }
+                    XCTAssertNil(first, "width \(path.width) m \(m) n \(n) k \(k) alpha \(alpha) beta \(beta): entry \(first ?? 0) is "
+                                 + "\(first.map { packed[$0] } ?? 0) from the panels, \(first.map { plain[$0] } ?? 0) without")
+                }
             }
         }
-        // Outside batch-invariant mode the panels change nothing (OpenBLAS runs either way).
         let (m, n, k) = (8, 32, 16)
         let a = Tensor.normal([m, k], using: &rng), weight = Tensor.normal([n, k], using: &rng)
         let panels = TransposedPanels(of: weight)
+        // Panels of the AVX-512 path read on the AVX2 path (or the reverse) fall back to the plain kernel.
+        adr_tensor_kernels_allow_avx512(panels.width == 16 ? 0 : 1)
+        let otherPath = product(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: 1, a: a.scalars, lda: k,
+                                b: weight.scalars, ldb: k, beta: 0, c: [Float](repeating: 0, count: m * n), panels: panels)
+        let otherPlain = product(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: 1, a: a.scalars, lda: k,
+                                 b: weight.scalars, ldb: k, beta: 0, c: [Float](repeating: 0, count: m * n))
+        adr_tensor_kernels_allow_avx512(1)
+        XCTAssertEqual(otherPath.map(\.bitPattern), otherPlain.map(\.bitPattern))
+        // Outside batch-invariant mode the panels change nothing (OpenBLAS runs either way).
         var with = [Float](repeating: 0, count: m * n), without = with
         a.scalars.withUnsafeBufferPointer { pa in
             weight.scalars.withUnsafeBufferPointer { pb in
@@ -169,31 +190,36 @@ final class BatchInvariantProductTests: XCTestCase {
     /// Rows that share a prefix give, entry for entry, the bits of the batch-invariant product of the
     /// whole rows: with panels (prefixes of whole lane steps and not), without panels, and for the
     /// `n mod 16` columns.
-    func testSharedPrefixProductGivesTheWholeRowsBits() {
+    func testSharedPrefixProductGivesTheWholeRowsBits() throws {
         var rng = SeededGenerator(seed: 47)
-        for (m, n, k, k0) in [(20, 64, 128, 64), (1, 64, 128, 64), (7, 40, 72, 32), (5, 16, 19, 8), (9, 48, 64, 0),
-                              (6, 33, 30, 12), (3, 10, 16, 8), (4, 64, 64, 64)] {
-            let prefix = Tensor.normal([k0], using: &rng).scalars
-            let rows = Tensor.normal([m * (k - k0)], using: &rng).scalars
-            var whole: [Float] = []
-            for r in 0..<m { whole += prefix + rows[(r * (k - k0)) ..< ((r + 1) * (k - k0))] }
-            let weight = Tensor.normal([n, k], using: &rng)
-            let initial = Tensor.normal([m * n], using: &rng).scalars
-            for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (-2, 0.25)] {
-                let expected = product(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: whole,
-                                       lda: k, b: weight.scalars, ldb: k, beta: beta, c: initial)
-                for panels in [TransposedPanels(of: weight), nil] {
-                    var c = initial
-                    prefix.withUnsafeBufferPointer { p in rows.withUnsafeBufferPointer { a in
-                        weight.scalars.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { pc in
-                            sharedPrefixProduct(m: m, n: n, k: k, prefixCount: k0, alpha: alpha,
-                                                prefix: p.baseAddress ?? a.baseAddress!, a: a.baseAddress!, lda: k - k0,
-                                                b: b.baseAddress!, ldb: k, panels: panels, beta: beta, c: pc.baseAddress!, ldc: n)
+        for path in try vectorPaths() {
+            adr_tensor_kernels_allow_avx512(path.allowAVX512)
+            defer { adr_tensor_kernels_allow_avx512(1) }
+            for (m, n, k, k0) in [(20, 64, 128, 64), (1, 64, 128, 64), (7, 40, 72, 32), (5, 16, 19, 8), (9, 48, 64, 0),
+                                  (6, 33, 30, 12), (3, 10, 16, 8), (4, 64, 64, 64)] {
+                let prefix = Tensor.normal([k0], using: &rng).scalars
+                let rows = Tensor.normal([m * (k - k0)], using: &rng).scalars
+                var whole: [Float] = []
+                for r in 0..<m { whole += prefix + rows[(r * (k - k0)) ..< ((r + 1) * (k - k0))] }
+                let weight = Tensor.normal([n, k], using: &rng)
+                let initial = Tensor.normal([m * n], using: &rng).scalars
+                for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (-2, 0.25)] {
+                    let expected = product(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: alpha, a: whole,
+                                           lda: k, b: weight.scalars, ldb: k, beta: beta, c: initial)
+                    for panels in [TransposedPanels(of: weight), nil] {
+                        var c = initial
+                        prefix.withUnsafeBufferPointer { p in rows.withUnsafeBufferPointer { a in
+                            weight.scalars.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { pc in
+                                sharedPrefixProduct(m: m, n: n, k: k, prefixCount: k0, alpha: alpha,
+                                                    prefix: p.baseAddress ?? a.baseAddress!, a: a.baseAddress!, lda: k - k0,
+                                                    b: b.baseAddress!, ldb: k, panels: panels, beta: beta, c: pc.baseAddress!, ldc: n)
+                            } }
                         } }
-                    } }
-                    let first = c.indices.first { c[$0].bitPattern != expected[$0].bitPattern }
-                    XCTAssertNil(first, "m \(m) n \(n) k \(k) prefix \(k0) alpha \(alpha) beta \(beta) panels \(panels != nil): entry "
-                                 + "\(first ?? 0) is \(first.map { c[$0] } ?? 0), whole rows give \(first.map { expected[$0] } ?? 0)")
+                        let first = c.indices.first { c[$0].bitPattern != expected[$0].bitPattern }
+                        XCTAssertNil(first, "width \(path.width) m \(m) n \(n) k \(k) prefix \(k0) alpha \(alpha) beta \(beta) "
+                                     + "panels \(panels != nil): entry \(first ?? 0) is \(first.map { c[$0] } ?? 0), "
+                                     + "whole rows give \(first.map { expected[$0] } ?? 0)")
+                    }
                 }
             }
         }

@@ -48,9 +48,9 @@ extension Variable {
     /// `value [n, k]` as `TransposedPanels`, for `sgemm(…, panels:)` in products `x · valueᵀ`:
     /// kept for parameters inside `withBatchInvariantProducts` (the only place the panels are read);
     /// `nil` elsewhere, for other variables (used once, not worth re-laying out), for values that
-    /// are not matrices, and for matrices narrower than one panel (n < 16).
+    /// are not matrices, and for matrices narrower than one panel (n < 8).
     public var transposedPanels: TransposedPanels? {
-        guard let inferenceLayouts, batchInvariantProducts, value.rank == 2, value.shape[0] >= 16 else { return nil }
+        guard let inferenceLayouts, batchInvariantProducts, value.rank == 2, value.shape[0] >= 8 else { return nil }
         return inferenceLayouts.transposedPanels(of: value)
     }
 }

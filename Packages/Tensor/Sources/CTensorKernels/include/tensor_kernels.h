@@ -22,27 +22,29 @@ void adr_sgemm_rows(int transpose_b, long m, long n, long k, float alpha, const 
 
 /// `adr_sgemm_rows` for b `[n, k]` (`transpose_b` = 1) with the same bits, faster (1.2–1.9× at the
 /// shapes of inference) by reading b from `panels`, a copy of b re-laid out by
-/// `adr_pack_transposed_panels` (sixteen-column panels whose registers hold one lane sum of sixteen
-/// columns). Only the AVX-512 path reads the panels: `adr_transposed_panels_count` is 0 elsewhere, and
-/// with `panels == NULL` (or no AVX-512) this is `adr_sgemm_rows` on b. The last `n mod 16` columns
-/// are always read from b.
-void adr_sgemm_rows_packed(long m, long n, long k, float alpha, const float *a, long lda, const float *panels,
+/// `adr_pack_transposed_panels` for `width` (panels of `width` columns whose registers hold one lane
+/// sum of `width` columns). The panels are read only when `width` is the current path's
+/// (`adr_transposed_panels_width`); otherwise, and with `panels == NULL`, this is `adr_sgemm_rows` on
+/// b. The last `n mod width` columns are always read from b.
+void adr_sgemm_rows_packed(long m, long n, long k, float alpha, const float *a, long lda, const float *panels, int width,
                            const float *b, long ldb, float beta, float *c, long ldc);
 
 /// `adr_sgemm_rows_packed` for rows that share their first `k0` entries: row r of the left operand is
 /// `[prefix (k0 entries), a[r] (k − k0 entries)]`, and C[r, j] gets exactly the bits of the product
-/// of that whole row. With panels and k0 a multiple of 8 (whole steps of every lane sum), the lane
-/// sums over the prefix are computed once for all m rows and each row's sums go on from them; the
-/// last `n mod 16` columns (all columns otherwise) are computed row by row from the whole rows.
+/// of that whole row. With usable panels and k0 a multiple of 8 (whole steps of every lane sum), the
+/// lane sums over the prefix are computed once for all m rows and each row's sums go on from them;
+/// the other columns are computed row by row from the whole rows.
 void adr_sgemm_rows_prefix(long m, long n, long k, long k0, float alpha, const float *prefix, const float *a, long lda,
-                           const float *panels, const float *b, long ldb, float beta, float *c, long ldc);
+                           const float *panels, int width, const float *b, long ldb, float beta, float *c, long ldc);
 
-/// Number of floats of the panels of a `[n, k]` matrix: `(n / 16) · 16 · k` when the AVX-512 path is
-/// in use, 0 otherwise (no panels are needed then).
-long adr_transposed_panels_count(long n, long k);
+/// The panel width of the current path: 16 with AVX-512, 8 with AVX2, 0 without either (no panels).
+int adr_transposed_panels_width(void);
 
-/// Writes the panels of b `[n, k]` (row length `ldb`) into `panels` (`adr_transposed_panels_count` floats).
-void adr_pack_transposed_panels(long n, long k, const float *b, long ldb, float *panels);
+/// Number of floats of the panels of a `[n, k]` matrix for `width`: `(n / width) · width · k` (0 for width 0).
+long adr_transposed_panels_count(long n, long k, int width);
+
+/// Writes the panels of b `[n, k]` (row length `ldb`) for `width` into `panels` (`adr_transposed_panels_count` floats).
+void adr_pack_transposed_panels(long n, long k, const float *b, long ldb, int width, float *panels);
 
 /// Whether this thread's `Tensor.sgemm` calls use `adr_sgemm_rows` (1) or OpenBLAS (0, the start);
 /// a thread-local flag, set by Tensor's `withBatchInvariantProducts`.

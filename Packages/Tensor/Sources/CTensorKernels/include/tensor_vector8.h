@@ -51,6 +51,22 @@ INLINE void store_n(float *p, f8 v, long n) {
 /// `x` in every lane.
 INLINE f8 splat(float x) { return (f8){x, x, x, x, x, x, x, x}; }
 
+/// The sixteen-lane versions, for the AVX-512 paths.
+INLINE f16v load16(const float *p) { f16v v; memcpy(&v, p, sizeof v); return v; }
+INLINE void store16(float *p, f16v v) { memcpy(p, &v, sizeof v); }
+INLINE f16v splat16(float x) { return (f16v){x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
+
+/// The last step of a GEMM entry, eight or sixteen at a time: y = alpha · dot, or
+/// alpha · dot + beta · y (y is not read when beta == 0).
+INLINE void finish8(float *y, f8 dot, float alpha, float beta) {
+    f8 out = beta == 0.0f ? splat(alpha) * dot : splat(alpha) * dot + splat(beta) * load8(y);
+    store8(y, out);
+}
+INLINE void finish16(float *y, f16v dot, float alpha, float beta) {
+    f16v out = beta == 0.0f ? splat16(alpha) * dot : splat16(alpha) * dot + splat16(beta) * load16(y);
+    store16(y, out);
+}
+
 /// Lanes of `a` where `mask` is set (all ones), of `b` elsewhere.
 INLINE f8 select8(i8 mask, f8 a, f8 b) { return (f8)(((i8)a & mask) | ((i8)b & ~mask)); }
 

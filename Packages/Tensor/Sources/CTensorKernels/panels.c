@@ -78,24 +78,21 @@ void adr_pack_transposed_panels(long n, long k, const float *b, long ldb, int wi
     }
 }
 
-/// The panel columns `0 ..< n − n mod width` by the current path's kernel when the panels were laid out
-/// for it; returns how many columns it computed (0 when it did not).
-static long panel_columns(long m, long n, long k, float alpha, const float *a, long lda, const float *panels,
-                          int width, float beta, float *c, long ldc) {
-    if (!panels || width == 0 || width != adr_transposed_panels_width()) return 0;
-#if defined(__x86_64__)
-    if (width == 16) product_avx512(m, n, k, alpha, a, lda, panels, beta, c, ldc);
-    else product_avx2(m, n, k, alpha, a, lda, panels, beta, c, ldc);
-    return n / width * width;
-#else
-    (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)lda; (void)beta; (void)c; (void)ldc;
-    return 0;
-#endif
+/// Whether `panels`, laid out for `width`, are read by the path in use (else the plain kernel runs).
+static int panels_readable(const float *panels, int width) {
+    return panels && width > 0 && width == adr_transposed_panels_width();
 }
 
 void adr_sgemm_rows_packed(long m, long n, long k, float alpha, const float *a, long lda, const float *panels, int width,
                            const float *b, long ldb, float beta, float *c, long ldc) {
-    const long j = panel_columns(m, n, k, alpha, a, lda, panels, width, beta, c, ldc);
+    long j = 0;
+#if defined(__x86_64__)
+    if (panels_readable(panels, width)) {
+        if (width == 16) product_avx512(m, n, k, alpha, a, lda, panels, beta, c, ldc);
+        else product_avx2(m, n, k, alpha, a, lda, panels, beta, c, ldc);
+        j = n / width * width;
+    }
+#endif
     if (j < n) adr_sgemm_rows(1, m, n - j, k, alpha, a, lda, b + j * ldb, ldb, beta, c + j, ldc);
 }
 
@@ -103,7 +100,7 @@ void adr_sgemm_rows_prefix(long m, long n, long k, long k0, float alpha, const f
                            const float *panels, int width, const float *b, long ldb, float beta, float *c, long ldc) {
     long j = 0;
 #if defined(__x86_64__)
-    if (panels && width > 0 && width == adr_transposed_panels_width() && k0 % 8 == 0) {
+    if (panels_readable(panels, width) && k0 % 8 == 0) {
         if (width == 16) prefix_product_avx512(m, n, k, k0, alpha, prefix, a, lda, panels, beta, c, ldc);
         else prefix_product_avx2(m, n, k, k0, alpha, prefix, a, lda, panels, beta, c, ldc);
         j = n / width * width;

@@ -12,8 +12,9 @@ import CTensorKernels
 ///
 /// Panels are sixteen columns wide on the AVX-512 path and eight on the AVX2 path (whichever is in use
 /// when they are built); without either they are empty and the products are the plain ones, as when
-/// the path in use differs from the one they were built for. Build them once per weight matrix (Autograd keeps them for parameters); they describe
-/// `B`'s values when built and must be rebuilt when `B` changes.
+/// the path in use differs from the one they were built for. Build them once per weight matrix
+/// (Autograd keeps them for parameters); they describe `B`'s values when built and must be rebuilt
+/// when `B` changes.
 public struct TransposedPanels: Sendable {
     /// `n`, the rows of `B` (columns of the product).
     public let rows: Int

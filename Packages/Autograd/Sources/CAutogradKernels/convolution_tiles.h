@@ -11,19 +11,25 @@
 
 #define CONV_SPAN (4 * CONV_WIDTH)
 
-/// Tiles of CONV_ROWS rows: `src` holds, per tile row and tap, the row to read (or `zeros`).
+/// Tiles of CONV_ROWS rows: `src` holds, per tile row and tap, the row to read (or `zeros`); a tap
+/// that reads zeros for the whole tile is skipped (near the start of a sequence, and for ∂x near its end).
 INLINE void CONV_NAME(rows)(long rowCount, long rowLength, long sourceLength, long taps, const long *offsets, long k,
                             long n, const float *source, const float *packed, const float *bias,
                             const float *zeros, float *out) {
     const long groups = (n + 63) / 64;
     const float *src[CONV_ROWS * taps];
+    int padding[taps];
     float tile[CONV_ROWS * CONV_SPAN];
     for (long first = 0; first < rowCount; first += CONV_ROWS) {
         const long rows = rowCount - first < CONV_ROWS ? rowCount - first : CONV_ROWS;
-        for (long r = 0; r < CONV_ROWS; r++)
-            for (long j = 0; j < taps; j++)
+        for (long j = 0; j < taps; j++) {
+            padding[j] = 1;
+            for (long r = 0; r < CONV_ROWS; r++) {
                 src[r * taps + j] = r < rows
                     ? conv_source_row(first + r, rowLength, sourceLength, offsets[j], k, source, zeros) : zeros;
+                padding[j] &= src[r * taps + j] == zeros;
+            }
+        }
         for (long group = 0; group < groups; group++) {
             for (long part = 0; part < 64 && group * 64 + part < n; part += CONV_SPAN) {
                 const long column = group * 64 + part;
@@ -33,6 +39,7 @@ INLINE void CONV_NAME(rows)(long rowCount, long rowLength, long sourceLength, lo
                     for (long r = 0; r < CONV_ROWS; r++) acc[r][v] = start;
                 }
                 for (long j = 0; j < taps; j++) {
+                    if (padding[j]) continue;  // every row of the tile reads zeros through this tap
                     const float *w = packed + (group * taps + j) * k * 64 + part;
                     const float *const *s = src + j;
                     for (long i = 0; i < k; i++, w += 64) {

@@ -65,8 +65,8 @@ final class ConvolutionTests: XCTestCase {
         return (dx, dw)
     }
 
-    /// A batch longer than one GEMM block (4,096 rows): 3 sequences of 1,500 positions run as blocks of
-    /// 2 and 1 sequences; forward, ∂x and ∂W still match the definition.
+    /// A batch longer than one block (2,048 rows): 3 sequences of 1,500 positions run as three blocks
+    /// (∂W summed from three partials); forward, ∂x and ∂W still match the definition.
     func testSeveralBlocksMatchDefinition() {
         var rng = SeededGenerator(seed: 103)
         let x = Variable(Tensor.normal([3, 1500, 2], using: &rng), requiresGrad: true)

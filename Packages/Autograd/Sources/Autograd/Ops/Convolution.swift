@@ -70,9 +70,9 @@ private struct ConvolutionGeometry {
     /// Per tap, where an input row reads ∂y (∂x) relative to its own position.
     var antiCausalOffsets: [Int] { (0..<kernel).map { shift($0) - offset } }
 
-    /// The blocks of whole sequences, in order: `(firstSequence, sequenceCount)`, about 4,096
-    /// positions each (`sequenceBlocks`).
-    var blocks: [(first: Int, count: Int)] { sequenceBlocks(sequences: batch, length: inLength) }
+    /// The blocks of whole sequences, in order: `(firstSequence, sequenceCount)`, about 2,048
+    /// positions each (`sequenceBlocks`; 26 blocks for 1,024 sequences of 50, an even share per thread).
+    var blocks: [(first: Int, count: Int)] { sequenceBlocks(sequences: batch, length: inLength, targetRows: 2048) }
 
     /// `weight [Cout, Cin, 1, k]` packed for `adr_conv_rows`: for the forward pass the taps' `[Cin, Cout]`
     /// matrices `W_jᵀ` (`transposed`), for ∂x their `[Cout, Cin]` matrices `W_j`.
@@ -116,7 +116,8 @@ extension ConvolutionGeometry {
         let blocks = self.blocks, tapCount = kernel * inChannels * outChannels
         let weights = needInput ? packed(weight, transposed: false) : []
         let causal = causalOffsets, antiCausal = antiCausalOffsets
-        var dx = needInput ? Tensor.zeros([batch, inLength, inChannels]) : nil
+        // Every row of ∂x is written by `adr_conv_rows`.
+        var dx = needInput ? Tensor(shape: [batch, inLength, inChannels], unsafeUninitializedScalars: { _ in }) : nil
         var partials = [Float](repeating: 0, count: needWeight ? blocks.count * tapCount : 0)
         g.scalars.withUnsafeBufferPointer { pg in
         x.scalars.withUnsafeBufferPointer { px in

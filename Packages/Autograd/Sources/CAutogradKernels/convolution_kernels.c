@@ -93,7 +93,7 @@ void adr_conv_rows(long rowCount, long rowLength, long sourceLength, long taps, 
 }
 
 void adr_conv_weight_gradient(long rowCount, long rowLength, long sourceLength, long taps, const long *offsets,
-                              long k, long n, const float *source, const float *g, float *dw) {
+                              long k, long n, const float *source, const float *g, float *dw, float *dbias) {
     const long paddedN = (n + 63) / 64 * 64;
     float *acc = calloc((size_t)adr_conv_packed_count(taps, k, n), sizeof(float));
     float *gChunk = malloc((size_t)(CONV_CHUNK * paddedN) * sizeof(float));
@@ -111,4 +111,8 @@ void adr_conv_weight_gradient(long rowCount, long rowLength, long sourceLength, 
                 dw[(j * k + i) * n + col] = acc[((col / 64 * taps + j) * k + i) * 64 + col % 64];
     free(gChunk);
     free(acc);
+    if (!dbias) return;
+    memset(dbias, 0, (size_t)n * sizeof(float));
+    for (long row = 0; row < rowCount; row++)
+        for (long col = 0; col < n; col++) dbias[col] += g[row * n + col];
 }

@@ -8,8 +8,9 @@
 
 // ---- Layer norm -------------------------------------------------------------------------------
 
+/// With `relu` (a constant after inlining) each output is max(0, ·), a NaN giving 0 as `x > 0 ? x : 0`.
 INLINE void layer_norm_forward_rows(long rows, long d, const float *x, const float *w, const float *b,
-                                    float eps, float *y, float *stats) {
+                                    float eps, float *y, float *stats, int relu) {
     const long full = d - d % 8;
     for (long r = 0; r < rows; r++) {
         const float *row = x + r * d;
@@ -28,8 +29,14 @@ INLINE void layer_norm_forward_rows(long rows, long d, const float *x, const flo
         stats[2 * r] = mean;
         stats[2 * r + 1] = inverse;
         const f8 inv = splat(inverse);
-        for (long j = 0; j < full; j += 8) store8(out + j, (load8(row + j) - m) * inv * load8(w + j) + load8(b + j));
-        for (long j = full; j < d; j++) out[j] = (row[j] - mean) * inverse * w[j] + b[j];
+        for (long j = 0; j < full; j += 8) {
+            const f8 v = (load8(row + j) - m) * inv * load8(w + j) + load8(b + j);
+            store8(out + j, relu ? select8(v > splat(0), v, splat(0)) : v);
+        }
+        for (long j = full; j < d; j++) {
+            const float v = (row[j] - mean) * inverse * w[j] + b[j];
+            out[j] = relu ? (v > 0 ? v : 0) : v;
+        }
     }
 }
 
@@ -126,12 +133,29 @@ INLINE void gelu_backward_all(long count, const float *x, const float *g, float 
     }
 }
 
+// ---- ReLU backward ------------------------------------------------------------------------------
+
+INLINE void relu_backward_all(long count, const float *y, const float *g, float *dx) {
+    long i = 0;
+    for (; i + 8 <= count; i += 8) store8(dx + i, select8(load8(y + i) > splat(0), load8(g + i), splat(0)));
+    for (; i < count; i++) dx[i] = y[i] > 0 ? g[i] : 0;
+}
+
 // ---- Entry points -----------------------------------------------------------------------------
 
 #if defined(__x86_64__)
 AVX2_TARGET static void layer_norm_forward_avx2(long rows, long d, const float *x, const float *w, const float *b,
                                                 float eps, float *y, float *stats) {
-    layer_norm_forward_rows(rows, d, x, w, b, eps, y, stats);
+    layer_norm_forward_rows(rows, d, x, w, b, eps, y, stats, 0);
+}
+
+AVX2_TARGET static void layer_norm_relu_forward_avx2(long rows, long d, const float *x, const float *w, const float *b,
+                                                     float eps, float *y, float *stats) {
+    layer_norm_forward_rows(rows, d, x, w, b, eps, y, stats, 1);
+}
+
+AVX2_TARGET static void relu_backward_avx2(long count, const float *y, const float *g, float *dx) {
+    relu_backward_all(count, y, g, dx);
 }
 
 AVX2_TARGET static void layer_norm_backward_avx2(long rows, long d, const float *x, const float *g, const float *w,
@@ -151,7 +175,22 @@ void adr_layer_norm_forward(long rows, long d, const float *x, const float *weig
 #if defined(__x86_64__)
     if (adr_tensor_kernels_use_avx2()) { layer_norm_forward_avx2(rows, d, x, weight, bias, eps, y, statistics); return; }
 #endif
-    layer_norm_forward_rows(rows, d, x, weight, bias, eps, y, statistics);
+    layer_norm_forward_rows(rows, d, x, weight, bias, eps, y, statistics, 0);
+}
+
+void adr_layer_norm_relu_forward(long rows, long d, const float *x, const float *weight, const float *bias,
+                                 float eps, float *y, float *statistics) {
+#if defined(__x86_64__)
+    if (adr_tensor_kernels_use_avx2()) { layer_norm_relu_forward_avx2(rows, d, x, weight, bias, eps, y, statistics); return; }
+#endif
+    layer_norm_forward_rows(rows, d, x, weight, bias, eps, y, statistics, 1);
+}
+
+void adr_relu_backward(long count, const float *y, const float *g, float *dx) {
+#if defined(__x86_64__)
+    if (adr_tensor_kernels_use_avx2()) { relu_backward_avx2(count, y, g, dx); return; }
+#endif
+    relu_backward_all(count, y, g, dx);
 }
 
 void adr_layer_norm_backward(long rows, long d, const float *x, const float *g, const float *weight,

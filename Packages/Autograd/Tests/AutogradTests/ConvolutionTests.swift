@@ -157,6 +157,8 @@ final class ConvolutionTests: XCTestCase {
         // Frozen weights: only the input gets a gradient.
         let frozen = Variable(w.value)
         assertGradientsMatch([x, frozen]) { $0[0].causalConv1d(weight: $0[1], bias: nil, dilation: 1) }
+        // Frozen weights with a trained bias (∂bias comes from the ∂W kernel, which then still runs).
+        assertGradientsMatch([x, frozen, bias]) { $0[0].causalConv1d(weight: $0[1], bias: $0[2], dilation: 2) }
     }
 
     func testCausality() {

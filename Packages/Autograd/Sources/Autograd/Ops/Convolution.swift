@@ -22,7 +22,7 @@ extension Variable {
     /// - forward: `y[t] = bias + Σ_j x[t − shift_j] · W_jᵀ`, `W_j = weight[:, :, 0, j]` `[Cout, Cin]`;
     /// - ∂x: `∂x[s] = Σ_j ∂y[s + shift_j] · W_j` (anti-causal: zero past the end), no scatter-add;
     /// - ∂W: `∂W_j = Σ_t ∂y[t]ᵀ · x[t − shift_j]`, one partial per block added in block order (so it
-    ///   does not depend on the number of threads); ∂bias: column sums of ∂y.
+    ///   does not depend on the number of threads); ∂bias: the column sums of ∂y, per block with ∂W.
     public func causalConv1d(weight: Variable, bias: Variable?, dilation: Int, outputLength: Int? = nil) -> Variable {
         let x = value, w = weight.value, biasValue = bias?.value
         precondition(x.rank == 3, "causalConv1d input must be [B, L, Cin], got \(x.shape)")
@@ -44,10 +44,9 @@ extension Variable {
         if let bias { inputs.append(bias) }
         return Variable.record(y, inputs: inputs) {
             [needX = requiresGrad, needW = weight.requiresGrad, hasBias = bias != nil, needBias = bias?.requiresGrad ?? false] g in
-            let (dx, dWeight) = geometry.backward(g, x: x, weight: w, needInput: needX, needWeight: needW)
-            var grads: [Tensor?] = [dx, dWeight]
-            if hasBias { grads.append(needBias ? g.sum(toShape: [outChannels]) : nil) }
-            return grads
+            let (dx, dWeight, dBias) = geometry.backward(g, x: x, weight: w, needInput: needX, needWeight: needW,
+                                                         needBias: needBias)
+            return hasBias ? [dx, dWeight, dBias] : [dx, dWeight]
         }
     }
 }
@@ -109,16 +108,20 @@ extension ConvolutionGeometry {
         })
     }
 
-    /// `∂x [B, L, Cin]` (when `needInput`) and `∂weight [Cout, Cin, 1, k]` (when `needWeight`) from
-    /// `g = ∂y [B, L′, Cout]`, block by block in parallel. ∂W is summed from one partial per block, added
-    /// in block order, so it does not depend on the number of threads.
-    func backward(_ g: Tensor, x: Tensor, weight: Tensor, needInput: Bool, needWeight: Bool) -> (Tensor?, Tensor?) {
+    /// `∂x [B, L, Cin]` (when `needInput`), `∂weight [Cout, Cin, 1, k]` (when `needWeight`) and `∂bias [Cout]`
+    /// (when `needBias`) from `g = ∂y [B, L′, Cout]`, block by block in parallel. ∂W and ∂bias are summed
+    /// from one partial per block (the kernel computes both together), added in block order, so they do
+    /// not depend on the number of threads.
+    func backward(_ g: Tensor, x: Tensor, weight: Tensor, needInput: Bool, needWeight: Bool,
+                  needBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
         let blocks = self.blocks, tapCount = kernel * inChannels * outChannels
+        let partialCount = tapCount + outChannels, needPartials = needWeight || needBias
         let weights = needInput ? packed(weight, transposed: false) : []
         let causal = causalOffsets, antiCausal = antiCausalOffsets
         // Every row of ∂x is written by `adr_conv_rows`.
         var dx = needInput ? Tensor(shape: [batch, inLength, inChannels], unsafeUninitializedScalars: { _ in }) : nil
-        var partials = [Float](repeating: 0, count: needWeight ? blocks.count * tapCount : 0)
+        // Per block: ∂W `[k, Cin, Cout]`, then ∂bias `[Cout]`.
+        var partials = [Float](repeating: 0, count: needPartials ? blocks.count * partialCount : 0)
         g.scalars.withUnsafeBufferPointer { pg in
         x.scalars.withUnsafeBufferPointer { px in
         weights.withUnsafeBufferPointer { pw in
@@ -133,38 +136,27 @@ extension ConvolutionGeometry {
                     adr_conv_rows(count * inLength, inLength, outLength, kernel, pa.baseAddress!, outChannels, inChannels,
                                   gBlock, pw.baseAddress!, nil, pdx + first * inLength * inChannels)
                 }
-                if needWeight {
+                if needPartials {
+                    let partial = pPartials.baseAddress! + block * partialCount
                     adr_conv_weight_gradient(count * outLength, outLength, inLength, kernel, pc.baseAddress!, inChannels,
                                              outChannels, px.baseAddress! + first * inLength * inChannels, gBlock,
-                                             pPartials.baseAddress! + block * tapCount)
+                                             partial, partial + tapCount)
                 }
             }
         }}}}}}}
-        guard needWeight else { return (dx, nil) }
-        // Σ of the partials `[k, Cin, Cout]` in block order, then reordered to `[Cout, Cin, 1, k]`.
-        var sum = [Float](repeating: 0, count: tapCount)
+        guard needPartials else { return (dx, nil, nil) }
+        var sum = [Float](repeating: 0, count: partialCount)
         partials.withUnsafeBufferPointer { p in
-            sum.withUnsafeMutableBufferPointer { sumOfPartials(p.baseAddress!, blockCount: blocks.count, count: tapCount, into: $0.baseAddress!) }
+            sum.withUnsafeMutableBufferPointer { sumOfPartials(p.baseAddress!, blockCount: blocks.count, count: partialCount, into: $0.baseAddress!) }
         }
-        let dWeight = Tensor(shape: [outChannels, inChannels, 1, kernel], unsafeUninitializedScalars: { out in
+        // ∂W from `[k, Cin, Cout]` to `[Cout, Cin, 1, k]`.
+        let dWeight = needWeight ? Tensor(shape: [outChannels, inChannels, 1, kernel], unsafeUninitializedScalars: { out in
             for j in 0..<kernel {
                 for c in 0..<inChannels {
                     for o in 0..<outChannels { out[(o * inChannels + c) * kernel + j] = sum[(j * inChannels + c) * outChannels + o] }
                 }
             }
-        })
-        return (dx, dWeight)
+        }) : nil
+        return (dx, dWeight, needBias ? Tensor(shape: [outChannels], scalars: Array(sum[tapCount...])) : nil)
     }
-}
-
-/// Runs `body` with a pointer to the scalars of `tensor`, or `nil` when there is no tensor.
-private func withOptionalScalars<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-    guard let tensor else { return body(nil) }
-    return tensor.scalars.withUnsafeBufferPointer { body($0.baseAddress!) }
-}
-
-/// Runs `body` with a pointer to the scalars of `tensor`, or `nil` when there is no tensor.
-private func withOptionalMutableScalars<R>(_ tensor: inout Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
-    guard tensor != nil else { return body(nil) }
-    return tensor!.scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
 }

@@ -29,8 +29,8 @@ void adr_conv_rows(long rowCount, long rowLength, long sourceLength, long taps, 
                    const float *source, const float *packed, const float *bias, float *out);
 
 /// `dw [taps, k, n] = Σ_row source(row, j)ᵀ · g[row]` (see above), overwriting `dw`; `g` is
-/// `[rowCount, n]`.
+/// `[rowCount, n]`. When `dbias` is not null it gets the column sums of g, `Σ_row g[row]` (rows in order).
 void adr_conv_weight_gradient(long rowCount, long rowLength, long sourceLength, long taps, const long *offsets,
-                              long k, long n, const float *source, const float *g, float *dw);
+                              long k, long n, const float *source, const float *g, float *dw, float *dbias);
 
 #endif

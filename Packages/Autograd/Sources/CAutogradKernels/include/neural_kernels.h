@@ -2,8 +2,8 @@
 #define ADARANKER_NEURAL_KERNELS_H
 
 /// Row-wise and element-wise kernels of the Autograd ops (Packages/Autograd/Sources/Autograd/Ops/):
-/// layer normalisation and GELU. AVX2 + FMA code where the CPU has it (see kernels.h), portable
-/// vector code otherwise. Sums run in eight lanes, so results can differ from a sequential loop in
+/// layer normalisation (also followed by a ReLU), ReLU backward and GELU. AVX2 + FMA code where the
+/// CPU has it (see kernels.h), portable vector code otherwise. Sums run in eight lanes, so results can differ from a sequential loop in
 /// the last bits.
 
 /// Layer norm forward over `rows` rows of length `d`: with μ the row mean and σ² the biased variance,
@@ -16,6 +16,13 @@ void adr_layer_norm_forward(long rows, long d, const float *x, const float *weig
 /// dBias += Σ_rows g (each when non-null).
 void adr_layer_norm_backward(long rows, long d, const float *x, const float *g, const float *weight,
                              const float *statistics, float *dx, float *dWeight, float *dBias);
+
+/// `adr_layer_norm_forward` followed by y = max(0, y) (a NaN giving 0), in the same pass.
+void adr_layer_norm_relu_forward(long rows, long d, const float *x, const float *weight, const float *bias,
+                                 float eps, float *y, float *statistics);
+
+/// ReLU backward from the output: dx = g where y > 0, else 0.
+void adr_relu_backward(long count, const float *y, const float *g, float *dx);
 
 /// GELU, erf form: y = x · Φ(x), with Φ from Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7).
 void adr_gelu_forward(long count, const float *x, float *y);

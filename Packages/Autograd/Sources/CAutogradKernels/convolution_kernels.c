@@ -51,14 +51,14 @@ AVX2_TARGET static void rows_avx2(long rowCount, long rowLength, long sourceLeng
 
 AVX512_TARGET static void weight_gradient_avx512(long rowCount, long rowLength, long sourceLength, long taps,
                                                  const long *offsets, long k, long n, const float *source,
-                                                 const float *g, float *acc, float *gChunk) {
-    conv16_weight_gradient(rowCount, rowLength, sourceLength, taps, offsets, k, n, source, g, acc, gChunk);
+                                                 const float *g, float *acc, float *biasAcc, float *gChunk) {
+    conv16_weight_gradient(rowCount, rowLength, sourceLength, taps, offsets, k, n, source, g, acc, biasAcc, gChunk);
 }
 
 AVX2_TARGET static void weight_gradient_avx2(long rowCount, long rowLength, long sourceLength, long taps,
                                              const long *offsets, long k, long n, const float *source,
-                                             const float *g, float *acc, float *gChunk) {
-    conv8_weight_gradient(rowCount, rowLength, sourceLength, taps, offsets, k, n, source, g, acc, gChunk);
+                                             const float *g, float *acc, float *biasAcc, float *gChunk) {
+    conv8_weight_gradient(rowCount, rowLength, sourceLength, taps, offsets, k, n, source, g, acc, biasAcc, gChunk);
 }
 #endif
 
@@ -94,25 +94,26 @@ void adr_conv_rows(long rowCount, long rowLength, long sourceLength, long taps, 
 
 void adr_conv_weight_gradient(long rowCount, long rowLength, long sourceLength, long taps, const long *offsets,
                               long k, long n, const float *source, const float *g, float *dw, float *dbias) {
-    const long paddedN = (n + 63) / 64 * 64;
-    float *acc = calloc((size_t)adr_conv_packed_count(taps, k, n), sizeof(float));
-    float *gChunk = malloc((size_t)(CONV_CHUNK * paddedN) * sizeof(float));
+    const long paddedN = (n + 63) / 64 * 64, packedCount = adr_conv_packed_count(taps, k, n);
+    // The packed ∂W, then the padded ∂bias; g's chunk buffer only when its columns need padding.
+    float *acc = calloc((size_t)(packedCount + paddedN), sizeof(float)), *biasAcc = dbias ? acc + packedCount : NULL;
+    float *gChunk = paddedN != n ? malloc((size_t)(CONV_CHUNK * paddedN) * sizeof(float)) : NULL;
 #if defined(__x86_64__)
     if (adr_tensor_kernels_use_avx512())
-        weight_gradient_avx512(rowCount, rowLength, sourceLength, taps, offsets, k, n, source, g, acc, gChunk);
+        weight_gradient_avx512(rowCount, rowLength, sourceLength, taps, offsets, k, n, source, g, acc, biasAcc, gChunk);
     else if (adr_tensor_kernels_use_avx2())
-        weight_gradient_avx2(rowCount, rowLength, sourceLength, taps, offsets, k, n, source, g, acc, gChunk);
+        weight_gradient_avx2(rowCount, rowLength, sourceLength, taps, offsets, k, n, source, g, acc, biasAcc, gChunk);
     else
 #endif
-        conv8_weight_gradient(rowCount, rowLength, sourceLength, taps, offsets, k, n, source, g, acc, gChunk);
-    for (long j = 0; j < taps; j++)
-        for (long i = 0; i < k; i++)
-            for (long col = 0; col < n; col++)
-                dw[(j * k + i) * n + col] = acc[((col / 64 * taps + j) * k + i) * 64 + col % 64];
+        conv8_weight_gradient(rowCount, rowLength, sourceLength, taps, offsets, k, n, source, g, acc, biasAcc, gChunk);
+    for (long group = 0; group * 64 < n; group++) {
+        const long columns = n - group * 64 < 64 ? n - group * 64 : 64;
+        for (long j = 0; j < taps; j++)
+            for (long i = 0; i < k; i++)
+                memcpy(dw + (j * k + i) * n + group * 64, acc + ((group * taps + j) * k + i) * 64,
+                       (size_t)columns * sizeof(float));
+    }
+    if (dbias) memcpy(dbias, biasAcc, (size_t)n * sizeof(float));
     free(gChunk);
     free(acc);
-    if (!dbias) return;
-    memset(dbias, 0, (size_t)n * sizeof(float));
-    for (long row = 0; row < rowCount; row++)
-        for (long col = 0; col < n; col++) dbias[col] += g[row * n + col];
 }

@@ -72,16 +72,16 @@ INLINE void CONV_NAME(rows)(long rowCount, long rowLength, long sourceLength, lo
 /// `inputs` (a constant after inlining) consecutive i of tap j, one tile of columns at `part` of
 /// `group`, over the rows of a chunk: acc[(j·k + i)·64 + …] += source(row, j)[i] · g[row].
 INLINE void CONV_NAME(gradient_tile)(long inputs, long rows, long taps, long j, long i, long k, long group,
-                                     long part, const float *const *src, const float *gChunk, long paddedN,
+                                     long part, const float *const *src, const float *gRows, long paddedN,
                                      float *acc) {
-    CONV_VEC sum[CONV_INPUTS][4];
+    CONV_VEC sum[CONV_INPUTS > 4 ? CONV_INPUTS : 4][4];
     float *a = acc + ((group * taps + j) * k + i) * 64 + part;
     for (long t = 0; t < inputs; t++)
         for (long v = 0; v < 4; v++) sum[t][v] = CONV_LOAD(a + t * 64 + v * CONV_WIDTH);
     for (long r = 0; r < rows; r++) {
         const float *s = src[r * taps + j];
         if (!s) continue;
-        const float *gRow = gChunk + r * paddedN + group * 64 + part;
+        const float *gRow = gRows + r * paddedN + group * 64 + part;
         const CONV_VEC g0 = CONV_LOAD(gRow), g1 = CONV_LOAD(gRow + CONV_WIDTH),
                        g2 = CONV_LOAD(gRow + 2 * CONV_WIDTH), g3 = CONV_LOAD(gRow + 3 * CONV_WIDTH);
         for (long t = 0; t < inputs; t++) {
@@ -96,30 +96,48 @@ INLINE void CONV_NAME(gradient_tile)(long inputs, long rows, long taps, long j, 
         for (long v = 0; v < 4; v++) memcpy(a + t * 64 + v * CONV_WIDTH, &sum[t][v], sizeof(CONV_VEC));
 }
 
-/// ∂W over chunks of CONV_CHUNK rows, accumulated in `acc` (packed layout, zeroed by the caller):
-/// per chunk, g is copied into `gChunk` with its columns padded to whole groups (zeros), and each
-/// tile of (inputs × columns) runs over the chunk's rows, which stay in L1.
+/// ∂W over chunks of CONV_CHUNK rows, accumulated in `acc` (packed layout, zeroed by the caller), and
+/// when `biasAcc` (paddedN floats, zeroed) is not null the column sums of g, row after row. Each tile
+/// of (inputs × columns) runs over the chunk's rows, which stay in L1. g is read in place when its
+/// columns are whole groups of 64, else copied per chunk into `gChunk` with zero columns appended.
 INLINE void CONV_NAME(weight_gradient)(long rowCount, long rowLength, long sourceLength, long taps,
                                        const long *offsets, long k, long n, const float *source, const float *g,
-                                       float *acc, float *gChunk) {
+                                       float *acc, float *biasAcc, float *gChunk) {
     const long groups = (n + 63) / 64, paddedN = groups * 64;
     const float *src[CONV_CHUNK * taps];
     for (long first = 0; first < rowCount; first += CONV_CHUNK) {
         const long rows = rowCount - first < CONV_CHUNK ? rowCount - first : CONV_CHUNK;
-        for (long r = 0; r < rows; r++) {
-            memcpy(gChunk + r * paddedN, g + (first + r) * n, (size_t)n * sizeof(float));
-            memset(gChunk + r * paddedN + n, 0, (size_t)(paddedN - n) * sizeof(float));
+        const float *gRows = g + first * n;
+        if (paddedN != n) {
+            for (long r = 0; r < rows; r++) {
+                memcpy(gChunk + r * paddedN, g + (first + r) * n, (size_t)n * sizeof(float));
+                memset(gChunk + r * paddedN + n, 0, (size_t)(paddedN - n) * sizeof(float));
+            }
+            gRows = gChunk;
+        }
+        for (long r = 0; r < rows; r++)
             for (long j = 0; j < taps; j++)
                 src[r * taps + j] = conv_source_row(first + r, rowLength, sourceLength, offsets[j], k, source, NULL);
-        }
+        if (biasAcc)
+            for (long r = 0; r < rows; r++)
+                for (long c = 0; c < paddedN; c += CONV_WIDTH) {
+                    const CONV_VEC sum = CONV_LOAD(biasAcc + c) + CONV_LOAD(gRows + r * paddedN + c);
+                    memcpy(biasAcc + c, &sum, sizeof sum);
+                }
         for (long group = 0; group < groups; group++)
             for (long part = 0; part < 64 && group * 64 + part < n; part += CONV_SPAN)
                 for (long j = 0; j < taps; j++) {
                     long i = 0;
                     for (; i + CONV_INPUTS <= k; i += CONV_INPUTS)
-                        CONV_NAME(gradient_tile)(CONV_INPUTS, rows, taps, j, i, k, group, part, src, gChunk, paddedN, acc);
-                    for (; i < k; i++)
-                        CONV_NAME(gradient_tile)(1, rows, taps, j, i, k, group, part, src, gChunk, paddedN, acc);
+                        CONV_NAME(gradient_tile)(CONV_INPUTS, rows, taps, j, i, k, group, part, src, gRows, paddedN, acc);
+                    // The tail in tiles of 4, 2 and 1 inputs (each a constant, so the sums stay in registers).
+                    for (long inputs = 4; inputs >= 1; inputs /= 2)
+                        if (inputs < CONV_INPUTS && i + inputs <= k) {
+                            if (inputs == 4) CONV_NAME(gradient_tile)(4, rows, taps, j, i, k, group, part, src, gRows, paddedN, acc);
+                            else if (inputs == 2) CONV_NAME(gradient_tile)(2, rows, taps, j, i, k, group, part, src, gRows, paddedN, acc);
+                            else CONV_NAME(gradient_tile)(1, rows, taps, j, i, k, group, part, src, gRows, paddedN, acc);
+                            i += inputs;
+                        }
                 }
     }
 }

@@ -40,17 +40,26 @@ INLINE void layer_norm_forward_rows(long rows, long d, const float *x, const flo
     }
 }
 
-INLINE void layer_norm_backward_rows(long rows, long d, const float *x, const float *g, const float *w,
-                                     const float *stats, float *dx, float *dw, float *db) {
+/// Upstream gradient j of a row: g, or with `relu` (a constant after inlining) g where the layer's
+/// rectified output y > 0, else 0 (the ReLU's backward, applied as g is read).
+INLINE f8 upstream8(const float *gRow, const float *yRow, long j, int relu) {
+    return relu ? select8(load8(yRow + j) > splat(0), load8(gRow + j), splat(0)) : load8(gRow + j);
+}
+INLINE float upstream(const float *gRow, const float *yRow, long j, int relu) {
+    return relu ? (yRow[j] > 0 ? gRow[j] : 0) : gRow[j];
+}
+
+INLINE void layer_norm_backward_rows(long rows, long d, const float *x, const float *y, const float *g, const float *w,
+                                     const float *stats, float *dx, float *dw, float *db, int relu) {
     const long full = d - d % 8;
     for (long r = 0; r < rows; r++) {
-        const float *row = x + r * d, *gRow = g + r * d;
+        const float *row = x + r * d, *gRow = g + r * d, *yRow = relu ? y + r * d : NULL;
         const float mean = stats[2 * r], inverse = stats[2 * r + 1];
         const f8 m = splat(mean), inv = splat(inverse);
         // Pass 1: parameter gradients and the two row means of dx.
         f8 sumScaled = splat(0), sumScaledNormalized = splat(0);
         for (long j = 0; j < full; j += 8) {
-            f8 normalized = (load8(row + j) - m) * inv, gj = load8(gRow + j);
+            f8 normalized = (load8(row + j) - m) * inv, gj = upstream8(gRow, yRow, j, relu);
             if (dw) store8(dw + j, load8(dw + j) + gj * normalized);
             if (db) store8(db + j, load8(db + j) + gj);
             f8 scaled = gj * load8(w + j);
@@ -60,9 +69,10 @@ INLINE void layer_norm_backward_rows(long rows, long d, const float *x, const fl
         float meanScaled = sum8(sumScaled), meanScaledNormalized = sum8(sumScaledNormalized);
         for (long j = full; j < d; j++) {
             float normalized = (row[j] - mean) * inverse;
-            if (dw) dw[j] += gRow[j] * normalized;
-            if (db) db[j] += gRow[j];
-            float scaled = gRow[j] * w[j];
+            const float gj = upstream(gRow, yRow, j, relu);
+            if (dw) dw[j] += gj * normalized;
+            if (db) db[j] += gj;
+            float scaled = gj * w[j];
             meanScaled += scaled;
             meanScaledNormalized += scaled * normalized;
         }
@@ -74,11 +84,11 @@ INLINE void layer_norm_backward_rows(long rows, long d, const float *x, const fl
         float *out = dx + r * d;
         for (long j = 0; j < full; j += 8) {
             f8 normalized = (load8(row + j) - m) * inv;
-            store8(out + j, inv * (load8(gRow + j) * load8(w + j) - ms - normalized * msn));
+            store8(out + j, inv * (upstream8(gRow, yRow, j, relu) * load8(w + j) - ms - normalized * msn));
         }
         for (long j = full; j < d; j++) {
             float normalized = (row[j] - mean) * inverse;
-            out[j] = inverse * (gRow[j] * w[j] - meanScaled - normalized * meanScaledNormalized);
+            out[j] = inverse * (upstream(gRow, yRow, j, relu) * w[j] - meanScaled - normalized * meanScaledNormalized);
         }
     }
 }
@@ -133,14 +143,6 @@ INLINE void gelu_backward_all(long count, const float *x, const float *g, float 
     }
 }
 
-// ---- ReLU backward ------------------------------------------------------------------------------
-
-INLINE void relu_backward_all(long count, const float *y, const float *g, float *dx) {
-    long i = 0;
-    for (; i + 8 <= count; i += 8) store8(dx + i, select8(load8(y + i) > splat(0), load8(g + i), splat(0)));
-    for (; i < count; i++) dx[i] = y[i] > 0 ? g[i] : 0;
-}
-
 // ---- Entry points -----------------------------------------------------------------------------
 
 #if defined(__x86_64__)
@@ -154,13 +156,15 @@ AVX2_TARGET static void layer_norm_relu_forward_avx2(long rows, long d, const fl
     layer_norm_forward_rows(rows, d, x, w, b, eps, y, stats, 1);
 }
 
-AVX2_TARGET static void relu_backward_avx2(long count, const float *y, const float *g, float *dx) {
-    relu_backward_all(count, y, g, dx);
+AVX2_TARGET static void layer_norm_relu_backward_avx2(long rows, long d, const float *x, const float *y, const float *g,
+                                                      const float *w, const float *stats, float *dx, float *dw,
+                                                      float *db) {
+    layer_norm_backward_rows(rows, d, x, y, g, w, stats, dx, dw, db, 1);
 }
 
 AVX2_TARGET static void layer_norm_backward_avx2(long rows, long d, const float *x, const float *g, const float *w,
                                                  const float *stats, float *dx, float *dw, float *db) {
-    layer_norm_backward_rows(rows, d, x, g, w, stats, dx, dw, db);
+    layer_norm_backward_rows(rows, d, x, NULL, g, w, stats, dx, dw, db, 0);
 }
 
 AVX2_TARGET static void gelu_forward_avx2(long count, const float *x, float *y) { gelu_forward_all(count, x, y); }
@@ -186,11 +190,15 @@ void adr_layer_norm_relu_forward(long rows, long d, const float *x, const float 
     layer_norm_forward_rows(rows, d, x, weight, bias, eps, y, statistics, 1);
 }
 
-void adr_relu_backward(long count, const float *y, const float *g, float *dx) {
+void adr_layer_norm_relu_backward(long rows, long d, const float *x, const float *y, const float *g,
+                                  const float *weight, const float *statistics, float *dx, float *dWeight, float *dBias) {
 #if defined(__x86_64__)
-    if (adr_tensor_kernels_use_avx2()) { relu_backward_avx2(count, y, g, dx); return; }
+    if (adr_tensor_kernels_use_avx2()) {
+        layer_norm_relu_backward_avx2(rows, d, x, y, g, weight, statistics, dx, dWeight, dBias);
+        return;
+    }
 #endif
-    relu_backward_all(count, y, g, dx);
+    layer_norm_backward_rows(rows, d, x, y, g, weight, statistics, dx, dWeight, dBias, 1);
 }
 
 void adr_layer_norm_backward(long rows, long d, const float *x, const float *g, const float *weight,
@@ -201,7 +209,7 @@ void adr_layer_norm_backward(long rows, long d, const float *x, const float *g, 
         return;
     }
 #endif
-    layer_norm_backward_rows(rows, d, x, g, weight, statistics, dx, dWeight, dBias);
+    layer_norm_backward_rows(rows, d, x, NULL, g, weight, statistics, dx, dWeight, dBias, 0);
 }
 
 void adr_gelu_forward(long count, const float *x, float *y) {

@@ -103,8 +103,9 @@ final class ConvolutionTests: XCTestCase {
         assertGradientsMatch([px, pw]) { $0[0].causalConv1d(weight: $0[1], bias: nil, dilation: 1, outputLength: 1) }
     }
 
-    /// Channel counts that are not whole tiles (Cout = 70: one group of 64 columns and a partial one;
-    /// Cin = 67: ∂W's input tiles end in a tail; ∂x writes 67 of 128 padded columns) and row counts
+    /// Channel counts that are not whole tiles (Cout = 70: one group of 64 columns and a partial one,
+    /// so ∂W reads ∂y through its padded copy; Cin = 67: ∂W's input tiles end in a tail; ∂x writes 67
+    /// of 128 padded columns) and row counts
     /// that are not whole tiles (2 × 13 positions, L′ = 11): forward, ∂x and ∂W match the definition,
     /// and the AVX-512 and AVX2 paths give the same bits (each entry is one fused multiply-add chain
     /// in a fixed order whatever the vector width).
@@ -112,17 +113,18 @@ final class ConvolutionTests: XCTestCase {
         var rng = SeededGenerator(seed: 105)
         let xValue = Tensor.normal([2, 13, 67], using: &rng), wValue = Tensor.normal([70, 67, 1, 3], using: &rng)
         let biasValue = Tensor.normal([70], using: &rng), g = Tensor.normal([2, 11, 70], using: &rng)
-        func run() -> (y: Tensor, dx: Tensor, dw: Tensor) {
+        func run() -> (y: Tensor, dx: Tensor, dw: Tensor, db: Tensor) {
             let x = Variable(xValue, requiresGrad: true), w = Variable(wValue, requiresGrad: true)
-            let y = x.causalConv1d(weight: w, bias: Variable(biasValue), dilation: 3, outputLength: 11)
+            let bias = Variable(biasValue, requiresGrad: true)
+            let y = x.causalConv1d(weight: w, bias: bias, dilation: 3, outputLength: 11)
             y.backward(seed: g)
-            return (y.value, x.grad!, w.grad!)
+            return (y.value, x.grad!, w.grad!, bias.grad!)
         }
         let expectedY = naiveCausalConv(xValue, wValue, biasValue, dilation: 3).slice(axis: 1, range: 2..<13)
         var fullG = Tensor.zeros([2, 13, 70])
         for b in 0..<2 { for t in 0..<11 { for o in 0..<70 { fullG[b, t + 2, o] = g[b, t, o] } } }
         let (expectedDx, expectedDw) = naiveCausalConvGradients(xValue, wValue, fullG, dilation: 3)
-        var results: [(y: Tensor, dx: Tensor, dw: Tensor)] = []
+        var results: [(y: Tensor, dx: Tensor, dw: Tensor, db: Tensor)] = []
         for avx512: Int32 in [1, 0] {
             adr_tensor_kernels_allow_avx512(avx512)
             defer { adr_tensor_kernels_allow_avx512(1) }
@@ -130,12 +132,14 @@ final class ConvolutionTests: XCTestCase {
             XCTAssertLessThan(result.y.maxAbsDifference(expectedY), 1e-4)
             XCTAssertLessThan(result.dx.maxAbsDifference(expectedDx), 1e-4)
             XCTAssertLessThan(result.dw.maxAbsDifference(expectedDw), 1e-3)
+            XCTAssertLessThan(result.db.maxAbsDifference(g.sum(toShape: [70])), 1e-4)
             results.append(result)
         }
         try XCTSkipUnless(adr_tensor_kernels_use_avx512() == 1, "this CPU has no AVX-512 path to compare with AVX2")
         XCTAssertTrue(results[0].y.scalars == results[1].y.scalars, "forward: the two paths differ")
         XCTAssertTrue(results[0].dx.scalars == results[1].dx.scalars, "∂x: the two paths differ")
         XCTAssertTrue(results[0].dw.scalars == results[1].dw.scalars, "∂W: the two paths differ")
+        XCTAssertTrue(results[0].db.scalars == results[1].db.scalars, "∂bias: the two paths differ")
     }
 
     func testHandComputedValue() {

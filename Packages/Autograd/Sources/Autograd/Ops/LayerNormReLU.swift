@@ -8,7 +8,7 @@ extension Variable {
     /// (see `layerNorm`).
     ///
     /// The rows run in blocks of 1,024 shared out over the BLAS threads (`forEachBlockInParallel`), each
-    /// block normalised and rectified in one pass (C `adr_layer_norm_relu_forward`, `adr_relu_backward`); ∂weight and ∂bias are one partial per block
+    /// block normalised and rectified in one pass (C `adr_layer_norm_relu_forward`, `adr_layer_norm_relu_backward`); ∂weight and ∂bias are one partial per block
     /// added in block order, so they do not depend on the number of threads (they differ from the
     /// single pass of `layerNorm` by float reassociation only).
     public func layerNormReLU(weight: Variable, bias: Variable, eps: Float) -> Variable {
@@ -45,13 +45,13 @@ extension Variable {
             statistics.withUnsafeBufferPointer { stats in
             partials.withUnsafeMutableBufferPointer { pPartials in
             withOptionalMutableScalars(&dx) { pdx in
-                forEachBlockInParallel(blocks.count, scratchCount: RowBlocks.size * d) { block, masked in
-                    let range = blocks[block], start = range.lowerBound * d, count = range.count * d
-                    adr_relu_backward(count, py.baseAddress! + start, pg.baseAddress! + start, masked)
+                forEachBlockInParallel(blocks.count, scratchCount: 0) { block, _ in
+                    let range = blocks[block], start = range.lowerBound * d
                     let partial = pPartials.baseAddress! + block * 2 * d
-                    adr_layer_norm_backward(range.count, d, px.baseAddress! + start, masked, pw.baseAddress!,
-                                            stats.baseAddress! + 2 * range.lowerBound, pdx.map { $0 + start },
-                                            needW ? partial : nil, needB ? partial + d : nil)
+                    adr_layer_norm_relu_backward(range.count, d, px.baseAddress! + start, py.baseAddress! + start,
+                                                 pg.baseAddress! + start, pw.baseAddress!,
+                                                 stats.baseAddress! + 2 * range.lowerBound, pdx.map { $0 + start },
+                                                 needW ? partial : nil, needB ? partial + d : nil)
                 }
             }}}}}}}
             var sums = [Float](repeating: 0, count: 2 * d)

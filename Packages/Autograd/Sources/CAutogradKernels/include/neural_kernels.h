@@ -2,7 +2,7 @@
 #define ADARANKER_NEURAL_KERNELS_H
 
 /// Row-wise and element-wise kernels of the Autograd ops (Packages/Autograd/Sources/Autograd/Ops/):
-/// layer normalisation (also followed by a ReLU), ReLU backward and GELU. AVX2 + FMA code where the
+/// layer normalisation (also followed by a ReLU) and GELU. AVX2 + FMA code where the
 /// CPU has it (see kernels.h), portable vector code otherwise. Sums run in eight lanes, so results can differ from a sequential loop in
 /// the last bits.
 
@@ -21,8 +21,10 @@ void adr_layer_norm_backward(long rows, long d, const float *x, const float *g, 
 void adr_layer_norm_relu_forward(long rows, long d, const float *x, const float *weight, const float *bias,
                                  float eps, float *y, float *statistics);
 
-/// ReLU backward from the output: dx = g where y > 0, else 0.
-void adr_relu_backward(long count, const float *y, const float *g, float *dx);
+/// The backward of `adr_layer_norm_relu_forward` from its output `y`: `adr_layer_norm_backward` of
+/// g where y > 0 (0 elsewhere), the mask applied as g is read.
+void adr_layer_norm_relu_backward(long rows, long d, const float *x, const float *y, const float *g,
+                                  const float *weight, const float *statistics, float *dx, float *dWeight, float *dBias);
 
 /// GELU, erf form: y = x · Φ(x), with Φ from Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7).
 void adr_gelu_forward(long count, const float *x, float *y);

@@ -18,6 +18,12 @@ INLINE const float *conv_source_row(long row, long rowLength, long sourceLength,
     return position >= 0 && position < sourceLength ? source + (b * sourceLength + position) * k : outside;
 }
 
+/// Asks for the `count` floats at `row` (if not null) to be brought towards L2, one 64-byte line at a time.
+INLINE void conv_prefetch_row(const float *row, long count) {
+    if (!row) return;
+    for (long i = 0; i < count; i += 16) __builtin_prefetch(row + i, 0, 2);
+}
+
 #define CONV_VEC f8
 #define CONV_WIDTH 8
 #define CONV_LOAD load8

@@ -22,6 +22,10 @@ INLINE void CONV_NAME(rows)(long rowCount, long rowLength, long sourceLength, lo
     float tile[CONV_ROWS * CONV_SPAN];
     for (long first = 0; first < rowCount; first += CONV_ROWS) {
         const long rows = rowCount - first < CONV_ROWS ? rowCount - first : CONV_ROWS;
+        // The rows two tiles ahead, towards L2 (the blocks' rows come from memory, not cache).
+        for (long r = first + 2 * CONV_ROWS; r < first + 3 * CONV_ROWS && r < rowCount; r++)
+            for (long j = 0; j < taps; j++)
+                conv_prefetch_row(conv_source_row(r, rowLength, sourceLength, offsets[j], k, source, zeros), k);
         for (long j = 0; j < taps; j++) {
             padding[j] = 1;
             for (long r = 0; r < CONV_ROWS; r++) {
@@ -118,6 +122,12 @@ INLINE void CONV_NAME(weight_gradient)(long rowCount, long rowLength, long sourc
         for (long r = 0; r < rows; r++)
             for (long j = 0; j < taps; j++)
                 src[r * taps + j] = conv_source_row(first + r, rowLength, sourceLength, offsets[j], k, source, NULL);
+        // The next chunk's rows of g and of the source, towards L2.
+        for (long r = first + CONV_CHUNK; r < first + 2 * CONV_CHUNK && r < rowCount; r++) {
+            conv_prefetch_row(g + r * n, n);
+            for (long j = 0; j < taps; j++)
+                conv_prefetch_row(conv_source_row(r, rowLength, sourceLength, offsets[j], k, source, NULL), k);
+        }
         if (biasAcc)
             for (long r = 0; r < rows; r++)
                 for (long c = 0; c < paddedN; c += CONV_WIDTH) {

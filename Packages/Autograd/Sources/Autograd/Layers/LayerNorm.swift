@@ -28,10 +28,4 @@ public final class LayerNorm: Module, Layer {
     public func callAsFunction(_ input: Variable) -> Variable {
         input.layerNorm(weight: weight, bias: bias, eps: eps)
     }
-
-    /// `relu(self(input))` as one op (`Variable.layerNormReLU`): the same values and ∂input, with
-    /// the rows normalised in parallel.
-    public func normalizedReLU(_ input: Variable) -> Variable {
-        input.layerNormReLU(weight: weight, bias: bias, eps: eps)
-    }
 }

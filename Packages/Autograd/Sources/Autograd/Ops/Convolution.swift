@@ -18,26 +18,15 @@ extension Variable {
     /// no column matrix is written, each output row reads its k input rows through pointers (the causal
     /// padding through a row of zeros), and every entry is one fused multiply-add chain, so the
     /// results do not depend on the batch or the CPU's vector width. Blocks of whole sequences (about
-    /// 4,096 rows, `sequenceBlocks`) run in parallel (`forEachBlockInParallel`):
+    /// 2,048 rows, `sequenceBlocks`) run in parallel (`forEachBlockInParallel`):
     /// - forward: `y[t] = bias + Σ_j x[t − shift_j] · W_jᵀ`, `W_j = weight[:, :, 0, j]` `[Cout, Cin]`;
     /// - ∂x: `∂x[s] = Σ_j ∂y[s + shift_j] · W_j` (anti-causal: zero past the end), no scatter-add;
     /// - ∂W: `∂W_j = Σ_t ∂y[t]ᵀ · x[t − shift_j]`, one partial per block added in block order (so it
     ///   does not depend on the number of threads); ∂bias: the column sums of ∂y, per block with ∂W.
     public func causalConv1d(weight: Variable, bias: Variable?, dilation: Int, outputLength: Int? = nil) -> Variable {
         let x = value, w = weight.value, biasValue = bias?.value
-        precondition(x.rank == 3, "causalConv1d input must be [B, L, Cin], got \(x.shape)")
-        precondition(w.rank == 4 && w.shape[2] == 1 && w.shape[1] == x.shape[2],
-                     "causalConv1d weight must be [Cout, \(x.shape[2]), 1, k], got \(w.shape)")
-        precondition(dilation >= 1, "causalConv1d dilation must be ≥ 1, got \(dilation)")
-        let outChannels = w.shape[0]
-        precondition(biasValue == nil || biasValue!.shape == [outChannels],
-                     "causalConv1d bias must be [\(outChannels)], got \(biasValue!.shape)")
-        let outLength = outputLength ?? x.shape[1]
-        precondition(outLength >= 1 && outLength <= x.shape[1],
-                     "causalConv1d outputLength must be in 1...\(x.shape[1]), got \(outLength)")
-        let geometry = ConvolutionGeometry(batch: x.shape[0], inLength: x.shape[1], outLength: outLength,
-                                           inChannels: x.shape[2], outChannels: outChannels, kernel: w.shape[3],
-                                           dilation: dilation)
+        let geometry = ConvolutionGeometry(validating: x, weight: w, bias: biasValue, dilation: dilation,
+                                           outputLength: outputLength)
         let y = geometry.forward(x, weight: w, bias: biasValue)
 
         var inputs = [self, weight]
@@ -54,8 +43,29 @@ extension Variable {
 /// Shapes of a causal convolution. Output position u (of L′) is input position t = u + (L − L′); tap j
 /// of output u reads input `u + offset − shift(j)` (zeros before 0), and ∂x at input s gathers ∂y at
 /// `s − offset + shift(j)` (zeros outside 0..<L′).
-private struct ConvolutionGeometry {
+struct ConvolutionGeometry {
     let batch: Int, inLength: Int, outLength: Int, inChannels: Int, outChannels: Int, kernel: Int, dilation: Int
+
+    /// The geometry of `x [B, L, Cin]` convolved with `weight [Cout, Cin, 1, k]` (and `bias [Cout]`),
+    /// keeping the last `outputLength` positions (all when nil); traps with the expected shapes otherwise.
+    init(validating x: Tensor, weight w: Tensor, bias: Tensor?, dilation: Int, outputLength: Int?) {
+        precondition(x.rank == 3, "causalConv1d input must be [B, L, Cin], got \(x.shape)")
+        precondition(w.rank == 4 && w.shape[2] == 1 && w.shape[1] == x.shape[2],
+                     "causalConv1d weight must be [Cout, \(x.shape[2]), 1, k], got \(w.shape)")
+        precondition(dilation >= 1, "causalConv1d dilation must be ≥ 1, got \(dilation)")
+        precondition(bias == nil || bias!.shape == [w.shape[0]],
+                     "causalConv1d bias must be [\(w.shape[0])], got \(bias!.shape)")
+        let outLength = outputLength ?? x.shape[1]
+        precondition(outLength >= 1 && outLength <= x.shape[1],
+                     "causalConv1d outputLength must be in 1...\(x.shape[1]), got \(outLength)")
+        self.init(batch: x.shape[0], inLength: x.shape[1], outLength: outLength, inChannels: x.shape[2],
+                  outChannels: w.shape[0], kernel: w.shape[3], dilation: dilation)
+    }
+
+    init(batch: Int, inLength: Int, outLength: Int, inChannels: Int, outChannels: Int, kernel: Int, dilation: Int) {
+        (self.batch, self.inLength, self.outLength) = (batch, inLength, outLength)
+        (self.inChannels, self.outChannels, self.kernel, self.dilation) = (inChannels, outChannels, kernel, dilation)
+    }
 
     /// The input position of output position 0: L − L′.
     var offset: Int { inLength - outLength }
@@ -88,66 +98,61 @@ private struct ConvolutionGeometry {
     }
 }
 
-extension ConvolutionGeometry {
-    /// The forward output `[B, L′, Cout]`.
-    func forward(_ x: Tensor, weight: Tensor, bias biasValue: Tensor?) -> Tensor {
-        let blocks = self.blocks, weights = packed(weight, transposed: true), offsets = causalOffsets
-        return Tensor(shape: [batch, outLength, outChannels], unsafeUninitializedScalars: { out in
-            let o = out.baseAddress!
-            x.scalars.withUnsafeBufferPointer { px in
-            weights.withUnsafeBufferPointer { pw in
-            offsets.withUnsafeBufferPointer { po in
-            withOptionalScalars(biasValue) { pb in
-                forEachBlockInParallel(blocks.count, scratchCount: 0) { block, _ in
-                    let (first, count) = blocks[block]
-                    adr_conv_rows(count * outLength, outLength, inLength, kernel, po.baseAddress!, inChannels, outChannels,
-                                  px.baseAddress! + first * inLength * inChannels, pw.baseAddress!, pb,
-                                  o + first * outLength * outChannels)
-                }
-            }}}}
-        })
-    }
+/// The read-only inputs of one convolution's blocks: the packed weights (forward, and for ∂x) and the
+/// taps' offsets, as pointers valid for the duration of `ConvolutionGeometry.withKernelInputs`.
+struct ConvolutionKernelInputs {
+    let forwardWeights: UnsafePointer<Float>, inputWeights: UnsafePointer<Float>?
+    let causal: UnsafePointer<Int>, antiCausal: UnsafePointer<Int>
+}
 
-    /// `∂x [B, L, Cin]` (when `needInput`), `∂weight [Cout, Cin, 1, k]` (when `needWeight`) and `∂bias [Cout]`
-    /// (when `needBias`) from `g = ∂y [B, L′, Cout]`, block by block in parallel. ∂W and ∂bias are summed
-    /// from one partial per block (the kernel computes both together), added in block order, so they do
-    /// not depend on the number of threads.
-    func backward(_ g: Tensor, x: Tensor, weight: Tensor, needInput: Bool, needWeight: Bool,
-                  needBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
-        let blocks = self.blocks, tapCount = kernel * inChannels * outChannels
-        let partialCount = tapCount + outChannels, needPartials = needWeight || needBias
-        let weights = needInput ? packed(weight, transposed: false) : []
+extension ConvolutionGeometry {
+    /// Floats of one block's ∂W and ∂bias partial: `[k, Cin, Cout]`, then `[Cout]`.
+    var partialCount: Int { kernel * inChannels * outChannels + outChannels }
+
+    /// Runs `body` with the packed weights (those for ∂x only when `forInput`) and the offsets.
+    func withKernelInputs<R>(_ w: Tensor, forInput: Bool, _ body: (ConvolutionKernelInputs) -> R) -> R {
+        let forward = packed(w, transposed: true), input = forInput ? packed(w, transposed: false) : []
         let causal = causalOffsets, antiCausal = antiCausalOffsets
-        // Every row of ∂x is written by `adr_conv_rows`.
-        var dx = needInput ? Tensor(shape: [batch, inLength, inChannels], unsafeUninitializedScalars: { _ in }) : nil
-        // Per block: ∂W `[k, Cin, Cout]`, then ∂bias `[Cout]`.
-        var partials = [Float](repeating: 0, count: needPartials ? blocks.count * partialCount : 0)
-        g.scalars.withUnsafeBufferPointer { pg in
-        x.scalars.withUnsafeBufferPointer { px in
-        weights.withUnsafeBufferPointer { pw in
+        return forward.withUnsafeBufferPointer { pf in
+        input.withUnsafeBufferPointer { pi in
         causal.withUnsafeBufferPointer { pc in
         antiCausal.withUnsafeBufferPointer { pa in
-        withOptionalMutableScalars(&dx) { pdx in
-        partials.withUnsafeMutableBufferPointer { pPartials in
-            forEachBlockInParallel(blocks.count, scratchCount: 0) { block, _ in
-                let (first, count) = blocks[block]
-                let gBlock = pg.baseAddress! + first * outLength * outChannels
-                if let pdx {
-                    adr_conv_rows(count * inLength, inLength, outLength, kernel, pa.baseAddress!, outChannels, inChannels,
-                                  gBlock, pw.baseAddress!, nil, pdx + first * inLength * inChannels)
-                }
-                if needPartials {
-                    let partial = pPartials.baseAddress! + block * partialCount
-                    adr_conv_weight_gradient(count * outLength, outLength, inLength, kernel, pc.baseAddress!, inChannels,
-                                             outChannels, px.baseAddress! + first * inLength * inChannels, gBlock,
-                                             partial, partial + tapCount)
-                }
-            }
-        }}}}}}}
-        guard needPartials else { return (dx, nil, nil) }
-        var sum = [Float](repeating: 0, count: partialCount)
+            body(ConvolutionKernelInputs(forwardWeights: pf.baseAddress!, inputWeights: forInput ? pi.baseAddress! : nil,
+                                         causal: pc.baseAddress!, antiCausal: pa.baseAddress!))
+        }}}}
+    }
+
+    /// The forward rows of the sequences `first..<first + count` into `out` (the whole `[B, L′, Cout]`).
+    func forwardBlock(first: Int, count: Int, x: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                      kernels: ConvolutionKernelInputs, out: UnsafeMutablePointer<Float>) {
+        adr_conv_rows(count * outLength, outLength, inLength, kernel, kernels.causal, inChannels, outChannels,
+                      x + first * inLength * inChannels, kernels.forwardWeights, bias, out + first * outLength * outChannels)
+    }
+
+    /// The gradients of the sequences `first..<first + count` from their ∂y rows `g` (`[count, L′, Cout]`):
+    /// their ∂x rows into `dx` (the whole `[B, L, Cin]`, when given) and their ∂W and ∂bias into `partial`
+    /// (`partialCount` floats, when given).
+    func backwardBlock(first: Int, count: Int, g: UnsafePointer<Float>, x: UnsafePointer<Float>,
+                       kernels: ConvolutionKernelInputs, dx: UnsafeMutablePointer<Float>?,
+                       partial: UnsafeMutablePointer<Float>?) {
+        if let dx, let inputWeights = kernels.inputWeights {
+            adr_conv_rows(count * inLength, inLength, outLength, kernel, kernels.antiCausal, outChannels, inChannels,
+                          g, inputWeights, nil, dx + first * inLength * inChannels)
+        }
+        if let partial {
+            adr_conv_weight_gradient(count * outLength, outLength, inLength, kernel, kernels.causal, inChannels,
+                                     outChannels, x + first * inLength * inChannels, g, partial,
+                                     partial + kernel * inChannels * outChannels)
+        }
+    }
+
+    /// ∂weight `[Cout, Cin, 1, k]` and ∂bias `[Cout]` (each when asked for) from the blocks' partials
+    /// (`partialCount` floats each), added in block order.
+    func parameterGradients(_ partials: [Float], blockCount: Int, needWeight: Bool, needBias: Bool) -> (Tensor?, Tensor?) {
+        let tapCount = kernel * inChannels * outChannels, count = partialCount
+        var sum = [Float](repeating: 0, count: count)
         partials.withUnsafeBufferPointer { p in
-            sum.withUnsafeMutableBufferPointer { sumOfPartials(p.baseAddress!, blockCount: blocks.count, count: partialCount, into: $0.baseAddress!) }
+            sum.withUnsafeMutableBufferPointer { sumOfPartials(p.baseAddress!, blockCount: blockCount, count: count, into: $0.baseAddress!) }
         }
         // ∂W from `[k, Cin, Cout]` to `[Cout, Cin, 1, k]`.
         let dWeight = needWeight ? Tensor(shape: [outChannels, inChannels, 1, kernel], unsafeUninitializedScalars: { out in
@@ -157,6 +162,50 @@ extension ConvolutionGeometry {
                 }
             }
         }) : nil
-        return (dx, dWeight, needBias ? Tensor(shape: [outChannels], scalars: Array(sum[tapCount...])) : nil)
+        return (dWeight, needBias ? Tensor(shape: [outChannels], scalars: Array(sum[tapCount...])) : nil)
+    }
+}
+
+extension ConvolutionGeometry {
+    /// The forward output `[B, L′, Cout]`.
+    func forward(_ x: Tensor, weight: Tensor, bias biasValue: Tensor?) -> Tensor {
+        let blocks = self.blocks
+        return Tensor(shape: [batch, outLength, outChannels], unsafeUninitializedScalars: { out in
+            x.scalars.withUnsafeBufferPointer { px in
+            withOptionalScalars(biasValue) { pb in
+            withKernelInputs(weight, forInput: false) { kernels in
+                forEachBlockInParallel(blocks.count, scratchCount: 0) { block, _ in
+                    forwardBlock(first: blocks[block].first, count: blocks[block].count, x: px.baseAddress!, bias: pb,
+                                 kernels: kernels, out: out.baseAddress!)
+                }
+            }}}
+        })
+    }
+
+    /// `∂x [B, L, Cin]` (when `needInput`), `∂weight [Cout, Cin, 1, k]` (when `needWeight`) and `∂bias [Cout]`
+    /// (when `needBias`) from `g = ∂y [B, L′, Cout]`, block by block in parallel. ∂W and ∂bias are summed
+    /// from one partial per block (the kernel computes both together), added in block order, so they do
+    /// not depend on the number of threads.
+    func backward(_ g: Tensor, x: Tensor, weight: Tensor, needInput: Bool, needWeight: Bool,
+                  needBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
+        let blocks = self.blocks, partialCount = self.partialCount, needPartials = needWeight || needBias
+        // Every row of ∂x is written by `adr_conv_rows`.
+        var dx = needInput ? Tensor(shape: [batch, inLength, inChannels], unsafeUninitializedScalars: { _ in }) : nil
+        var partials = [Float](repeating: 0, count: needPartials ? blocks.count * partialCount : 0)
+        g.scalars.withUnsafeBufferPointer { pg in
+        x.scalars.withUnsafeBufferPointer { px in
+        withOptionalMutableScalars(&dx) { pdx in
+        partials.withUnsafeMutableBufferPointer { pPartials in
+        withKernelInputs(weight, forInput: needInput) { kernels in
+            forEachBlockInParallel(blocks.count, scratchCount: 0) { block, _ in
+                let (first, count) = blocks[block]
+                backwardBlock(first: first, count: count, g: pg.baseAddress! + first * outLength * outChannels,
+                              x: px.baseAddress!, kernels: kernels, dx: pdx,
+                              partial: needPartials ? pPartials.baseAddress! + block * partialCount : nil)
+            }
+        }}}}}
+        guard needPartials else { return (dx, nil, nil) }
+        let (dWeight, dBias) = parameterGradients(partials, blockCount: blocks.count, needWeight: needWeight, needBias: needBias)
+        return (dx, dWeight, dBias)
     }
 }

@@ -110,8 +110,8 @@ final class NextItNetResidualBlock: Module {
     /// position exactly as the full block computes it.
     func callAsFunction(_ x: Variable, window: BlockWindow) -> Variable {
         precondition(x.shape[1] == window.input, "NextItNet block input has \(x.shape[1]) positions, window expects \(window.input)")
-        let first = ln1.normalizedReLU(conv1(x, outputLength: window.middle))
-        let second = ln2.normalizedReLU(conv2(first, outputLength: window.output))
+        let first = conv1.normalizedReLU(x, outputLength: window.middle, norm: ln1)
+        let second = conv2.normalizedReLU(first, outputLength: window.output, norm: ln2)
         let residual = window.output == window.input ? x : x.slice(axis: 1, range: (window.input - window.output)..<window.input)
         return second + residual
     }

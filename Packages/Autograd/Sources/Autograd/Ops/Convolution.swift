@@ -98,10 +98,11 @@ struct ConvolutionGeometry {
     }
 }
 
-/// The read-only inputs of one convolution's blocks: the packed weights (forward, and for ∂x) and the
-/// taps' offsets, as pointers valid for the duration of `ConvolutionGeometry.withKernelInputs`.
+/// The read-only inputs of one convolution's blocks: the packed weights (for the forward pass, for ∂x:
+/// each only when asked for) and the taps' offsets, as pointers valid during
+/// `ConvolutionGeometry.withKernelInputs`.
 struct ConvolutionKernelInputs {
-    let forwardWeights: UnsafePointer<Float>, inputWeights: UnsafePointer<Float>?
+    let forwardWeights: UnsafePointer<Float>?, inputWeights: UnsafePointer<Float>?
     let causal: UnsafePointer<Int>, antiCausal: UnsafePointer<Int>
 }
 
@@ -109,15 +110,18 @@ extension ConvolutionGeometry {
     /// Floats of one block's ∂W and ∂bias partial: `[k, Cin, Cout]`, then `[Cout]`.
     var partialCount: Int { kernel * inChannels * outChannels + outChannels }
 
-    /// Runs `body` with the packed weights (those for ∂x only when `forInput`) and the offsets.
-    func withKernelInputs<R>(_ w: Tensor, forInput: Bool, _ body: (ConvolutionKernelInputs) -> R) -> R {
-        let forward = packed(w, transposed: true), input = forInput ? packed(w, transposed: false) : []
+    /// Runs `body` with the weights packed for the forward pass (when `forward`) and for ∂x (when
+    /// `input`), and the offsets.
+    func withKernelInputs<R>(_ w: Tensor, forward forForward: Bool, input forInput: Bool,
+                             _ body: (ConvolutionKernelInputs) -> R) -> R {
+        let forward = forForward ? packed(w, transposed: true) : [], input = forInput ? packed(w, transposed: false) : []
         let causal = causalOffsets, antiCausal = antiCausalOffsets
         return forward.withUnsafeBufferPointer { pf in
         input.withUnsafeBufferPointer { pi in
         causal.withUnsafeBufferPointer { pc in
         antiCausal.withUnsafeBufferPointer { pa in
-            body(ConvolutionKernelInputs(forwardWeights: pf.baseAddress!, inputWeights: forInput ? pi.baseAddress! : nil,
+            body(ConvolutionKernelInputs(forwardWeights: forForward ? pf.baseAddress! : nil,
+                                         inputWeights: forInput ? pi.baseAddress! : nil,
                                          causal: pc.baseAddress!, antiCausal: pa.baseAddress!))
         }}}}
     }
@@ -126,7 +130,7 @@ extension ConvolutionGeometry {
     func forwardBlock(first: Int, count: Int, x: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                       kernels: ConvolutionKernelInputs, out: UnsafeMutablePointer<Float>) {
         adr_conv_rows(count * outLength, outLength, inLength, kernel, kernels.causal, inChannels, outChannels,
-                      x + first * inLength * inChannels, kernels.forwardWeights, bias, out + first * outLength * outChannels)
+                      x + first * inLength * inChannels, kernels.forwardWeights!, bias, out + first * outLength * outChannels)
     }
 
     /// The gradients of the sequences `first..<first + count` from their ∂y rows `g` (`[count, L′, Cout]`):
@@ -173,7 +177,7 @@ extension ConvolutionGeometry {
         return Tensor(shape: [batch, outLength, outChannels], unsafeUninitializedScalars: { out in
             x.scalars.withUnsafeBufferPointer { px in
             withOptionalScalars(biasValue) { pb in
-            withKernelInputs(weight, forInput: false) { kernels in
+            withKernelInputs(weight, forward: true, input: false) { kernels in
                 forEachBlockInParallel(blocks.count, scratchCount: 0) { block, _ in
                     forwardBlock(first: blocks[block].first, count: blocks[block].count, x: px.baseAddress!, bias: pb,
                                  kernels: kernels, out: out.baseAddress!)
@@ -196,7 +200,7 @@ extension ConvolutionGeometry {
         x.scalars.withUnsafeBufferPointer { px in
         withOptionalMutableScalars(&dx) { pdx in
         partials.withUnsafeMutableBufferPointer { pPartials in
-        withKernelInputs(weight, forInput: needInput) { kernels in
+        withKernelInputs(weight, forward: false, input: needInput) { kernels in
             forEachBlockInParallel(blocks.count, scratchCount: 0) { block, _ in
                 let (first, count) = blocks[block]
                 backwardBlock(first: first, count: count, g: pg.baseAddress! + first * outLength * outChannels,

@@ -32,7 +32,7 @@ extension Variable {
             z.scalars.withUnsafeMutableBufferPointer { pz in
             statistics.withUnsafeMutableBufferPointer { stats in
             withOptionalScalars(biasValue) { pb in
-            geometry.withKernelInputs(w, forInput: false) { kernels in
+            geometry.withKernelInputs(w, forward: true, input: false) { kernels in
                 forEachBlockInParallel(blocks.count, scratchCount: 0) { block, _ in
                     let (first, count) = blocks[block], start = first * rowLength
                     geometry.forwardBlock(first: first, count: count, x: px.baseAddress!, bias: pb, kernels: kernels,
@@ -63,7 +63,7 @@ extension Variable {
             withOptionalMutableScalars(&dx) { pdx in
             convPartials.withUnsafeMutableBufferPointer { pConv in
             normPartials.withUnsafeMutableBufferPointer { pNorm in
-            geometry.withKernelInputs(w, forInput: needX) { kernels in
+            geometry.withKernelInputs(w, forward: false, input: needX) { kernels in
                 forEachBlockInParallel(blocks.count, scratchCount: largestBlock) { block, dz in
                     let (first, count) = blocks[block], start = first * rowLength, offset = start * channels
                     let normPartial = pNorm.baseAddress! + block * 2 * channels

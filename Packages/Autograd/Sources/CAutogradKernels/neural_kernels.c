@@ -146,25 +146,18 @@ INLINE void gelu_backward_all(long count, const float *x, const float *g, float 
 // ---- Entry points -----------------------------------------------------------------------------
 
 #if defined(__x86_64__)
+// `relu` selects one of two inlined copies, each with the flag constant.
 AVX2_TARGET static void layer_norm_forward_avx2(long rows, long d, const float *x, const float *w, const float *b,
-                                                float eps, float *y, float *stats) {
-    layer_norm_forward_rows(rows, d, x, w, b, eps, y, stats, 0);
+                                                float eps, float *y, float *stats, int relu) {
+    if (relu) layer_norm_forward_rows(rows, d, x, w, b, eps, y, stats, 1);
+    else layer_norm_forward_rows(rows, d, x, w, b, eps, y, stats, 0);
 }
 
-AVX2_TARGET static void layer_norm_relu_forward_avx2(long rows, long d, const float *x, const float *w, const float *b,
-                                                     float eps, float *y, float *stats) {
-    layer_norm_forward_rows(rows, d, x, w, b, eps, y, stats, 1);
-}
-
-AVX2_TARGET static void layer_norm_relu_backward_avx2(long rows, long d, const float *x, const float *y, const float *g,
-                                                      const float *w, const float *stats, float *dx, float *dw,
-                                                      float *db) {
-    layer_norm_backward_rows(rows, d, x, y, g, w, stats, dx, dw, db, 1);
-}
-
-AVX2_TARGET static void layer_norm_backward_avx2(long rows, long d, const float *x, const float *g, const float *w,
-                                                 const float *stats, float *dx, float *dw, float *db) {
-    layer_norm_backward_rows(rows, d, x, NULL, g, w, stats, dx, dw, db, 0);
+AVX2_TARGET static void layer_norm_backward_avx2(long rows, long d, const float *x, const float *y, const float *g,
+                                                 const float *w, const float *stats, float *dx, float *dw, float *db,
+                                                 int relu) {
+    if (relu) layer_norm_backward_rows(rows, d, x, y, g, w, stats, dx, dw, db, 1);
+    else layer_norm_backward_rows(rows, d, x, NULL, g, w, stats, dx, dw, db, 0);
 }
 
 AVX2_TARGET static void gelu_forward_avx2(long count, const float *x, float *y) { gelu_forward_all(count, x, y); }
@@ -174,42 +167,42 @@ AVX2_TARGET static void gelu_backward_avx2(long count, const float *x, const flo
 }
 #endif
 
+static void layer_norm_forward(long rows, long d, const float *x, const float *w, const float *b, float eps, float *y,
+                               float *stats, int relu) {
+#if defined(__x86_64__)
+    if (adr_tensor_kernels_use_avx2()) { layer_norm_forward_avx2(rows, d, x, w, b, eps, y, stats, relu); return; }
+#endif
+    if (relu) layer_norm_forward_rows(rows, d, x, w, b, eps, y, stats, 1);
+    else layer_norm_forward_rows(rows, d, x, w, b, eps, y, stats, 0);
+}
+
+static void layer_norm_backward(long rows, long d, const float *x, const float *y, const float *g, const float *w,
+                                const float *stats, float *dx, float *dw, float *db, int relu) {
+#if defined(__x86_64__)
+    if (adr_tensor_kernels_use_avx2()) { layer_norm_backward_avx2(rows, d, x, y, g, w, stats, dx, dw, db, relu); return; }
+#endif
+    if (relu) layer_norm_backward_rows(rows, d, x, y, g, w, stats, dx, dw, db, 1);
+    else layer_norm_backward_rows(rows, d, x, NULL, g, w, stats, dx, dw, db, 0);
+}
+
 void adr_layer_norm_forward(long rows, long d, const float *x, const float *weight, const float *bias,
                             float eps, float *y, float *statistics) {
-#if defined(__x86_64__)
-    if (adr_tensor_kernels_use_avx2()) { layer_norm_forward_avx2(rows, d, x, weight, bias, eps, y, statistics); return; }
-#endif
-    layer_norm_forward_rows(rows, d, x, weight, bias, eps, y, statistics, 0);
+    layer_norm_forward(rows, d, x, weight, bias, eps, y, statistics, 0);
 }
 
 void adr_layer_norm_relu_forward(long rows, long d, const float *x, const float *weight, const float *bias,
                                  float eps, float *y, float *statistics) {
-#if defined(__x86_64__)
-    if (adr_tensor_kernels_use_avx2()) { layer_norm_relu_forward_avx2(rows, d, x, weight, bias, eps, y, statistics); return; }
-#endif
-    layer_norm_forward_rows(rows, d, x, weight, bias, eps, y, statistics, 1);
-}
-
-void adr_layer_norm_relu_backward(long rows, long d, const float *x, const float *y, const float *g,
-                                  const float *weight, const float *statistics, float *dx, float *dWeight, float *dBias) {
-#if defined(__x86_64__)
-    if (adr_tensor_kernels_use_avx2()) {
-        layer_norm_relu_backward_avx2(rows, d, x, y, g, weight, statistics, dx, dWeight, dBias);
-        return;
-    }
-#endif
-    layer_norm_backward_rows(rows, d, x, y, g, weight, statistics, dx, dWeight, dBias, 1);
+    layer_norm_forward(rows, d, x, weight, bias, eps, y, statistics, 1);
 }
 
 void adr_layer_norm_backward(long rows, long d, const float *x, const float *g, const float *weight,
                              const float *statistics, float *dx, float *dWeight, float *dBias) {
-#if defined(__x86_64__)
-    if (adr_tensor_kernels_use_avx2()) {
-        layer_norm_backward_avx2(rows, d, x, g, weight, statistics, dx, dWeight, dBias);
-        return;
-    }
-#endif
-    layer_norm_backward_rows(rows, d, x, NULL, g, weight, statistics, dx, dWeight, dBias, 0);
+    layer_norm_backward(rows, d, x, NULL, g, weight, statistics, dx, dWeight, dBias, 0);
+}
+
+void adr_layer_norm_relu_backward(long rows, long d, const float *x, const float *y, const float *g,
+                                  const float *weight, const float *statistics, float *dx, float *dWeight, float *dBias) {
+    layer_norm_backward(rows, d, x, y, g, weight, statistics, dx, dWeight, dBias, 1);
 }
 
 void adr_gelu_forward(long count, const float *x, float *y) {

@@ -4,8 +4,8 @@
 
 #include <stdlib.h>
 
-// Direct causal convolutions: no column matrix is written and nothing is re-packed per call
-// (the weights are packed once per call into groups of 64 columns, a few tens of KB).
+// Direct causal convolutions: no column matrix is written and the rows are never re-packed; only the
+// weights are, once per op (`adr_conv_pack`, groups of 64 columns, a few tens of KB).
 
 /// Rows of ∂W accumulated per chunk (its g rows, 64 · 4 bytes each, stay in L1).
 #define CONV_CHUNK 64

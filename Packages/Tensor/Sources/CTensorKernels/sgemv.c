@@ -5,7 +5,6 @@ INLINE void finish(float *y, long j, float dot, float alpha, float beta) {
     y[j] = beta == 0.0f ? alpha * dot : alpha * dot + beta * y[j];
 }
 
-
 /// Four rows at a time share each load of x; the last `k mod 8` columns and `n mod 4` rows run as
 /// scalars.
 INLINE void sgemv_rows(long n, long k, float alpha, const float *a, long lda, const float *x, float beta, float *y) {

@@ -46,27 +46,6 @@ extension Variable {
 struct ConvolutionGeometry {
     let batch: Int, inLength: Int, outLength: Int, inChannels: Int, outChannels: Int, kernel: Int, dilation: Int
 
-    /// The geometry of `x [B, L, Cin]` convolved with `weight [Cout, Cin, 1, k]` (and `bias [Cout]`),
-    /// keeping the last `outputLength` positions (all when nil); traps with the expected shapes otherwise.
-    init(validating x: Tensor, weight w: Tensor, bias: Tensor?, dilation: Int, outputLength: Int?) {
-        precondition(x.rank == 3, "causalConv1d input must be [B, L, Cin], got \(x.shape)")
-        precondition(w.rank == 4 && w.shape[2] == 1 && w.shape[1] == x.shape[2],
-                     "causalConv1d weight must be [Cout, \(x.shape[2]), 1, k], got \(w.shape)")
-        precondition(dilation >= 1, "causalConv1d dilation must be ≥ 1, got \(dilation)")
-        precondition(bias == nil || bias!.shape == [w.shape[0]],
-                     "causalConv1d bias must be [\(w.shape[0])], got \(bias!.shape)")
-        let outLength = outputLength ?? x.shape[1]
-        precondition(outLength >= 1 && outLength <= x.shape[1],
-                     "causalConv1d outputLength must be in 1...\(x.shape[1]), got \(outLength)")
-        self.init(batch: x.shape[0], inLength: x.shape[1], outLength: outLength, inChannels: x.shape[2],
-                  outChannels: w.shape[0], kernel: w.shape[3], dilation: dilation)
-    }
-
-    init(batch: Int, inLength: Int, outLength: Int, inChannels: Int, outChannels: Int, kernel: Int, dilation: Int) {
-        (self.batch, self.inLength, self.outLength) = (batch, inLength, outLength)
-        (self.inChannels, self.outChannels, self.kernel, self.dilation) = (inChannels, outChannels, kernel, dilation)
-    }
-
     /// The input position of output position 0: L − L′.
     var offset: Int { inLength - outLength }
 
@@ -95,6 +74,24 @@ struct ConvolutionGeometry {
                 count = packed.count
             }
         }
+    }
+}
+
+extension ConvolutionGeometry {
+    /// The geometry of `x [B, L, Cin]` convolved with `weight [Cout, Cin, 1, k]` (and `bias [Cout]`),
+    /// keeping the last `outputLength` positions (all when nil); traps with the expected shapes otherwise.
+    init(validating x: Tensor, weight w: Tensor, bias: Tensor?, dilation: Int, outputLength: Int?) {
+        precondition(x.rank == 3, "causalConv1d input must be [B, L, Cin], got \(x.shape)")
+        precondition(w.rank == 4 && w.shape[2] == 1 && w.shape[1] == x.shape[2],
+                     "causalConv1d weight must be [Cout, \(x.shape[2]), 1, k], got \(w.shape)")
+        precondition(dilation >= 1, "causalConv1d dilation must be ≥ 1, got \(dilation)")
+        precondition(bias == nil || bias!.shape == [w.shape[0]],
+                     "causalConv1d bias must be [\(w.shape[0])], got \(bias!.shape)")
+        let outLength = outputLength ?? x.shape[1]
+        precondition(outLength >= 1 && outLength <= x.shape[1],
+                     "causalConv1d outputLength must be in 1...\(x.shape[1]), got \(outLength)")
+        self.init(batch: x.shape[0], inLength: x.shape[1], outLength: outLength, inChannels: x.shape[2],
+                  outChannels: w.shape[0], kernel: w.shape[3], dilation: dilation)
     }
 }
 
@@ -134,14 +131,15 @@ extension ConvolutionGeometry {
     }
 
     /// The gradients of the sequences `first..<first + count` from their ∂y rows `g` (`[count, L′, Cout]`):
-    /// their ∂x rows into `dx` (the whole `[B, L, Cin]`, when given) and their ∂W and ∂bias into `partial`
+    /// their ∂x rows into `dx` (the whole `[B, L, Cin]`, when given; `kernels` must then hold the ∂x
+    /// weights, as `withKernelInputs(_:forward:input: true)` packs them) and their ∂W and ∂bias into `partial`
     /// (`partialCount` floats, when given).
     func backwardBlock(first: Int, count: Int, g: UnsafePointer<Float>, x: UnsafePointer<Float>,
                        kernels: ConvolutionKernelInputs, dx: UnsafeMutablePointer<Float>?,
                        partial: UnsafeMutablePointer<Float>?) {
-        if let dx, let inputWeights = kernels.inputWeights {
+        if let dx {
             adr_conv_rows(count * inLength, inLength, outLength, kernel, kernels.antiCausal, outChannels, inChannels,
-                          g, inputWeights, nil, dx + first * inLength * inChannels)
+                          g, kernels.inputWeights!, nil, dx + first * inLength * inChannels)
         }
         if let partial {
             adr_conv_weight_gradient(count * outLength, outLength, inLength, kernel, kernels.causal, inChannels,
